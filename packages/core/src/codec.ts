@@ -1,0 +1,40 @@
+/**
+ * The codec interface: one plain object per codec (protobuf, json, cbor).
+ * A framed envelope carries its header and its body as two separately encoded
+ * sections, so `peek()` decodes the header without touching the body; an
+ * unframed payload is the whole envelope encoded as one item.
+ *
+ * @see docs/spec.md, sections "Frame" and "Codecs"
+ */
+import type { DecodeBudget } from "./limits.js";
+import type { Body, CodecName, Envelope, Header } from "./model.js";
+
+/** Numeric codec ids as written in the frame. */
+export const CODEC_IDS: Readonly<Record<CodecName, number>> = Object.freeze({
+  protobuf: 1,
+  json: 2,
+  cbor: 3,
+});
+
+/** An envelope codec. Implementations must be stateless or keep state on their own instance. */
+export interface EnvelopeCodec {
+  /** The codec's name, as used in options. */
+  readonly name: CodecName;
+  /** The codec id written in the frame. */
+  readonly id: number;
+  /** Encodes the header section of a frame. */
+  encodeHeader(header: Header): Uint8Array;
+  /** Encodes the body section of a frame. */
+  encodeBody(body: Body): Uint8Array;
+  /** Encodes a whole envelope without a frame. */
+  encodeEnvelope(envelope: Envelope): Uint8Array;
+  /**
+   * Decodes a header section. `offset` is where `bytes` starts in the caller's
+   * input, so errors report absolute offsets.
+   */
+  decodeHeader(bytes: Uint8Array, budget: DecodeBudget, offset: number): Header;
+  /** Decodes a body section. */
+  decodeBody(bytes: Uint8Array, budget: DecodeBudget, offset: number): Body;
+  /** Decodes a whole unframed envelope. */
+  decodeEnvelope(bytes: Uint8Array, budget: DecodeBudget, offset: number): Envelope;
+}

@@ -1,0 +1,93 @@
+/**
+ * The one error type the SDK throws. Every public decode path throws only
+ * `EnvelopeError`, with a stable {@link ErrorCode}; messages say what went
+ * wrong and, where known, at which byte offset or JSON path.
+ *
+ * @see docs/spec.md, section "Errors"
+ */
+
+/** Stable error codes. New codes may be added in minor versions; none is ever renamed. */
+export type ErrorCode =
+  /** The input ended before a complete value, section or frame. */
+  | "truncated"
+  /** The bytes do not start with the frame magic. */
+  | "bad_magic"
+  /** The frame version is not one this SDK reads. */
+  | "unsupported_version"
+  /** The frame names a codec id this SDK does not know, or a codec is not registered. */
+  | "unsupported_codec"
+  /** The frame names a compression id this SDK does not know. */
+  | "unsupported_compression"
+  /** A declared or actual size is over a configured limit (frame, decompressed body). */
+  | "too_large"
+  /** A structural limit was exceeded (nesting depth, attribute count, string or bytes length). */
+  | "limit_exceeded"
+  /** The frame prefix is inconsistent (reserved flag bits set, impossible lengths). */
+  | "invalid_frame"
+  /** A checksum did not match. */
+  | "checksum_mismatch"
+  /** Bytes follow a complete item where none may. */
+  | "trailing_bytes"
+  /** An id has the wrong length, is all zero, or is not lowercase hex. */
+  | "invalid_id"
+  /** A text field is not valid UTF-8. */
+  | "invalid_utf8"
+  /** The bytes are not a well-formed protobuf message of the envelope schema. */
+  | "invalid_protobuf"
+  /** The text is not well-formed JSON, or not the spec's JSON mapping. */
+  | "invalid_json"
+  /** The bytes are not well-formed CBOR, or not the spec's CBOR mapping. */
+  | "invalid_cbor"
+  /** The LZ4 frame is malformed (bad header, truncated, bad block, trailing garbage). */
+  | "invalid_lz4"
+  /** A field has a value of the wrong type or out of range. */
+  | "invalid_value"
+  /** A required field is absent or empty. */
+  | "missing_field"
+  /** A version string is not semver MAJOR.MINOR.PATCH. */
+  | "invalid_semver"
+  /** A key appears twice in one attribute map, or a namespace twice in one body. */
+  | "duplicate_key"
+  /** An argument to an SDK function is not acceptable (programming error). */
+  | "invalid_argument";
+
+/** Where in the input an error was found. */
+export interface ErrorLocation {
+  /** Byte offset from the start of the input given to the public function. */
+  readonly offset?: number;
+  /** Path of the field, e.g. `header.trace.traceId` or `body.attributes["a"][2]`. */
+  readonly path?: string;
+}
+
+/** The SDK's error: a stable `code`, a message saying what and where. */
+export class EnvelopeError extends Error {
+  override readonly name = "EnvelopeError";
+  readonly code: ErrorCode;
+  readonly offset: number | undefined;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: ErrorOptions) {
+    super(formatMessage(code, message, location), options);
+    this.code = code;
+    this.offset = location.offset;
+    this.path = location.path;
+  }
+}
+
+function formatMessage(code: ErrorCode, message: string, location: ErrorLocation): string {
+  const where: string[] = [];
+  if (location.path !== undefined) where.push(`at ${location.path}`);
+  if (location.offset !== undefined) where.push(`at byte ${location.offset}`);
+  return `[${code}] ${message}${where.length > 0 ? ` (${where.join(", ")})` : ""}`;
+}
+
+/**
+ * Type guard for {@link EnvelopeError}, optionally for one code.
+ * Works across copies of the package (checks the name and code, not the class identity).
+ */
+export function isEnvelopeError(value: unknown, code?: ErrorCode): value is EnvelopeError {
+  if (value instanceof EnvelopeError) return code === undefined || value.code === code;
+  if (typeof value !== "object" || value === null) return false;
+  const e = value as { name?: unknown; code?: unknown };
+  return e.name === "EnvelopeError" && typeof e.code === "string" && (code === undefined || e.code === code);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// Tests import the public package names; the "@envelope/source" export
+// condition points them at src/, so `pnpm test` needs no build step.
+export default defineConfig({
+  resolve: { conditions: ["@envelope/source"] },
+  ssr: { resolve: { conditions: ["@envelope/source"] } },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
+    pool: "forks",
+  },
+});
