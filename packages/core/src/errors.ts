@@ -66,7 +66,12 @@ export class EnvelopeError extends Error {
   readonly offset: number | undefined;
   readonly path: string | undefined;
 
-  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    location: ErrorLocation = {},
+    options?: ErrorOptions,
+  ) {
     super(formatMessage(code, message, location), options);
     this.code = code;
     this.offset = location.offset;
@@ -89,5 +94,9 @@ export function isEnvelopeError(value: unknown, code?: ErrorCode): value is Enve
   if (value instanceof EnvelopeError) return code === undefined || value.code === code;
   if (typeof value !== "object" || value === null) return false;
   const e = value as { name?: unknown; code?: unknown };
-  return e.name === "EnvelopeError" && typeof e.code === "string" && (code === undefined || e.code === code);
+  return (
+    e.name === "EnvelopeError" &&
+    typeof e.code === "string" &&
+    (code === undefined || e.code === code)
+  );
 }

@@ -1,9 +1,27 @@
 // IMPORTANT: exports added here are public API of @envelope/core.
+
+export type { AttributesInit, AttributeValueInit, EnvelopeInit } from "./builders.js";
+export { createEnvelope, newEventId, nowUnixNano, toAttributes } from "./builders.js";
+export type { EnvelopeCodec } from "./codec.js";
+export { CODEC_IDS } from "./codec.js";
 export type { ErrorCode, ErrorLocation } from "./errors.js";
 export { EnvelopeError, isEnvelopeError } from "./errors.js";
+export { bytesToHex, hexToBytes, isAllZero } from "./hex.js";
+export { base64ToBytes, bytesToBase64 } from "./json/base64.js";
+export { jsonCodec } from "./json/codec.js";
+export {
+  attributesFromJson,
+  bodyFromJson,
+  envelopeFromJson,
+  headerFromJson,
+} from "./json/from-json.js";
+export type { JsonObject, JsonValue } from "./json/to-json.js";
+export { attributesToJson, bodyToJson, headerToJson, toJson, valueToJson } from "./json/to-json.js";
+export type { Limits } from "./limits.js";
+export { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from "./limits.js";
 export type {
-  AttributeValue,
   Attributes,
+  AttributeValue,
   Body,
   CodecName,
   CompressionName,
@@ -19,8 +37,25 @@ export type {
   UnknownFields,
 } from "./model.js";
 export { StatusCode, TraceFlags, UnknownValue } from "./model.js";
-export type { Limits } from "./limits.js";
-export { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from "./limits.js";
-export type { EnvelopeCodec } from "./codec.js";
-export { CODEC_IDS } from "./codec.js";
-export { bytesToHex, hexToBytes, isAllZero } from "./hex.js";
+export type { ValidationIssue } from "./validate.js";
+export {
+  assertValidEnvelope,
+  assertValidHeader,
+  isSemver,
+  validateEnvelope,
+  validateHeader,
+} from "./validate.js";
+export { SDK_LANGUAGE, SDK_VERSION } from "./version.js";
+export { crc32c } from "./wire/crc32c.js";
+export type { FrameInfo, FrameParts } from "./wire/frame.js";
+export {
+  COMPRESSION_IDS,
+  FLAG_CONTENT_CHECKSUM,
+  FRAME_MAGIC,
+  FRAME_PREFIX_SIZE,
+  FRAME_VERSION,
+  hasFrameMagic,
+  readFramePrefix,
+  verifyContentChecksum,
+  writeFrame,
+} from "./wire/frame.js";

@@ -50,10 +50,13 @@ export class DecodeBudget {
   /** Counts one attribute entry; throws `limit_exceeded` past `maxAttributes`. */
   countAttribute(where: () => string): void {
     if (++this.attributes > this.limits.maxAttributes) {
-      throw new EnvelopeError("limit_exceeded", `more than ${this.limits.maxAttributes} attribute entries`, {
-        path: where(),
-      });
+      throw new EnvelopeError(
+        "limit_exceeded",
+        `more than ${this.limits.maxAttributes} attribute entries`,
+        {
+          path: where(),
+        },
+      );
     }
   }
 }
-

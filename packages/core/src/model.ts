@@ -29,8 +29,8 @@ export type CompressionName = "none" | "lz4";
  * from and written back when the envelope is encoded again with the same codec.
  *
  * - `protobuf`: `data` is the raw wire bytes of the unknown fields (tags included), in input order.
- * - `json`: `data` is a record of the unknown keys and their parsed JSON values.
- * - `cbor`: `data` is a list of `[key, value]` pairs of the unknown map entries.
+ * - `json`: `data` is a list of `[key, value]` pairs: the unknown keys and their parsed JSON values.
+ * - `cbor`: `data` is a list of `[key, rawValueBytes]` pairs of the unknown map entries.
  */
 export interface UnknownFields {
   readonly codec: CodecName;
@@ -51,7 +51,7 @@ export class UnknownValue {
   constructor(
     /** The codec that read it. */
     readonly codec: CodecName,
-    /** Codec-specific raw form (protobuf: wire bytes of the AnyValue's fields; json: the object). */
+    /** Codec-specific raw form (protobuf: wire bytes of the AnyValue's fields; json: `[key, value]` pairs). */
     readonly data: unknown,
   ) {}
 }

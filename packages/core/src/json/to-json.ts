@@ -1,0 +1,166 @@
+/**
+ * The spec's JSON mapping, writing side (docs/spec.md, section "Codec: JSON"):
+ * OTLP/JSON conventions, hex ids, int64 as decimal strings, defaults omitted.
+ */
+import { bytesToHex } from "../hex.js";
+import type {
+  Attributes,
+  AttributeValue,
+  Body,
+  Envelope,
+  Extension,
+  HasUnknown,
+  Header,
+} from "../model.js";
+import { UnknownValue } from "../model.js";
+import { bytesToBase64 } from "./base64.js";
+
+/** A JSON value as `JSON.parse` returns it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** Adds a key without ever touching the prototype (a `__proto__` key stays a plain key). */
+export function defineKey(target: JsonObject, key: string, value: JsonValue): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}
+
+function appendUnknown(out: JsonObject, message: HasUnknown): JsonObject {
+  const unknown = message.$unknown;
+  if (unknown !== undefined && unknown.codec === "json") {
+    for (const [key, value] of unknown.data as Array<[string, JsonValue]>) {
+      if (!Object.hasOwn(out, key)) defineKey(out, key, value);
+    }
+  }
+  return out;
+}
+
+/** The JSON mapping of a header, as a plain object. */
+export function headerToJson(header: Header): JsonObject {
+  const out: JsonObject = {};
+  const s = header.schema;
+  const schema: JsonObject = {};
+  if (s.type !== "") schema.type = s.type;
+  if (s.subtype !== "") schema.subtype = s.subtype;
+  if (s.version !== "") schema.version = s.version;
+  if (s.url !== undefined) schema.url = s.url;
+  out.schema = appendUnknown(schema, s);
+  if (header.eventId.length > 0) out.eventId = bytesToHex(header.eventId);
+  if (header.timeUnixNano !== 0n) out.timeUnixNano = header.timeUnixNano.toString();
+  const p = header.producer;
+  const producer: JsonObject = {};
+  if (p.language !== "") producer.language = p.language;
+  if (p.version !== "") producer.version = p.version;
+  out.producer = appendUnknown(producer, p);
+  const t = header.trace;
+  if (t !== undefined) {
+    const trace: JsonObject = {};
+    if (t.traceId.length > 0) trace.traceId = bytesToHex(t.traceId);
+    if (t.spanId.length > 0) trace.spanId = bytesToHex(t.spanId);
+    if (t.parentSpanId !== undefined && t.parentSpanId.length > 0) {
+      trace.parentSpanId = bytesToHex(t.parentSpanId);
+    }
+    if (t.traceFlags !== 0) trace.traceFlags = t.traceFlags;
+    if (t.traceState !== undefined && t.traceState !== "") trace.traceState = t.traceState;
+    out.trace = appendUnknown(trace, t);
+  }
+  const r = header.resource;
+  const resource: JsonObject = {};
+  if (r.serviceName !== "") resource.serviceName = r.serviceName;
+  if (r.serviceVersion !== undefined) resource.serviceVersion = r.serviceVersion;
+  if (r.environment !== undefined) resource.environment = r.environment;
+  if (r.region !== undefined) resource.region = r.region;
+  if (r.host !== undefined) resource.host = r.host;
+  if (r.attributes.size > 0) resource.attributes = attributesToJson(r.attributes);
+  out.resource = appendUnknown(resource, r);
+  const st = header.status;
+  if (st !== undefined) {
+    const status: JsonObject = {};
+    if (st.code !== 0) status.code = st.code;
+    if (st.message !== "") status.message = st.message;
+    out.status = appendUnknown(status, st);
+  }
+  return appendUnknown(out, header);
+}
+
+/** The JSON mapping of a body, as a plain object. */
+export function bodyToJson(body: Body): JsonObject {
+  const out: JsonObject = {};
+  if (body.attributes.size > 0) out.attributes = attributesToJson(body.attributes);
+  if (body.extensions.length > 0) out.extensions = body.extensions.map(extensionToJson);
+  return appendUnknown(out, body);
+}
+
+function extensionToJson(ext: Extension): JsonObject {
+  const out: JsonObject = {};
+  if (ext.namespace !== "") out.namespace = ext.namespace;
+  if (ext.version !== "") out.version = ext.version;
+  if (ext.attributes.size > 0) out.attributes = attributesToJson(ext.attributes);
+  return appendUnknown(out, ext);
+}
+
+/**
+ * The JSON mapping of an envelope, as a plain object ready for `JSON.stringify`.
+ *
+ * @see docs/spec.md, section "Codec: JSON"
+ */
+export function toJson(envelope: Envelope): JsonObject {
+  return appendUnknown(
+    { header: headerToJson(envelope.header), body: bodyToJson(envelope.body) },
+    envelope,
+  );
+}
+
+/** An attribute map as a list of `{ key, value }` objects. */
+export function attributesToJson(attributes: Attributes): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const [key, value] of attributes) out.push({ key, value: valueToJson(value) });
+  return out;
+}
+
+/** One attribute value as an `AnyValue` object. */
+export function valueToJson(value: AttributeValue): JsonObject {
+  switch (typeof value) {
+    case "string":
+      return { stringValue: value };
+    case "boolean":
+      return { boolValue: value };
+    case "bigint":
+      return { intValue: value.toString() };
+    case "number":
+      return { doubleValue: doubleToJson(value) };
+    default:
+      if (value instanceof Uint8Array) return { bytesValue: bytesToBase64(value) };
+      if (Array.isArray(value)) {
+        return { arrayValue: value.length > 0 ? { values: value.map(valueToJson) } : {} };
+      }
+      if (value instanceof Map) {
+        return { kvlistValue: value.size > 0 ? { values: attributesToJson(value) } : {} };
+      }
+      if (value instanceof UnknownValue && value.codec === "json") {
+        const out: JsonObject = {};
+        for (const [k, v] of value.data as Array<[string, JsonValue]>) defineKey(out, k, v);
+        return out;
+      }
+      // An opaque value read by another codec has no JSON form: written as an empty AnyValue.
+      return {};
+  }
+}
+
+/** A double: a JSON number, or the strings the spec uses for NaN, ±Infinity and -0. */
+export function doubleToJson(value: number): number | string {
+  if (Number.isFinite(value)) return value === 0 && 1 / value < 0 ? "-0" : value;
+  if (Number.isNaN(value)) return "NaN";
+  return value > 0 ? "Infinity" : "-Infinity";
+}

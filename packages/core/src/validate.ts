@@ -1,0 +1,237 @@
+/**
+ * Semantic validation of an envelope (docs/spec.md, section "Validation").
+ * Codecs check structure and types while they decode; this checks what the
+ * contract requires of the values: ids, versions, required fields, limits.
+ */
+import { EnvelopeError, type ErrorCode } from "./errors.js";
+import { isAllZero } from "./hex.js";
+import type { Limits } from "./limits.js";
+import { DEFAULT_LIMITS } from "./limits.js";
+import {
+  type Attributes,
+  type AttributeValue,
+  type Envelope,
+  type Header,
+  UnknownValue,
+} from "./model.js";
+
+/** One problem found by {@link validateEnvelope}. */
+export interface ValidationIssue {
+  /** Field path, e.g. `header.trace.spanId`. */
+  readonly path: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/**
+ * `MAJOR.MINOR.PATCH`: decimal numbers without leading zeros, nothing else.
+ * (Pre-release and build suffixes are not part of a schema version.)
+ */
+export function isSemver(text: string): boolean {
+  const parts = text.split(".");
+  if (parts.length !== 3) return false;
+  for (const part of parts) {
+    if (part.length === 0 || part.length > 15) return false;
+    if (part.length > 1 && part.charCodeAt(0) === 48) return false;
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+  }
+  return true;
+}
+
+class Collector {
+  readonly issues: ValidationIssue[] = [];
+  add(path: string, code: ErrorCode, message: string): void {
+    this.issues.push({ path, code, message });
+  }
+  required(value: unknown, path: string): boolean {
+    if (value === undefined || value === null) {
+      this.add(path, "missing_field", "is required");
+      return false;
+    }
+    return true;
+  }
+  nonEmpty(value: string | undefined, path: string): void {
+    if (typeof value !== "string" || value.length === 0) {
+      this.add(path, "missing_field", "is required and must be a non-empty string");
+    }
+  }
+  semver(value: string | undefined, path: string): void {
+    if (typeof value !== "string" || !isSemver(value)) {
+      this.add(path, "invalid_semver", `${JSON.stringify(value)} is not MAJOR.MINOR.PATCH`);
+    }
+  }
+  id(value: Uint8Array | undefined, length: number, path: string): void {
+    if (!(value instanceof Uint8Array)) {
+      this.add(path, "invalid_id", `must be ${length} bytes`);
+    } else if (value.length !== length) {
+      this.add(path, "invalid_id", `must be ${length} bytes, got ${value.length}`);
+    } else if (isAllZero(value)) {
+      this.add(path, "invalid_id", "must not be all zero");
+    }
+  }
+}
+
+/**
+ * Checks an envelope against the contract and returns every problem found,
+ * or an empty list. Never throws for a value of the `Envelope` type.
+ *
+ * @see docs/spec.md, section "Validation"
+ */
+export function validateEnvelope(
+  envelope: Envelope,
+  limits: Limits = DEFAULT_LIMITS,
+): ValidationIssue[] {
+  const c = new Collector();
+  if (c.required(envelope?.header, "header")) checkHeader(c, envelope.header, limits);
+  const body = envelope?.body;
+  if (c.required(body, "body")) {
+    checkAttributes(c, body.attributes, "body.attributes", limits);
+    const seen = new Set<string>();
+    body.extensions?.forEach((ext, i) => {
+      const path = `body.extensions[${i}]`;
+      c.nonEmpty(ext.namespace, `${path}.namespace`);
+      c.semver(ext.version, `${path}.version`);
+      if (seen.has(ext.namespace)) {
+        c.add(
+          `${path}.namespace`,
+          "duplicate_key",
+          `namespace ${JSON.stringify(ext.namespace)} appears twice`,
+        );
+      }
+      seen.add(ext.namespace);
+      checkAttributes(c, ext.attributes, `${path}.attributes`, limits);
+    });
+  }
+  return c.issues;
+}
+
+/** Checks a header alone (what `peek()` returns); same rules as {@link validateEnvelope}. */
+export function validateHeader(header: Header, limits: Limits = DEFAULT_LIMITS): ValidationIssue[] {
+  const c = new Collector();
+  if (c.required(header, "header")) checkHeader(c, header, limits);
+  return c.issues;
+}
+
+function checkHeader(c: Collector, header: Header, limits: Limits): void {
+  if (c.required(header.schema, "header.schema")) {
+    c.nonEmpty(header.schema.type, "header.schema.type");
+    c.nonEmpty(header.schema.subtype, "header.schema.subtype");
+    c.semver(header.schema.version, "header.schema.version");
+  }
+  c.id(header.eventId, 16, "header.eventId");
+  if (typeof header.timeUnixNano !== "bigint" || header.timeUnixNano <= 0n) {
+    c.add("header.timeUnixNano", "missing_field", "is required and must be > 0");
+  } else if (header.timeUnixNano > 0xffff_ffff_ffff_ffffn) {
+    c.add("header.timeUnixNano", "invalid_value", "must fit in 64 bits");
+  }
+  if (c.required(header.producer, "header.producer")) {
+    c.nonEmpty(header.producer.language, "header.producer.language");
+    c.nonEmpty(header.producer.version, "header.producer.version");
+  }
+  const trace = header.trace;
+  if (trace !== undefined) {
+    c.id(trace.traceId, 16, "header.trace.traceId");
+    c.id(trace.spanId, 8, "header.trace.spanId");
+    if (trace.parentSpanId !== undefined && trace.parentSpanId.length > 0) {
+      c.id(trace.parentSpanId, 8, "header.trace.parentSpanId");
+    }
+    const f = trace.traceFlags;
+    if (!Number.isInteger(f) || f < 0 || f > 255) {
+      c.add("header.trace.traceFlags", "invalid_value", "must be an integer 0..255");
+    }
+  }
+  if (c.required(header.resource, "header.resource")) {
+    c.nonEmpty(header.resource.serviceName, "header.resource.serviceName");
+    checkAttributes(c, header.resource.attributes, "header.resource.attributes", limits);
+  }
+  const status = header.status;
+  if (
+    status !== undefined &&
+    (!Number.isInteger(status.code) || status.code < 0 || status.code > 0x7fff_ffff)
+  ) {
+    c.add("header.status.code", "invalid_value", "must be an integer 0..2^31-1");
+  }
+}
+
+function checkAttributes(
+  c: Collector,
+  attributes: Attributes | undefined,
+  path: string,
+  limits: Limits,
+): void {
+  if (attributes === undefined) return;
+  if (!(attributes instanceof Map)) {
+    c.add(path, "invalid_value", "must be a Map");
+    return;
+  }
+  for (const [key, value] of attributes)
+    checkValue(c, value, `${path}[${JSON.stringify(key)}]`, 0, limits);
+}
+
+function checkValue(
+  c: Collector,
+  value: AttributeValue,
+  path: string,
+  depth: number,
+  limits: Limits,
+): void {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "number":
+      return;
+    case "bigint":
+      if (value < -0x8000_0000_0000_0000n || value > 0x7fff_ffff_ffff_ffffn) {
+        c.add(path, "invalid_value", "int64 out of range");
+      }
+      return;
+    case "object":
+      if (value instanceof Uint8Array) return;
+      if (Array.isArray(value) || value instanceof Map) {
+        if (depth + 1 > limits.maxDepth) {
+          c.add(path, "limit_exceeded", `nested deeper than ${limits.maxDepth}`);
+          return;
+        }
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++)
+            checkValue(c, value[i]!, `${path}[${i}]`, depth + 1, limits);
+        } else {
+          for (const [k, v] of value)
+            checkValue(c, v, `${path}[${JSON.stringify(k)}]`, depth + 1, limits);
+        }
+        return;
+      }
+      if (value instanceof UnknownValue) return;
+      break;
+  }
+  c.add(path, "invalid_value", `unsupported attribute value type ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}
+
+/** Throws the first issue of {@link validateEnvelope} as an `EnvelopeError`. */
+export function assertValidEnvelope(envelope: Envelope, limits?: Limits): void {
+  throwFirst(validateEnvelope(envelope, limits));
+}
+
+/** Throws the first issue of {@link validateHeader} as an `EnvelopeError`. */
+export function assertValidHeader(header: Header, limits?: Limits): void {
+  throwFirst(validateHeader(header, limits));
+}
+
+function throwFirst(issues: ValidationIssue[]): void {
+  const first = issues[0];
+  if (first !== undefined) {
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more issue(s))` : "";
+    throw new EnvelopeError(first.code, `invalid envelope: ${first.message}${more}`, {
+      path: first.path,
+    });
+  }
+}

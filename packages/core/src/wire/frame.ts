@@ -1,0 +1,259 @@
+/**
+ * The frame: a 24-byte prefix, the header section, the body section and an
+ * optional content checksum (docs/spec.md, section "Frame").
+ *
+ * | offset | size | field                                   |
+ * |--------|------|-----------------------------------------|
+ * | 0      | 4    | magic 89 45 4E 56                       |
+ * | 4      | 1    | version (1)                             |
+ * | 5      | 1    | codec id                                |
+ * | 6      | 1    | compression id                          |
+ * | 7      | 1    | flags (bit 0: content checksum)         |
+ * | 8      | 4    | header length (u32 LE)                  |
+ * | 12     | 4    | body length, as stored (u32 LE)         |
+ * | 16     | 4    | body raw length, decompressed (u32 LE)  |
+ * | 20     | 4    | CRC-32C of bytes 0..19 (u32 LE)         |
+ */
+import { EnvelopeError } from "../errors.js";
+import type { Limits } from "../limits.js";
+import type { CodecName, CompressionName } from "../model.js";
+import { crc32c } from "./crc32c.js";
+
+/** `0x89 'E' 'N' 'V'`. */
+export const FRAME_MAGIC: readonly number[] = Object.freeze([0x89, 0x45, 0x4e, 0x56]);
+/** The frame version this SDK writes and reads. */
+export const FRAME_VERSION = 1;
+/** Size of the fixed prefix. */
+export const FRAME_PREFIX_SIZE = 24;
+/** Flag bit: a CRC-32C of the header and body sections follows the body. */
+export const FLAG_CONTENT_CHECKSUM = 0x01;
+const KNOWN_FLAGS = FLAG_CONTENT_CHECKSUM;
+
+const CODEC_BY_ID: ReadonlyArray<CodecName | undefined> = [undefined, "protobuf", "json", "cbor"];
+const COMPRESSION_BY_ID: ReadonlyArray<CompressionName | undefined> = ["none", "lz4"];
+
+/** Numeric compression ids as written in the frame. */
+export const COMPRESSION_IDS: Readonly<Record<CompressionName, number>> = Object.freeze({
+  none: 0,
+  lz4: 1,
+});
+
+/** What the prefix of a frame says; offsets are absolute in the input. */
+export interface FrameInfo {
+  /** Where the frame starts in the input. */
+  readonly offset: number;
+  readonly version: number;
+  readonly codec: CodecName;
+  readonly compression: CompressionName;
+  readonly flags: number;
+  /** Whether a content checksum follows the body. */
+  readonly checksum: boolean;
+  readonly headerOffset: number;
+  readonly headerLength: number;
+  readonly bodyOffset: number;
+  /** Stored (possibly compressed) body length. */
+  readonly bodyLength: number;
+  /** Body length after decompression. */
+  readonly bodyRawLength: number;
+  /** Total frame length, prefix and checksum included. */
+  readonly frameLength: number;
+}
+
+/** True when `bytes` at `offset` starts with the frame magic (a cheap detection check). */
+export function hasFrameMagic(bytes: Uint8Array, offset = 0): boolean {
+  return (
+    bytes.length - offset >= 4 &&
+    bytes[offset] === 0x89 &&
+    bytes[offset + 1] === 0x45 &&
+    bytes[offset + 2] === 0x4e &&
+    bytes[offset + 3] === 0x56
+  );
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0
+  );
+}
+
+function putU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff;
+  bytes[at + 1] = (value >>> 8) & 0xff;
+  bytes[at + 2] = (value >>> 16) & 0xff;
+  bytes[at + 3] = (value >>> 24) & 0xff;
+}
+
+/**
+ * Reads and checks a frame prefix at `offset`, in the order the spec gives,
+ * and checks that the whole frame is present and within the limits. Does not
+ * look at the sections (see {@link verifyContentChecksum}).
+ */
+export function readFramePrefix(bytes: Uint8Array, offset: number, limits: Limits): FrameInfo {
+  const available = bytes.length - offset;
+  if (available < FRAME_PREFIX_SIZE) {
+    if (available >= 4 && !hasFrameMagic(bytes, offset)) {
+      throw new EnvelopeError(
+        "bad_magic",
+        "input does not start with the frame magic 89 45 4e 56",
+        { offset },
+      );
+    }
+    throw new EnvelopeError(
+      "truncated",
+      `frame prefix needs ${FRAME_PREFIX_SIZE} bytes, only ${available} available`,
+      { offset },
+    );
+  }
+  if (!hasFrameMagic(bytes, offset)) {
+    throw new EnvelopeError("bad_magic", "input does not start with the frame magic 89 45 4e 56", {
+      offset,
+    });
+  }
+  const version = bytes[offset + 4]!;
+  if (version !== FRAME_VERSION) {
+    throw new EnvelopeError(
+      "unsupported_version",
+      `frame version ${version} is not supported (this SDK reads 1)`,
+      {
+        offset: offset + 4,
+      },
+    );
+  }
+  const expectedCrc = u32(bytes, offset + 20);
+  const actualCrc = crc32c(bytes, 0, offset, offset + 20);
+  if (expectedCrc !== actualCrc) {
+    throw new EnvelopeError(
+      "checksum_mismatch",
+      `frame prefix checksum is ${hex32(expectedCrc)}, computed ${hex32(actualCrc)}`,
+      { offset: offset + 20 },
+    );
+  }
+  const codecId = bytes[offset + 5]!;
+  const compressionId = bytes[offset + 6]!;
+  const flags = bytes[offset + 7]!;
+  const headerLength = u32(bytes, offset + 8);
+  const bodyLength = u32(bytes, offset + 12);
+  const bodyRawLength = u32(bytes, offset + 16);
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    throw new EnvelopeError(
+      "invalid_frame",
+      `reserved frame flag bits are set (flags 0x${flags.toString(16)})`,
+      {
+        offset: offset + 7,
+      },
+    );
+  }
+  if (compressionId === 0 && bodyRawLength !== bodyLength) {
+    throw new EnvelopeError(
+      "invalid_frame",
+      `uncompressed body: raw length ${bodyRawLength} differs from body length ${bodyLength}`,
+      { offset: offset + 16 },
+    );
+  }
+  const codec = CODEC_BY_ID[codecId];
+  if (codec === undefined) {
+    throw new EnvelopeError("unsupported_codec", `unknown codec id ${codecId}`, {
+      offset: offset + 5,
+    });
+  }
+  const compression = COMPRESSION_BY_ID[compressionId];
+  if (compression === undefined) {
+    throw new EnvelopeError("unsupported_compression", `unknown compression id ${compressionId}`, {
+      offset: offset + 6,
+    });
+  }
+  const checksum = (flags & FLAG_CONTENT_CHECKSUM) !== 0;
+  const frameLength = FRAME_PREFIX_SIZE + headerLength + bodyLength + (checksum ? 4 : 0);
+  if (frameLength > limits.maxFrameSize) {
+    throw new EnvelopeError(
+      "too_large",
+      `frame of ${frameLength} bytes is over the limit of ${limits.maxFrameSize}`,
+      { offset },
+    );
+  }
+  if (bodyRawLength > limits.maxDecompressedSize) {
+    throw new EnvelopeError(
+      "too_large",
+      `body of ${bodyRawLength} bytes after decompression is over the limit of ${limits.maxDecompressedSize}`,
+      { offset: offset + 16 },
+    );
+  }
+  if (frameLength > available) {
+    throw new EnvelopeError(
+      "truncated",
+      `frame needs ${frameLength} bytes, only ${available} available`,
+      { offset },
+    );
+  }
+  return {
+    offset,
+    version,
+    codec,
+    compression,
+    flags,
+    checksum,
+    headerOffset: offset + FRAME_PREFIX_SIZE,
+    headerLength,
+    bodyOffset: offset + FRAME_PREFIX_SIZE + headerLength,
+    bodyLength,
+    bodyRawLength,
+    frameLength,
+  };
+}
+
+/** Checks the content checksum of a frame that has one; throws `checksum_mismatch`. */
+export function verifyContentChecksum(bytes: Uint8Array, frame: FrameInfo): void {
+  if (!frame.checksum) return;
+  const at = frame.bodyOffset + frame.bodyLength;
+  const expected = u32(bytes, at);
+  const actual = crc32c(bytes, 0, frame.headerOffset, at);
+  if (expected !== actual) {
+    throw new EnvelopeError(
+      "checksum_mismatch",
+      `content checksum is ${hex32(expected)}, computed ${hex32(actual)}`,
+      { offset: at },
+    );
+  }
+}
+
+/** What {@link writeFrame} needs. */
+export interface FrameParts {
+  readonly codecId: number;
+  readonly compression: CompressionName;
+  readonly header: Uint8Array;
+  /** The body section as stored (already compressed when `compression` is not `none`). */
+  readonly body: Uint8Array;
+  readonly bodyRawLength: number;
+  readonly checksum?: boolean;
+}
+
+/** Assembles a frame into one exactly sized buffer. */
+export function writeFrame(parts: FrameParts): Uint8Array {
+  const checksum = parts.checksum === true;
+  const total = FRAME_PREFIX_SIZE + parts.header.length + parts.body.length + (checksum ? 4 : 0);
+  const out = new Uint8Array(total);
+  out[0] = 0x89;
+  out[1] = 0x45;
+  out[2] = 0x4e;
+  out[3] = 0x56;
+  out[4] = FRAME_VERSION;
+  out[5] = parts.codecId;
+  out[6] = COMPRESSION_IDS[parts.compression];
+  out[7] = checksum ? FLAG_CONTENT_CHECKSUM : 0;
+  putU32(out, 8, parts.header.length);
+  putU32(out, 12, parts.body.length);
+  putU32(out, 16, parts.bodyRawLength);
+  putU32(out, 20, crc32c(out, 0, 0, 20));
+  out.set(parts.header, FRAME_PREFIX_SIZE);
+  const bodyAt = FRAME_PREFIX_SIZE + parts.header.length;
+  out.set(parts.body, bodyAt);
+  if (checksum) {
+    const end = bodyAt + parts.body.length;
+    putU32(out, end, crc32c(out, 0, FRAME_PREFIX_SIZE, end));
+  }
+  return out;
+}
+
+function hex32(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
+}

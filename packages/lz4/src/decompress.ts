@@ -1,0 +1,92 @@
+/**
+ * LZ4 frame decompression with limits checked before any memory is taken
+ * (docs/spec.md, "Compression"). lz4-napi alone expands forged sizes and
+ * bombs fully, accepts truncated frames, ignores trailing bytes and returns
+ * only the first of concatenated frames; this module rejects or handles each.
+ */
+import { EnvelopeError } from "@envelope/core";
+import { decompressFrameSync } from "lz4-napi";
+import { asBuffer } from "./compress.js";
+import { scanLz4 } from "./wire/lz4-frame.js";
+
+/** Options for {@link decompress}. */
+export interface DecompressOptions {
+  /** Largest decompressed size accepted, in bytes (default 64 MiB). */
+  readonly maxSize?: number;
+  /** When set, the decompressed size must be exactly this. */
+  readonly expectedSize?: number;
+  /** Added to byte offsets in error messages (where `bytes` sits in a larger input). */
+  readonly offset?: number;
+}
+
+const DEFAULT_MAX = 64 * 1024 * 1024;
+
+const LZ4_ERRORS: ReadonlyArray<[RegExp, string]> = [
+  [/HeaderChecksum/i, "LZ4 frame header checksum does not match"],
+  [/BlockChecksum/i, "LZ4 block checksum does not match"],
+  [/ContentChecksum/i, "LZ4 content checksum does not match"],
+];
+
+function describe(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  for (const [pattern, message] of LZ4_ERRORS) if (pattern.test(text)) return message;
+  return `LZ4 data is corrupt (${text})`;
+}
+
+/**
+ * Decompresses one or more concatenated standard LZ4 frames (skippable
+ * frames are skipped, as the reference lz4 tool does). Throws `too_large`
+ * before decompressing when the declared sizes could exceed `maxSize`, and
+ * `invalid_lz4` for a malformed, truncated or trailing-garbage input.
+ */
+export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Uint8Array {
+  const base = options.offset ?? 0;
+  const maxSize = options.maxSize ?? DEFAULT_MAX;
+  if (options.expectedSize !== undefined && options.expectedSize > maxSize) {
+    throw new EnvelopeError(
+      "too_large",
+      `expected decompressed size ${options.expectedSize} is over the limit of ${maxSize}`,
+      { offset: base },
+    );
+  }
+  const scan = scanLz4(bytes, maxSize, base);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (const frame of scan.frames) {
+    let out: Uint8Array;
+    try {
+      out = decompressFrameSync(asBuffer(bytes.subarray(frame.start, frame.end)));
+    } catch (cause) {
+      throw new EnvelopeError(
+        "invalid_lz4",
+        describe(cause),
+        { offset: base + frame.start },
+        { cause },
+      );
+    }
+    if (frame.contentSize !== undefined && out.length !== frame.contentSize) {
+      throw new EnvelopeError(
+        "invalid_lz4",
+        `LZ4 frame declares ${frame.contentSize} bytes of content but holds ${out.length}`,
+        { offset: base + frame.start },
+      );
+    }
+    total += out.length;
+    parts.push(out);
+  }
+  if (options.expectedSize !== undefined && total !== options.expectedSize) {
+    throw new EnvelopeError(
+      "invalid_lz4",
+      `LZ4 data decompressed to ${total} bytes, expected ${options.expectedSize}`,
+      { offset: base },
+    );
+  }
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,258 @@
+/**
+ * Schema-specialised protobuf binary encoder for the envelope contract
+ * (proto/envelope/v1/envelope.proto; docs/spec.md, "Codec: protobuf binary").
+ * Fields are written in field-number order, defaults omitted, unknown fields
+ * appended after the known ones: the bytes Go's proto.Marshal and prost write.
+ *
+ * Field numbers and wire types (tag byte = field << 3 | wire type):
+ *
+ * | message      | field                 | no | wire              | tag  |
+ * |--------------|-----------------------|----|-------------------|------|
+ * | Envelope     | header                | 1  | LEN               | 0x0a |
+ * |              | body                  | 2  | LEN               | 0x12 |
+ * | Header       | schema                | 1  | LEN               | 0x0a |
+ * |              | event_id              | 2  | LEN               | 0x12 |
+ * |              | time_unix_nano        | 3  | I64 (fixed64)     | 0x19 |
+ * |              | producer              | 4  | LEN               | 0x22 |
+ * |              | trace                 | 5  | LEN               | 0x2a |
+ * |              | resource              | 6  | LEN               | 0x32 |
+ * |              | status                | 7  | LEN               | 0x3a |
+ * | SchemaRef    | type, subtype, version, url | 1-4 | LEN        | 0x0a 0x12 0x1a 0x22 |
+ * | Producer     | language, version     | 1-2| LEN               | 0x0a 0x12 |
+ * | TraceContext | trace_id, span_id, parent_span_id | 1-3 | LEN  | 0x0a 0x12 0x1a |
+ * |              | trace_flags           | 4  | VARINT            | 0x20 |
+ * |              | trace_state           | 5  | LEN               | 0x2a |
+ * | Resource     | service_name ... host | 1-5| LEN               | 0x0a ... 0x2a |
+ * |              | attributes            | 6  | LEN (KeyValue)    | 0x32 |
+ * | Status       | code                  | 1  | VARINT            | 0x08 |
+ * |              | message               | 2  | LEN               | 0x12 |
+ * | Body         | attributes            | 1  | LEN (KeyValue)    | 0x0a |
+ * |              | extensions            | 2  | LEN               | 0x12 |
+ * | Extension    | namespace, version    | 1-2| LEN               | 0x0a 0x12 |
+ * |              | attributes            | 3  | LEN (KeyValue)    | 0x1a |
+ * | KeyValue     | key                   | 1  | LEN               | 0x0a |
+ * |              | value                 | 2  | LEN (AnyValue)    | 0x12 |
+ * | AnyValue     | string_value          | 1  | LEN               | 0x0a |
+ * |              | bool_value            | 2  | VARINT            | 0x10 |
+ * |              | int_value             | 3  | VARINT            | 0x18 |
+ * |              | double_value          | 4  | I64               | 0x21 |
+ * |              | array_value           | 5  | LEN               | 0x2a |
+ * |              | kvlist_value          | 6  | LEN               | 0x32 |
+ * |              | bytes_value           | 7  | LEN               | 0x3a |
+ * | ArrayValue   | values                | 1  | LEN (AnyValue)    | 0x0a |
+ * | KeyValueList | values                | 1  | LEN (KeyValue)    | 0x0a |
+ */
+import {
+  type Attributes,
+  type AttributeValue,
+  type Body,
+  type Envelope,
+  EnvelopeError,
+  type HasUnknown,
+  type Header,
+  UnknownValue,
+} from "@envelope/core";
+import type { ProtoWriter } from "./wire/writer.js";
+
+function unknown(w: ProtoWriter, message: HasUnknown): void {
+  const u = message.$unknown;
+  if (u !== undefined && u.codec === "protobuf") w.raw(u.data as Uint8Array);
+}
+
+function optionalString(w: ProtoWriter, tag: number, value: string | undefined): void {
+  if (value !== undefined) {
+    w.byte(tag);
+    w.string(value);
+  }
+}
+
+function nonEmptyString(w: ProtoWriter, tag: number, value: string | undefined): void {
+  if (value !== undefined && value.length > 0) {
+    w.byte(tag);
+    w.string(value);
+  }
+}
+
+function nonEmptyBytes(w: ProtoWriter, tag: number, value: Uint8Array | undefined): void {
+  if (value !== undefined && value.length > 0) {
+    w.byte(tag);
+    w.bytes(value);
+  }
+}
+
+/** Writes the Header message's fields (without its own tag and length). */
+export function writeHeader(w: ProtoWriter, h: Header): void {
+  const s = h.schema;
+  if (s !== undefined) {
+    w.byte(0x0a);
+    const m = w.fork();
+    nonEmptyString(w, 0x0a, s.type);
+    nonEmptyString(w, 0x12, s.subtype);
+    nonEmptyString(w, 0x1a, s.version);
+    optionalString(w, 0x22, s.url);
+    unknown(w, s);
+    w.join(m);
+  }
+  nonEmptyBytes(w, 0x12, h.eventId);
+  if (h.timeUnixNano !== undefined && h.timeUnixNano !== 0n) {
+    w.byte(0x19);
+    w.fixed64(h.timeUnixNano);
+  }
+  const p = h.producer;
+  if (p !== undefined) {
+    w.byte(0x22);
+    const m = w.fork();
+    nonEmptyString(w, 0x0a, p.language);
+    nonEmptyString(w, 0x12, p.version);
+    unknown(w, p);
+    w.join(m);
+  }
+  const t = h.trace;
+  if (t !== undefined) {
+    w.byte(0x2a);
+    const m = w.fork();
+    nonEmptyBytes(w, 0x0a, t.traceId);
+    nonEmptyBytes(w, 0x12, t.spanId);
+    nonEmptyBytes(w, 0x1a, t.parentSpanId);
+    if (t.traceFlags !== 0) {
+      w.byte(0x20);
+      w.uint32(t.traceFlags);
+    }
+    nonEmptyString(w, 0x2a, t.traceState);
+    unknown(w, t);
+    w.join(m);
+  }
+  const r = h.resource;
+  if (r !== undefined) {
+    w.byte(0x32);
+    const m = w.fork();
+    nonEmptyString(w, 0x0a, r.serviceName);
+    optionalString(w, 0x12, r.serviceVersion);
+    optionalString(w, 0x1a, r.environment);
+    optionalString(w, 0x22, r.region);
+    optionalString(w, 0x2a, r.host);
+    if (r.attributes !== undefined) writeAttributes(w, 0x32, r.attributes);
+    unknown(w, r);
+    w.join(m);
+  }
+  const st = h.status;
+  if (st !== undefined) {
+    w.byte(0x3a);
+    const m = w.fork();
+    if (st.code !== 0) {
+      w.byte(0x08);
+      w.uint32(st.code);
+    }
+    nonEmptyString(w, 0x12, st.message);
+    unknown(w, st);
+    w.join(m);
+  }
+  unknown(w, h);
+}
+
+/** Writes the Body message's fields (without its own tag and length). */
+export function writeBody(w: ProtoWriter, b: Body): void {
+  if (b.attributes !== undefined) writeAttributes(w, 0x0a, b.attributes);
+  const extensions = b.extensions;
+  if (extensions !== undefined) {
+    for (let i = 0; i < extensions.length; i++) {
+      const e = extensions[i]!;
+      w.byte(0x12);
+      const m = w.fork();
+      nonEmptyString(w, 0x0a, e.namespace);
+      nonEmptyString(w, 0x12, e.version);
+      if (e.attributes !== undefined) writeAttributes(w, 0x1a, e.attributes);
+      unknown(w, e);
+      w.join(m);
+    }
+  }
+  unknown(w, b);
+}
+
+/** Writes the Envelope message's fields. */
+export function writeEnvelope(w: ProtoWriter, e: Envelope): void {
+  w.byte(0x0a);
+  let m = w.fork();
+  writeHeader(w, e.header);
+  w.join(m);
+  w.byte(0x12);
+  m = w.fork();
+  writeBody(w, e.body);
+  w.join(m);
+  unknown(w, e);
+}
+
+/** Writes each entry as a KeyValue with the given field tag. */
+function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes): void {
+  for (const [key, value] of attributes) {
+    w.byte(tag);
+    const m = w.fork();
+    if (key.length > 0) {
+      w.byte(0x0a);
+      w.string(key);
+    }
+    w.byte(0x12);
+    const v = w.fork();
+    writeValue(w, value);
+    w.join(v);
+    w.join(m);
+  }
+}
+
+/** Writes the fields of an AnyValue. */
+function writeValue(w: ProtoWriter, value: AttributeValue): void {
+  switch (typeof value) {
+    case "string":
+      w.byte(0x0a);
+      w.string(value);
+      return;
+    case "boolean":
+      w.byte(0x10);
+      w.byte(value ? 1 : 0);
+      return;
+    case "bigint":
+      w.byte(0x18);
+      w.int64(value);
+      return;
+    case "number":
+      w.byte(0x21);
+      w.double(value);
+      return;
+    case "object":
+      if (value instanceof Uint8Array) {
+        w.byte(0x3a);
+        w.bytes(value);
+        return;
+      }
+      if (Array.isArray(value)) {
+        w.byte(0x2a);
+        const m = w.fork();
+        for (let i = 0; i < value.length; i++) {
+          w.byte(0x0a);
+          const v = w.fork();
+          writeValue(w, value[i]!);
+          w.join(v);
+        }
+        w.join(m);
+        return;
+      }
+      if (value instanceof Map) {
+        w.byte(0x32);
+        const m = w.fork();
+        writeAttributes(w, 0x0a, value);
+        w.join(m);
+        return;
+      }
+      if (value instanceof UnknownValue) {
+        if (value.codec === "protobuf") {
+          w.raw(value.data as Uint8Array);
+          return;
+        }
+        throw new EnvelopeError(
+          "invalid_value",
+          `an attribute value of a kind unknown to this version was read by the ${value.codec} codec and cannot be written as protobuf`,
+        );
+      }
+  }
+  throw new EnvelopeError("invalid_value", `unsupported attribute value type ${typeof value}`);
+}

@@ -1,0 +1,221 @@
+/**
+ * A bounds-checked protobuf binary reader. Every read checks the end of the
+ * current message before it touches memory and throws `EnvelopeError` with
+ * the absolute byte offset; nothing from inside a library escapes.
+ */
+import { EnvelopeError } from "@envelope/core";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export class ProtoReader {
+  pos: number;
+
+  constructor(
+    readonly buf: Uint8Array,
+    /** Offset of `buf[0]` in the caller's input, for error messages. */
+    readonly base: number,
+  ) {
+    this.pos = 0;
+  }
+
+  fail(message: string, at = this.pos): never {
+    throw new EnvelopeError("invalid_protobuf", message, { offset: this.base + at });
+  }
+
+  truncated(what: string, at = this.pos): never {
+    throw new EnvelopeError("truncated", `${what} runs past the end of its message`, {
+      offset: this.base + at,
+    });
+  }
+
+  /** An unsigned varint that must fit in 32 bits (tags, lengths, uint32). */
+  uint32(end: number): number {
+    const buf = this.buf;
+    let p = this.pos;
+    let result = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (p >= end) this.truncated("varint");
+      const b = buf[p++]!;
+      if (shift === 28) {
+        if (b > 0x0f) this.fail("varint does not fit in 32 bits", this.pos);
+        result += b * 0x10000000;
+        this.pos = p;
+        return result;
+      }
+      result |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = p;
+        return result >>> 0;
+      }
+    }
+    return this.fail("varint does not fit in 32 bits");
+  }
+
+  /** A varint of up to 64 bits, as [lo, hi] halves; rejects more than 10 bytes. */
+  varint64(end: number): [number, number] {
+    const buf = this.buf;
+    let p = this.pos;
+    let lo = 0;
+    let hi = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (p >= end) this.truncated("varint");
+      b = buf[p++]!;
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = p;
+        return [lo >>> 0, 0];
+      }
+    }
+    if (p >= end) this.truncated("varint");
+    b = buf[p++]!;
+    lo |= (b & 0x0f) << 28;
+    hi = (b & 0x70) >> 4;
+    if (b < 0x80) {
+      this.pos = p;
+      return [lo >>> 0, hi >>> 0];
+    }
+    for (let shift = 3; shift <= 31; shift += 7) {
+      if (p >= end) this.truncated("varint");
+      b = buf[p++]!;
+      hi |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = p;
+        return [lo >>> 0, hi >>> 0];
+      }
+    }
+    return this.fail("varint longer than 10 bytes");
+  }
+
+  /** An int64 varint as a bigint. */
+  int64(end: number): bigint {
+    const [lo, hi] = this.varint64(end);
+    if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+    if (hi >= 0xffe00000) return BigInt((hi - 4294967296) * 4294967296 + lo);
+    return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  }
+
+  /** A bool varint (any non-zero value is true, as in protobuf). */
+  bool(end: number): boolean {
+    const [lo, hi] = this.varint64(end);
+    return lo !== 0 || hi !== 0;
+  }
+
+  /** A fixed64 as an unsigned bigint. */
+  fixed64(end: number): bigint {
+    const p = this.pos;
+    if (p + 8 > end) this.truncated("fixed64");
+    const buf = this.buf;
+    const lo = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+    const hi = (buf[p + 4]! | (buf[p + 5]! << 8) | (buf[p + 6]! << 16) | (buf[p + 7]! << 24)) >>> 0;
+    this.pos = p + 8;
+    if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** A little-endian double. */
+  double(end: number, view: DataView): number {
+    const p = this.pos;
+    if (p + 8 > end) this.truncated("double");
+    this.pos = p + 8;
+    return view.getFloat64(p, true);
+  }
+
+  /** The length of a length-delimited field, checked against `end` and `limit`. */
+  length(end: number, what: string, limit = Number.POSITIVE_INFINITY): number {
+    const at = this.pos;
+    const len = this.uint32(end);
+    if (len > limit) {
+      throw new EnvelopeError(
+        "limit_exceeded",
+        `${what} of ${len} bytes is over the limit of ${limit}`,
+        {
+          offset: this.base + at,
+        },
+      );
+    }
+    if (this.pos + len > end) this.truncated(what, at);
+    return len;
+  }
+
+  /** Length-delimited bytes, copied out of the input. */
+  bytes(end: number, limit: number): Uint8Array {
+    const len = this.length(end, "bytes", limit);
+    const start = this.pos;
+    this.pos += len;
+    return this.buf.slice(start, start + len);
+  }
+
+  /** Length-delimited UTF-8 text; invalid UTF-8 is rejected. */
+  string(end: number, limit: number): string {
+    const len = this.length(end, "string", limit);
+    const start = this.pos;
+    const stop = start + len;
+    this.pos = stop;
+    const buf = this.buf;
+    if (len < 32) {
+      let s = "";
+      for (let i = start; i < stop; i++) {
+        const c = buf[i]!;
+        if (c >= 0x80) return this.decodeUtf8(start, stop);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.decodeUtf8(start, stop);
+  }
+
+  private decodeUtf8(start: number, stop: number): string {
+    try {
+      return utf8.decode(this.buf.subarray(start, stop));
+    } catch {
+      throw new EnvelopeError("invalid_utf8", "string is not valid UTF-8", {
+        offset: this.base + start,
+      });
+    }
+  }
+
+  /**
+   * Skips the value of a field with the given wire type (groups included,
+   * nested up to `depth`), checking bounds.
+   */
+  skip(wireType: number, fieldNo: number, end: number, depth = 32): void {
+    switch (wireType) {
+      case 0:
+        this.varint64(end);
+        return;
+      case 1:
+        if (this.pos + 8 > end) this.truncated("fixed64");
+        this.pos += 8;
+        return;
+      case 2: {
+        const len = this.length(end, "length-delimited field");
+        this.pos += len;
+        return;
+      }
+      case 3: {
+        if (depth <= 0) this.fail("groups nested too deep");
+        for (;;) {
+          if (this.pos >= end) this.truncated("group");
+          const tagAt = this.pos;
+          const tag = this.uint32(end);
+          const wt = tag & 7;
+          const fn = tag >>> 3;
+          if (fn === 0) this.fail("field number 0", tagAt);
+          if (wt === 4) {
+            if (fn !== fieldNo)
+              this.fail(`end group ${fn} does not match start group ${fieldNo}`, tagAt);
+            return;
+          }
+          this.skip(wt, fn, end, depth - 1);
+        }
+      }
+      case 5:
+        if (this.pos + 4 > end) this.truncated("fixed32");
+        this.pos += 4;
+        return;
+      default:
+        this.fail(`invalid wire type ${wireType}`);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Decoding: framed (or raw) bytes -> envelope, and peek() for the header alone
+ * (docs/spec.md, "Frame", "Limits", "Validation").
+ */
+import {
+  assertValidEnvelope,
+  assertValidHeader,
+  type CodecName,
+  type CompressionName,
+  DecodeBudget,
+  type Envelope,
+  EnvelopeError,
+  type FrameInfo,
+  type Header,
+  isEnvelopeError,
+  type Limits,
+  readFramePrefix,
+  resolveLimits,
+  verifyContentChecksum,
+} from "@envelope/core";
+import { decompress } from "@envelope/lz4";
+import { codecFor } from "./codecs.js";
+
+/** Options for {@link decode}, {@link peek} and {@link createDecoder}. */
+export interface DecodeOptions {
+  /** The input starts with a frame. Default `true`; with `false`, `codec` is required. */
+  readonly framed: boolean;
+  /** For unframed input: the codec. */
+  readonly codec: CodecName | undefined;
+  /** For unframed input: the compression. Default `"none"`. */
+  readonly compression: CompressionName;
+  /** Limits, merged over `DEFAULT_LIMITS`. */
+  readonly limits: Partial<Limits>;
+  /** Validate the decoded envelope. Default `true`. */
+  readonly validate: boolean;
+}
+
+/** What {@link peek} returns. */
+export interface Peeked {
+  /** The frame prefix: codec, compression, sizes, `frameLength` to skip to the next frame. */
+  readonly frame: FrameInfo;
+  /** The decoded, validated header. */
+  readonly header: Header;
+}
+
+/** A decoder with its options parsed once. */
+export interface Decoder {
+  /** Decodes exactly one envelope from `bytes`; throws `trailing_bytes` when more follows. */
+  decode(bytes: Uint8Array): Envelope;
+  /** Reads the header of the frame at `offset` without decompressing or decoding the body. */
+  peek(bytes: Uint8Array, offset?: number): Peeked;
+}
+
+function checkInput(bytes: unknown): asserts bytes is Uint8Array {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new EnvelopeError("invalid_argument", "input must be a Uint8Array (a Buffer is one)");
+  }
+}
+
+/** Creates a decoder; options are resolved and checked once. */
+export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
+  const limits = resolveLimits(options?.limits);
+  const framed = options?.framed ?? true;
+  const validate = options?.validate ?? true;
+  const rawCompression = options?.compression ?? "none";
+  const rawCodec = framed ? undefined : codecFor(requireCodec(options?.codec));
+
+  const decodeFramed = (bytes: Uint8Array): Envelope => {
+    const frame = readFramePrefix(bytes, 0, limits);
+    if (frame.frameLength !== bytes.length) {
+      throw new EnvelopeError(
+        "trailing_bytes",
+        `${bytes.length - frame.frameLength} bytes follow the frame (use a stream decoder for several frames)`,
+        { offset: frame.frameLength },
+      );
+    }
+    verifyContentChecksum(bytes, frame);
+    const codec = codecFor(frame.codec, 5);
+    const budget = new DecodeBudget(limits);
+    const header = codec.decodeHeader(
+      bytes.subarray(frame.headerOffset, frame.headerOffset + frame.headerLength),
+      budget,
+      frame.headerOffset,
+    );
+    const stored = bytes.subarray(frame.bodyOffset, frame.bodyOffset + frame.bodyLength);
+    let body: Envelope["body"];
+    if (frame.compression === "lz4") {
+      const raw = decompress(stored, {
+        maxSize: limits.maxDecompressedSize,
+        expectedSize: frame.bodyRawLength,
+        offset: frame.bodyOffset,
+      });
+      body = inDecompressedBody(frame.bodyOffset, () => codec.decodeBody(raw, budget, 0));
+    } else {
+      body = codec.decodeBody(stored, budget, frame.bodyOffset);
+    }
+    const envelope: Envelope = { header, body };
+    if (validate) assertValidEnvelope(envelope, limits);
+    return envelope;
+  };
+
+  const decodeRaw = (bytes: Uint8Array): Envelope => {
+    const codec = rawCodec!;
+    const budget = new DecodeBudget(limits);
+    let envelope: Envelope;
+    if (rawCompression === "lz4") {
+      const raw = decompress(bytes, { maxSize: limits.maxDecompressedSize });
+      envelope = inDecompressedBody(0, () => codec.decodeEnvelope(raw, budget, 0));
+    } else {
+      if (bytes.length > limits.maxFrameSize) {
+        throw new EnvelopeError(
+          "too_large",
+          `payload of ${bytes.length} bytes is over the limit of ${limits.maxFrameSize}`,
+        );
+      }
+      envelope = codec.decodeEnvelope(bytes, budget, 0);
+    }
+    if (validate) assertValidEnvelope(envelope, limits);
+    return envelope;
+  };
+
+  return Object.freeze({
+    decode(bytes: Uint8Array): Envelope {
+      checkInput(bytes);
+      return framed ? decodeFramed(bytes) : decodeRaw(bytes);
+    },
+    peek(bytes: Uint8Array, offset = 0): Peeked {
+      checkInput(bytes);
+      const frame = readFramePrefix(bytes, offset, limits);
+      const codec = codecFor(frame.codec, offset + 5);
+      const header = codec.decodeHeader(
+        bytes.subarray(frame.headerOffset, frame.headerOffset + frame.headerLength),
+        new DecodeBudget(limits),
+        frame.headerOffset,
+      );
+      if (validate) assertValidHeader(header, limits);
+      return { frame, header };
+    },
+  });
+}
+
+function requireCodec(codec: CodecName | undefined): CodecName {
+  if (codec === undefined) {
+    throw new EnvelopeError("invalid_argument", "decoding unframed input needs options.codec");
+  }
+  return codec;
+}
+
+/** Errors inside a decompressed body carry offsets into the decompressed bytes: say so. */
+function inDecompressedBody<T>(bodyOffset: number, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isEnvelopeError(error) && error.offset !== undefined) {
+      throw new EnvelopeError(
+        error.code,
+        `${error.message.replace(/^\[[a-z_0-9]+\] /, "")} — offset ${error.offset} of the decompressed body (stored at byte ${bodyOffset})`,
+        error.path === undefined ? {} : { path: error.path },
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Decodes one envelope. Framed input names its codec and compression; raw
+ * input needs `{ framed: false, codec }`. Throws only `EnvelopeError`.
+ */
+export function decode(bytes: Uint8Array, options?: Partial<DecodeOptions>): Envelope {
+  return createDecoder(options).decode(bytes);
+}
+
+/** Reads a frame's header without decompressing or decoding its body. */
+export function peek(
+  bytes: Uint8Array,
+  options?: Partial<Pick<DecodeOptions, "limits" | "validate">>,
+): Peeked {
+  return createDecoder(options).peek(bytes);
+}
