@@ -9,12 +9,18 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export class ProtoReader {
   pos: number;
+  /** The input as a plain Uint8Array view (a Buffer's `slice` would not copy). */
+  readonly buf: Uint8Array;
 
   constructor(
-    readonly buf: Uint8Array,
+    input: Uint8Array,
     /** Offset of `buf[0]` in the caller's input, for error messages. */
     readonly base: number,
   ) {
+    this.buf =
+      input.constructor === Uint8Array
+        ? input
+        : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.pos = 0;
   }
 

@@ -1,0 +1,160 @@
+import {
+  crc32c,
+  DEFAULT_LIMITS,
+  FRAME_PREFIX_SIZE,
+  type FrameInfo,
+  hasFrameMagic,
+  isEnvelopeError,
+  readFramePrefix,
+  resolveLimits,
+  verifyContentChecksum,
+  writeFrame,
+} from "@envelope/core";
+import { describe, expect, test } from "vitest";
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+describe("CRC-32C", () => {
+  test("the check value from the spec: CRC-32C('123456789') = 0xe3069283", () => {
+    expect(crc32c(new TextEncoder().encode("123456789"))).toBe(0xe3069283);
+  });
+  test("of nothing is 0, and it continues across calls", () => {
+    expect(crc32c(new Uint8Array(0))).toBe(0);
+    const all = new TextEncoder().encode("123456789");
+    expect(crc32c(all, crc32c(all, 0, 0, 4), 4)).toBe(0xe3069283);
+  });
+});
+
+function frameOf(header: number[], body: number[], checksum = false): Uint8Array {
+  return writeFrame({
+    codecId: 1,
+    compression: "none",
+    header: new Uint8Array(header),
+    body: new Uint8Array(body),
+    bodyRawLength: body.length,
+    checksum,
+  });
+}
+
+function errorAt(bytes: Uint8Array, limits = DEFAULT_LIMITS) {
+  try {
+    const info = readFramePrefix(bytes, 0, limits);
+    verifyContentChecksum(bytes, info);
+  } catch (error) {
+    if (!isEnvelopeError(error)) throw error;
+    return { code: error.code, offset: error.offset };
+  }
+  throw new Error("expected an EnvelopeError");
+}
+
+/** Rewrites prefix bytes and fixes the prefix checksum, so a later check is reached. */
+function patched(frame: Uint8Array, at: number, values: number[]): Uint8Array {
+  const out = Uint8Array.from(frame);
+  out.set(values, at);
+  new DataView(out.buffer).setUint32(20, crc32c(out, 0, 0, 20), true);
+  return out;
+}
+
+describe("frame prefix", () => {
+  test("exact bytes of a small frame", () => {
+    const frame = frameOf([0xaa, 0xbb], [0xcc]);
+    expect(hex(frame)).toBe(
+      [
+        "89454e56", // magic
+        "01", // version
+        "01", // codec: protobuf
+        "00", // compression: none
+        "00", // flags
+        "02000000", // header length 2
+        "01000000", // body length 1
+        "01000000", // body raw length 1
+        hex(new Uint8Array(new Uint32Array([crc32c(frame, 0, 0, 20)]).buffer)), // prefix CRC-32C, LE
+        "aabb",
+        "cc",
+      ].join(""),
+    );
+    expect(readFramePrefix(frame, 0, DEFAULT_LIMITS)).toEqual({
+      offset: 0,
+      version: 1,
+      codec: "protobuf",
+      compression: "none",
+      flags: 0,
+      checksum: false,
+      headerOffset: 24,
+      headerLength: 2,
+      bodyOffset: 26,
+      bodyLength: 1,
+      bodyRawLength: 1,
+      frameLength: 27,
+    } satisfies FrameInfo);
+  });
+
+  test("with a content checksum: CRC-32C of header and body sections follows the body", () => {
+    const frame = frameOf([0xaa, 0xbb], [0xcc], true);
+    expect(frame[7]).toBe(1);
+    expect(frame.length).toBe(FRAME_PREFIX_SIZE + 3 + 4);
+    const sum = new DataView(frame.buffer).getUint32(27, true);
+    expect(sum).toBe(crc32c(new Uint8Array([0xaa, 0xbb, 0xcc])));
+    expect(() =>
+      verifyContentChecksum(frame, readFramePrefix(frame, 0, DEFAULT_LIMITS)),
+    ).not.toThrow();
+  });
+
+  test("detection is a magic check", () => {
+    expect(hasFrameMagic(frameOf([], []))).toBe(true);
+    expect(hasFrameMagic(new Uint8Array([0x89, 0x45, 0x4e]))).toBe(false);
+    expect(hasFrameMagic(new TextEncoder().encode("{}"))).toBe(false);
+  });
+
+  const good = frameOf([1, 2, 3], [4, 5]);
+  test.each([
+    ["fewer than 24 bytes", good.subarray(0, 23), "truncated", 0],
+    ["wrong magic", Uint8Array.from([0x7b, ...good.subarray(1)]), "bad_magic", 0],
+    ["wrong magic in a short input", new Uint8Array([1, 2, 3, 4, 5]), "bad_magic", 0],
+    ["version 2", patched(good, 4, [2]), "unsupported_version", 4],
+    ["prefix checksum mismatch", Uint8Array.from(good).fill(7, 8, 9), "checksum_mismatch", 20],
+    ["reserved flag bit", patched(good, 7, [0x02]), "invalid_frame", 7],
+    ["raw length differs without compression", patched(good, 16, [9]), "invalid_frame", 16],
+    ["unknown codec id", patched(good, 5, [9]), "unsupported_codec", 5],
+    ["unknown compression id", patched(good, 6, [7]), "unsupported_compression", 6],
+    ["frame shorter than its lengths say", good.subarray(0, good.length - 1), "truncated", 0],
+    [
+      "content checksum mismatch",
+      (() => {
+        const f = frameOf([1], [2], true);
+        f[f.length - 1]! ^= 1;
+        return f;
+      })(),
+      "checksum_mismatch",
+      26,
+    ],
+  ])("%s -> %s", (_name, bytes, code, offset) => {
+    expect(errorAt(bytes)).toEqual({ code, offset });
+  });
+
+  test("frame and decompressed sizes over the limits -> too_large, before the bytes are needed", () => {
+    const huge = patched(good.subarray(0, 24), 12, [0, 0, 0, 0x10]); // body length 256 MiB
+    expect(errorAt(patched(huge, 16, [0, 0, 0, 0x10]))).toEqual({ code: "too_large", offset: 0 });
+    const lz4 = patched(good, 6, [1]);
+    const bigRaw = patched(lz4, 16, [0, 0, 0, 0x10]); // raw length 256 MiB
+    expect(errorAt(bigRaw)).toEqual({ code: "too_large", offset: 16 });
+    expect(errorAt(good, resolveLimits({ maxFrameSize: 28 }))).toEqual({
+      code: "too_large",
+      offset: 0,
+    });
+  });
+
+  test("reads a frame at an offset inside a larger input", () => {
+    const stream = new Uint8Array([9, 9, ...good, ...good]);
+    const info = readFramePrefix(stream, 2, DEFAULT_LIMITS);
+    expect(info).toMatchObject({
+      offset: 2,
+      headerOffset: 26,
+      bodyOffset: 29,
+      frameLength: good.length,
+    });
+    expect(readFramePrefix(stream, 2 + info.frameLength, DEFAULT_LIMITS).offset).toBe(
+      2 + good.length,
+    );
+  });
+});

@@ -1,0 +1,155 @@
+import {
+  assertValidEnvelope,
+  createEnvelope,
+  type Envelope,
+  isEnvelopeError,
+  isSemver,
+  resolveLimits,
+  SDK_VERSION,
+  toAttributes,
+  validateEnvelope,
+} from "@envelope/core";
+import { describe, expect, test } from "vitest";
+
+function valid(): Envelope {
+  return createEnvelope({
+    schema: { type: "request", subtype: "auth_request", version: "1.0.0" },
+    resource: { serviceName: "auth" },
+    attributes: { user: "alice" },
+  });
+}
+
+describe("createEnvelope", () => {
+  test("fills event id, time and producer; plain objects become Maps; numbers stay doubles", () => {
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const e = createEnvelope({
+      schema: { type: "t", subtype: "s", version: "1.0.0" },
+      resource: { serviceName: "svc", attributes: { "host.arch": "x64" } },
+      attributes: { n: 1, i: 1n, nested: { list: [1, { deep: true }] } },
+      extensions: [{ namespace: "http", version: "1.0.0", attributes: { method: "GET" } }],
+    });
+    expect(e.header.eventId).toHaveLength(16);
+    expect(e.header.eventId.some((b) => b !== 0)).toBe(true);
+    expect(e.header.timeUnixNano).toBeGreaterThanOrEqual(before - 1_000_000n);
+    expect(e.header.producer).toEqual({ language: "typescript", version: SDK_VERSION });
+    expect(e.body.attributes).toEqual(
+      new Map<string, unknown>([
+        ["n", 1],
+        ["i", 1n],
+        ["nested", new Map([["list", [1, new Map([["deep", true]])]]])],
+      ]),
+    );
+    expect(e.header.resource.attributes.get("host.arch")).toBe("x64");
+    expect(e.body.extensions[0]!.attributes.get("method")).toBe("GET");
+    expect(validateEnvelope(e)).toEqual([]);
+  });
+
+  test("values of no contract kind are refused", () => {
+    try {
+      toAttributes({ a: { b: null } } as never);
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "invalid_argument")).toBe(true);
+      expect((error as Error).message).toContain('"b"');
+    }
+  });
+});
+
+describe("isSemver", () => {
+  test.each([
+    ["1.0.0", true],
+    ["0.0.0", true],
+    ["10.20.30", true],
+    ["1.0", false],
+    ["1.0.0.0", false],
+    ["01.0.0", false],
+    ["1.0.0-rc.1", false],
+    ["1.0.0+build", false],
+    ["v1.0.0", false],
+    ["1..0", false],
+    ["", false],
+  ])("%s -> %s", (text, expected) => {
+    expect(isSemver(text)).toBe(expected);
+  });
+});
+
+describe("validateEnvelope collects every issue with path and code", () => {
+  test("a valid envelope has none", () => {
+    expect(validateEnvelope(valid())).toEqual([]);
+  });
+
+  test("many problems at once", () => {
+    const e = valid();
+    e.header.schema.version = "1.0";
+    e.header.schema.type = "";
+    e.header.eventId = new Uint8Array(16);
+    e.header.timeUnixNano = 0n;
+    e.header.trace = {
+      traceId: new Uint8Array(15).fill(1),
+      spanId: new Uint8Array(8),
+      traceFlags: 256,
+    };
+    e.header.resource.serviceName = "";
+    e.header.status = { code: -1 as never, message: "" };
+    e.body.extensions = [
+      { namespace: "x", version: "1.0.0", attributes: new Map() },
+      { namespace: "x", version: "2", attributes: new Map() },
+    ];
+    e.body.attributes.set("big", 2n ** 63n);
+    e.body.attributes.set("null", null as never);
+    expect(validateEnvelope(e).map(({ path, code }) => [path, code])).toEqual([
+      ["header.schema.type", "missing_field"],
+      ["header.schema.version", "invalid_semver"],
+      ["header.eventId", "invalid_id"],
+      ["header.timeUnixNano", "missing_field"],
+      ["header.trace.traceId", "invalid_id"],
+      ["header.trace.spanId", "invalid_id"],
+      ["header.trace.traceFlags", "invalid_value"],
+      ["header.resource.serviceName", "missing_field"],
+      ["header.status.code", "invalid_value"],
+      ['body.attributes["big"]', "invalid_value"],
+      ['body.attributes["null"]', "invalid_value"],
+      ["body.extensions[1].version", "invalid_semver"],
+      ["body.extensions[1].namespace", "duplicate_key"],
+    ]);
+  });
+
+  test("missing required messages", () => {
+    const e = valid() as unknown as { header: Record<string, unknown> };
+    delete e.header.schema;
+    delete e.header.producer;
+    delete e.header.resource;
+    expect(validateEnvelope(e as unknown as Envelope).map((i) => i.path)).toEqual([
+      "header.schema",
+      "header.producer",
+      "header.resource",
+    ]);
+  });
+
+  test("nesting deeper than the limit", () => {
+    const e = valid();
+    e.body.attributes.set("deep", [[["x"]]]);
+    expect(validateEnvelope(e, resolveLimits({ maxDepth: 3 }))).toEqual([]);
+    expect(validateEnvelope(e, resolveLimits({ maxDepth: 2 }))).toEqual([
+      {
+        path: 'body.attributes["deep"][0][0]',
+        code: "limit_exceeded",
+        message: "nested deeper than 2",
+      },
+    ]);
+  });
+
+  test("assertValidEnvelope throws the first issue as EnvelopeError", () => {
+    const e = valid();
+    e.header.eventId = new Uint8Array(8).fill(1);
+    try {
+      assertValidEnvelope(e);
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "invalid_id")).toBe(true);
+      expect((error as Error).message).toBe(
+        "[invalid_id] invalid envelope: must be 16 bytes, got 8 (at header.eventId)",
+      );
+    }
+  });
+});
