@@ -9,6 +9,7 @@ import {
   type AnyValueSchema,
   EnvelopeSchema,
   type KeyValue,
+  type KeyValueSchema,
   type Envelope as PbEnvelope,
 } from "@envelope/protobuf/schema";
 
@@ -31,7 +32,7 @@ function anyValue(value: AttributeValue): MessageInitShape<typeof AnyValueSchema
   throw new Error("unsupported value");
 }
 
-function keyValues(attributes: Attributes): MessageInitShape<typeof AnyValueSchema>[] {
+function keyValues(attributes: Attributes): MessageInitShape<typeof KeyValueSchema>[] {
   return [...attributes].map(([key, value]) => ({ key, value: anyValue(value) }));
 }
 
@@ -58,7 +59,7 @@ export function toProtobufEs(e: Envelope): PbEnvelope {
       attributes: keyValues(e.body.attributes),
       extensions: e.body.extensions.map((x) => ({ ...x, attributes: keyValues(x.attributes) })),
     },
-  } as MessageInitShape<typeof EnvelopeSchema>);
+  } as unknown as MessageInitShape<typeof EnvelopeSchema>);
 }
 
 function fromAnyValue(v: AnyValue | undefined): AttributeValue {
@@ -68,10 +69,14 @@ function fromAnyValue(v: AnyValue | undefined): AttributeValue {
       return value.value.values.map(fromAnyValue);
     case "kvlistValue":
       return fromKeyValues(value.value.values);
-    case undefined:
-      throw new Error("empty AnyValue");
-    default:
+    case "stringValue":
+    case "boolValue":
+    case "intValue":
+    case "doubleValue":
+    case "bytesValue":
       return value.value;
+    default:
+      throw new Error("empty AnyValue");
   }
 }
 

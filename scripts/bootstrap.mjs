@@ -1,0 +1,37 @@
+// `pnpm run bootstrap`: everything a fresh machine needs, then the main job.
+// Installs node packages (frozen lockfile), builds every package, fetches Go
+// modules and Rust crates when those toolchains are present (the cross-language
+// fixtures need them), then runs the main job: the codecs tour.
+import { has, isCI, pnpm, run } from "./run.mjs";
+
+const steps = [
+  ["install node packages", () => run(pnpm, ["install", "--frozen-lockfile"])],
+  ["build packages", () => run(pnpm, ["run", "build"])],
+];
+for (const [dir, tool, args] of [
+  ["test/producers/go", "go", ["mod", "download"]],
+  ["test/producers/rust", "cargo", ["fetch", "--locked"]],
+]) {
+  steps.push([
+    `fetch ${tool} dependencies (${dir})`,
+    () => {
+      if (!has(tool)) {
+        console.log(
+          `  ${tool} is not installed: the ${tool} producer and its tests will be skipped${isCI ? " (CI requires it)" : ""}`,
+        );
+        return !isCI;
+      }
+      return run(tool, args, { cwd: dir });
+    },
+  ]);
+}
+steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
+
+for (const [name, step] of steps) {
+  console.log(`\n▶ ${name}`);
+  if (!step()) {
+    console.error(`\n✗ bootstrap failed at: ${name}`);
+    process.exit(1);
+  }
+}
+console.log("\n✓ bootstrap done");

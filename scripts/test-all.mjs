@@ -1,0 +1,68 @@
+// `pnpm test`: every check and every test suite, the same command CI runs.
+// Runs all steps even when one fails, then prints a summary and exits 1 if any failed.
+import { existsSync } from "node:fs";
+import { has, isCI, pnpm, run } from "./run.mjs";
+
+/** @type {Array<[string, () => boolean | "skipped"]>} */
+const steps = [
+  [
+    "lint (biome, warnings are errors)",
+    () => run(pnpm, ["exec", "biome", "ci", "--error-on-warnings", "."]),
+  ],
+  ["typecheck (tsc, strict)", () => run(pnpm, ["exec", "tsc", "-p", "tsconfig.json"])],
+  ["buf lint", () => run(pnpm, ["exec", "buf", "lint"])],
+  ["buf breaking against main", () => run("node", ["scripts/buf-breaking.mjs"])],
+  ["generated code is fresh", () => run("node", ["scripts/check-generated.mjs"])],
+  ["build packages", () => run(pnpm, ["run", "build"])],
+  ["package exports (publint)", () => run(pnpm, ["run", "lint:packages"])],
+  ["unit and integration tests (vitest)", () => run(pnpm, ["exec", "vitest", "run"])],
+];
+
+function toolStep(tool, dir, args) {
+  return () => {
+    if (!existsSync(dir)) return "skipped";
+    if (!has(tool)) {
+      console.log(`${tool} is not installed${isCI ? "; CI requires it" : "; skipped"}`);
+      return isCI ? false : "skipped";
+    }
+    return run(tool, args, { cwd: dir });
+  };
+}
+steps.push([
+  "go test (Go producer conformance)",
+  toolStep("go", "test/producers/go", ["test", "./..."]),
+]);
+steps.push([
+  "cargo test (Rust producer conformance)",
+  toolStep("cargo", "test/producers/rust", ["test", "--locked"]),
+]);
+
+const results = [];
+for (const [name, step] of steps) {
+  console.log(`\n▶ ${name}`);
+  const started = Date.now();
+  const outcome = step();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  results.push([name, outcome, seconds]);
+  console.log(
+    outcome === "skipped"
+      ? `- skipped: ${name}`
+      : outcome
+        ? `✓ ${name} (${seconds}s)`
+        : `✗ ${name} (${seconds}s)`,
+  );
+}
+
+console.log("\nSummary");
+for (const [name, outcome, seconds] of results) {
+  console.log(
+    `  ${outcome === "skipped" ? "-" : outcome ? "✓" : "✗"} ${name} ${outcome === "skipped" ? "(skipped)" : `(${seconds}s)`}`,
+  );
+}
+const passed = results.filter(([, o]) => o === true).length;
+const failed = results.filter(([, o]) => o === false).length;
+const skipped = results.filter(([, o]) => o === "skipped").length;
+console.log(
+  `steps: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`,
+);
+process.exit(failed > 0 ? 1 : 0);
