@@ -133,7 +133,8 @@ export interface Resource extends HasUnknown {
 
 /** Outcome of the operation the event describes. */
 export interface Status extends HasUnknown {
-  code: StatusCode;
+  /** A {@link StatusCode} value; codes this version does not name are kept as numbers. */
+  code: StatusCode | number;
   /** Empty when there is none. */
   message: string;
 }

@@ -31,12 +31,13 @@ export function isSemver(text: string): boolean {
   const parts = text.split(".");
   if (parts.length !== 3) return false;
   for (const part of parts) {
-    if (part.length === 0 || part.length > 15) return false;
+    if (part.length === 0 || part.length > 16) return false;
     if (part.length > 1 && part.charCodeAt(0) === 48) return false;
     for (let i = 0; i < part.length; i++) {
       const c = part.charCodeAt(i);
       if (c < 48 || c > 57) return false;
     }
+    if (Number(part) > Number.MAX_SAFE_INTEGER) return false;
   }
   return true;
 }

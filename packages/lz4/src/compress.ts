@@ -21,10 +21,11 @@ function asBuffer(bytes: Uint8Array): Buffer {
 /** Compresses `bytes` into one standard LZ4 frame (magic 04 22 4D 18). */
 export function compress(bytes: Uint8Array, options: CompressOptions = {}): Uint8Array {
   try {
-    return compressFrameSync(asBuffer(bytes), {
+    const out = compressFrameSync(asBuffer(bytes), {
       contentChecksum: options.contentChecksum === true,
       blockChecksums: options.blockChecksums === true,
     });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (cause) {
     throw new EnvelopeError(
       "invalid_argument",

@@ -33,6 +33,11 @@ function describe(cause: unknown): string {
   return `LZ4 data is corrupt (${text})`;
 }
 
+/** A plain Uint8Array view of lz4-napi's Buffer (so `slice` copies, as callers expect). */
+function plain(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /**
  * Decompresses one or more concatenated standard LZ4 frames (skippable
  * frames are skipped, as the reference lz4 tool does). Throws `too_large`
@@ -81,7 +86,7 @@ export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): 
       { offset: base },
     );
   }
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return plain(parts[0]!);
   const out = new Uint8Array(total);
   let at = 0;
   for (const part of parts) {

@@ -18,7 +18,6 @@ import {
   type Resource,
   type SchemaRef,
   type Status,
-  type StatusCode,
   type TraceContext,
   UnknownValue,
 } from "@envelope/core";
@@ -244,7 +243,7 @@ function readStatus(c: Ctx, end: number): Status {
     if (no === 1) {
       expectWire(c, wt, 0, "Status.code", at);
       // An enum is an int32; values this version does not name are kept as numbers.
-      s.code = (c.r.varint64(end)[0] | 0) as StatusCode;
+      s.code = c.r.varint64(end)[0] | 0;
     } else if (no === 2) {
       expectWire(c, wt, 2, "Status.message", at);
       s.message = str(c, end);

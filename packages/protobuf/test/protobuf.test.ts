@@ -91,6 +91,13 @@ describe("exact bytes", () => {
     expect(protobufCodec.decodeBody(unhex(expected), budget(), 0)).toEqual(body);
   });
 
+  test("every NaN is written as the quiet NaN 0x7FF8000000000000, a NaN payload is not kept", () => {
+    const withPayload = unhex("0a0e 0a016e 1209 21 010000000000f87f");
+    const decoded = protobufCodec.decodeBody(withPayload, budget(), 0);
+    expect(decoded.attributes.get("n")).toBeNaN();
+    expect(hex(protobufCodec.encodeBody(decoded))).toBe("0a0e0a016e120921000000000000f87f");
+  });
+
   test("a reused codec gives the same bytes as a fresh one, and its output is not aliased", () => {
     const codec = createProtobufCodec();
     const a = codec.encodeEnvelope(minimal());

@@ -51,10 +51,18 @@ export interface Decoder {
   peek(bytes: Uint8Array, offset?: number): Peeked;
 }
 
-function checkInput(bytes: unknown): asserts bytes is Uint8Array {
+/**
+ * Checks the input and returns it as a plain Uint8Array view, so every byte
+ * value a codec slices out of it is a plain, copied Uint8Array even when the
+ * caller passed a Node.js Buffer (whose `slice` neither copies nor returns a Uint8Array).
+ */
+function plainInput(bytes: unknown): Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
     throw new EnvelopeError("invalid_argument", "input must be a Uint8Array (a Buffer is one)");
   }
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Creates a decoder; options are resolved and checked once. */
@@ -120,12 +128,12 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
   };
 
   return Object.freeze({
-    decode(bytes: Uint8Array): Envelope {
-      checkInput(bytes);
+    decode(input: Uint8Array): Envelope {
+      const bytes = plainInput(input);
       return framed ? decodeFramed(bytes) : decodeRaw(bytes);
     },
-    peek(bytes: Uint8Array, offset = 0): Peeked {
-      checkInput(bytes);
+    peek(input: Uint8Array, offset = 0): Peeked {
+      const bytes = plainInput(input);
       const frame = readFramePrefix(bytes, offset, limits);
       const codec = codecFor(frame.codec, offset + 5);
       const header = codec.decodeHeader(

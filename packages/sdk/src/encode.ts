@@ -24,6 +24,12 @@ export interface EncodeOptions {
   readonly checksum: boolean;
   /** Validate the envelope before encoding it. Default `true`. */
   readonly validate: boolean;
+  /**
+   * CBOR only: RFC 8949 §4.2.1 core deterministic encoding, so TypeScript, Go
+   * and Rust give the same bytes for one envelope (map keys sorted: attribute
+   * order is not kept). Default `false`.
+   */
+  readonly deterministic: boolean;
 }
 
 const DEFAULT_ENCODE_OPTIONS: EncodeOptions = Object.freeze({
@@ -32,6 +38,7 @@ const DEFAULT_ENCODE_OPTIONS: EncodeOptions = Object.freeze({
   framed: true,
   checksum: false,
   validate: true,
+  deterministic: false,
 });
 
 /** Merges partial options over the defaults and checks them. */
@@ -61,7 +68,7 @@ export interface Encoder {
  */
 export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
   const opts = resolveEncodeOptions(options);
-  const codec = codecFor(opts.codec);
+  const codec = codecFor(opts.codec, undefined, opts.deterministic);
   const lz4 = opts.compression === "lz4";
   const encodeOne = (envelope: Envelope): Uint8Array => {
     if (opts.validate) assertValidEnvelope(envelope);

@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { envelope as arbitraryEnvelope } from "../../../test/support/arbitrary.js";
 
-const CODECS = ["protobuf", "json"] as const;
+const CODECS = ["protobuf", "json", "cbor"] as const;
 const COMPRESSIONS = ["none", "lz4"] as const;
 const MATRIX = CODECS.flatMap((codec) =>
   COMPRESSIONS.map((compression) => ({ codec, compression })),

@@ -18,7 +18,6 @@ import {
   type Resource,
   type SchemaRef,
   type Status,
-  type StatusCode,
   type TraceContext,
   UnknownValue,
 } from "../model.js";
@@ -280,7 +279,7 @@ export function headerFromJson(value: JsonValue, budget: DecodeBudget, path = "h
       case "status": {
         const s = { code: 0, message: "" } as Status;
         readKeys(object(v, at), s, (k, sv) => {
-          if (k === "code") s.code = uint32(sv, `${at}.code`, 0x7fff_ffff) as StatusCode;
+          if (k === "code") s.code = uint32(sv, `${at}.code`, 0x7fff_ffff);
           else if (k === "message") s.message = string(sv, `${at}.message`, budget);
           else return false;
           return true;

@@ -125,7 +125,10 @@ export function toJson(envelope: Envelope): JsonObject {
 /** An attribute map as a list of `{ key, value }` objects. */
 export function attributesToJson(attributes: Attributes): JsonObject[] {
   const out: JsonObject[] = [];
-  for (const [key, value] of attributes) out.push({ key, value: valueToJson(value) });
+  for (const [key, value] of attributes) {
+    // An empty key is the proto3 default and is omitted, like every default.
+    out.push(key === "" ? { value: valueToJson(value) } : { key, value: valueToJson(value) });
+  }
   return out;
 }
 

@@ -133,10 +133,10 @@ export class ProtoWriter {
     this.pos = p + 8;
   }
 
-  /** A double, little-endian IEEE 754 (NaN, ±Infinity and -0 kept bit for bit). */
+  /** A double, little-endian IEEE 754; ±Infinity and -0 kept, every NaN written as 0x7FF8000000000000. */
   double(v: number): void {
     this.ensure(8);
-    this.f64[0] = v;
+    this.f64[0] = Number.isNaN(v) ? Number.NaN : v;
     this.buf.set(this.f64bytes, this.pos);
     this.pos += 8;
   }
