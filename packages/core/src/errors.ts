@@ -49,7 +49,9 @@ export type ErrorCode =
   /** A key appears twice in one attribute map, or a namespace twice in one body. */
   | "duplicate_key"
   /** An argument to an SDK function is not acceptable (programming error). */
-  | "invalid_argument";
+  | "invalid_argument"
+  /** An envelope does not satisfy its declared schema (first issue's code is in `issues`). */
+  | "schema_violation";
 
 /** Where in the input an error was found. */
 export interface ErrorLocation {
@@ -59,23 +61,33 @@ export interface ErrorLocation {
   readonly path?: string;
 }
 
+/** One problem in a list of issues (see `ValidationIssue`). */
+export interface IssueLike {
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 /** The SDK's error: a stable `code`, a message saying what and where. */
 export class EnvelopeError extends Error {
   override readonly name = "EnvelopeError";
   readonly code: ErrorCode;
   readonly offset: number | undefined;
   readonly path: string | undefined;
+  /** For `schema_violation`: every issue found, `{ path, code, message }`. */
+  readonly issues: readonly IssueLike[] | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
     location: ErrorLocation = {},
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly issues?: readonly IssueLike[] },
   ) {
     super(formatMessage(code, message, location), options);
     this.code = code;
     this.offset = location.offset;
     this.path = location.path;
+    this.issues = options?.issues;
   }
 }
 

@@ -2,6 +2,7 @@
 
 export type { AttributesInit, AttributeValueInit, EnvelopeInit } from "./builders.js";
 export { createEnvelope, newEventId, nowUnixNano, toAttributes } from "./builders.js";
+export type { CheckMode, CheckOptions, CheckResult, CheckStage, EnvelopeCheck } from "./check.js";
 export type { EnvelopeCodec } from "./codec.js";
 export { CODEC_IDS } from "./codec.js";
 export type { ErrorCode, ErrorLocation } from "./errors.js";

@@ -5,6 +5,7 @@
 import {
   assertValidEnvelope,
   assertValidHeader,
+  type CheckOptions,
   type CodecName,
   type CompressionName,
   DecodeBudget,
@@ -19,6 +20,7 @@ import {
   verifyContentChecksum,
 } from "@envelope/core";
 import { decompress } from "@envelope/lz4";
+import { compileCheck } from "./check.js";
 import { codecFor } from "./codecs.js";
 
 /** Options for {@link decode}, {@link peek} and {@link createDecoder}. */
@@ -33,6 +35,8 @@ export interface DecodeOptions {
   readonly limits: Partial<Limits>;
   /** Validate the decoded envelope. Default `true`. */
   readonly validate: boolean;
+  /** A check run on every decoded envelope (schema validation, defaults applied on read). */
+  readonly check: CheckOptions | undefined;
 }
 
 /** What {@link peek} returns. */
@@ -72,6 +76,11 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
   const validate = options?.validate ?? true;
   const rawCompression = options?.compression ?? "none";
   const rawCodec = framed ? undefined : codecFor(requireCodec(options?.codec));
+  const runCheck = compileCheck(options?.check);
+  const finish = (envelope: Envelope): Envelope => {
+    if (validate) assertValidEnvelope(envelope, limits);
+    return runCheck === undefined ? envelope : runCheck(envelope, "decode");
+  };
 
   const decodeFramed = (bytes: Uint8Array): Envelope => {
     const frame = readFramePrefix(bytes, 0, limits);
@@ -102,9 +111,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
     } else {
       body = codec.decodeBody(stored, budget, frame.bodyOffset);
     }
-    const envelope: Envelope = { header, body };
-    if (validate) assertValidEnvelope(envelope, limits);
-    return envelope;
+    return finish({ header, body });
   };
 
   const decodeRaw = (bytes: Uint8Array): Envelope => {
@@ -123,8 +130,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
       }
       envelope = codec.decodeEnvelope(bytes, budget, 0);
     }
-    if (validate) assertValidEnvelope(envelope, limits);
-    return envelope;
+    return finish(envelope);
   };
 
   return Object.freeze({

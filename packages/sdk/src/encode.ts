@@ -3,6 +3,7 @@
  */
 import {
   assertValidEnvelope,
+  type CheckOptions,
   type CodecName,
   type CompressionName,
   type Envelope,
@@ -10,6 +11,7 @@ import {
   writeFrame,
 } from "@envelope/core";
 import { compress } from "@envelope/lz4";
+import { compileCheck } from "./check.js";
 import { codecFor } from "./codecs.js";
 
 /** Options for {@link encode} and {@link createEncoder}. */
@@ -30,6 +32,8 @@ export interface EncodeOptions {
    * order is not kept). Default `false`.
    */
   readonly deterministic: boolean;
+  /** A check run on every envelope before it is encoded (schema validation, defaults, redaction). */
+  readonly check: CheckOptions | undefined;
 }
 
 const DEFAULT_ENCODE_OPTIONS: EncodeOptions = Object.freeze({
@@ -39,6 +43,7 @@ const DEFAULT_ENCODE_OPTIONS: EncodeOptions = Object.freeze({
   checksum: false,
   validate: true,
   deterministic: false,
+  check: undefined,
 });
 
 /** Merges partial options over the defaults and checks them. */
@@ -70,8 +75,10 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
   const opts = resolveEncodeOptions(options);
   const codec = codecFor(opts.codec, undefined, opts.deterministic);
   const lz4 = opts.compression === "lz4";
-  const encodeOne = (envelope: Envelope): Uint8Array => {
-    if (opts.validate) assertValidEnvelope(envelope);
+  const runCheck = compileCheck(opts.check);
+  const encodeOne = (input: Envelope): Uint8Array => {
+    if (opts.validate) assertValidEnvelope(input);
+    const envelope = runCheck === undefined ? input : runCheck(input, "encode");
     if (!opts.framed) {
       const raw = codec.encodeEnvelope(envelope);
       return lz4 ? compress(raw) : raw;

@@ -409,3 +409,75 @@ describe("bad input: every public decode path throws only EnvelopeError with a s
     );
   });
 });
+
+describe("checks attached to an encoder or decoder (schema validation hook)", () => {
+  const issue = {
+    path: 'body.attributes["user"]',
+    code: "missing_attribute",
+    message: "user is required",
+  };
+  const requireUser = {
+    check: (e: Envelope) => ({
+      envelope: e,
+      issues: e.body.attributes.has("user") ? [] : [issue],
+    }),
+  };
+  const withoutUser = () =>
+    createEnvelope({
+      schema: { type: "t", subtype: "s", version: "1.0.0" },
+      resource: { serviceName: "x" },
+    });
+
+  test("strict mode throws schema_violation with every issue", () => {
+    try {
+      encode(withoutUser(), { check: { check: requireUser } });
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "schema_violation")).toBe(true);
+      expect((error as EnvelopeError).issues).toEqual([issue]);
+      expect((error as EnvelopeError).path).toBe(issue.path);
+    }
+  });
+
+  test("report mode calls onIssues and goes on; off mode does not run the check", () => {
+    const seen: unknown[] = [];
+    const bytes = encode(withoutUser(), {
+      check: {
+        check: requireUser,
+        mode: "report",
+        onIssues: (issues, _e, stage) => seen.push([stage, issues]),
+      },
+    });
+    expect(seen).toEqual([["encode", [issue]]]);
+    decode(bytes, {
+      check: {
+        check: requireUser,
+        mode: "report",
+        onIssues: (issues, _e, stage) => seen.push([stage, issues]),
+      },
+    });
+    expect(seen).toHaveLength(2);
+    let ran = false;
+    encode(withoutUser(), {
+      check: {
+        check: { check: (e) => ((ran = true), { envelope: e, issues: [issue] }) },
+        mode: "off",
+      },
+    });
+    expect(ran).toBe(false);
+  });
+
+  test("the envelope the check returns is the one encoded (defaults, redaction)", () => {
+    const addDefault = {
+      check: (e: Envelope) => ({
+        envelope: {
+          ...e,
+          body: { ...e.body, attributes: new Map([...e.body.attributes, ["duration_ms", 0]]) },
+        },
+        issues: [],
+      }),
+    };
+    const back = decode(encode(withoutUser(), { check: { check: addDefault } }));
+    expect(back.body.attributes.get("duration_ms")).toBe(0);
+  });
+});
