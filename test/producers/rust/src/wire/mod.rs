@@ -1,0 +1,3 @@
+//! Byte-level pieces: the frame (docs/spec.md, "Frame").
+
+pub mod frame;
