@@ -15,7 +15,14 @@ const steps = [
   ["generated code is fresh", () => run("node", ["scripts/check-generated.mjs"])],
   ["build packages", () => run(pnpm, ["run", "build"])],
   ["package exports (publint)", () => run(pnpm, ["run", "lint:packages"])],
-  ["unit and integration tests (vitest)", () => run(pnpm, ["exec", "vitest", "run"])],
+  [
+    "fixtures are reproducible (Go, Rust, TypeScript producers)",
+    () => run("node", ["scripts/fixtures.mjs", "--check"]),
+  ],
+  [
+    "unit, integration and cross-language tests (vitest)",
+    () => run(pnpm, ["exec", "vitest", "run"]),
+  ],
 ];
 
 function toolStep(tool, dir, args) {

@@ -103,8 +103,11 @@ function int64(value: JsonValue, path: string, min: bigint, max: bigint): bigint
 }
 
 function uint32(value: JsonValue, path: string, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
-    fail(path, `expected an integer 0..${max}, got ${JSON.stringify(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    fail(path, `expected an integer, got ${JSON.stringify(value)}`);
+  }
+  if (value < 0 || value > max) {
+    throw new EnvelopeError("invalid_value", `${value} is out of range 0..${max}`, { path });
   }
   return value;
 }
