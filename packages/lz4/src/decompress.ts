@@ -55,6 +55,17 @@ export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): 
     );
   }
   const scan = scanLz4(bytes, maxSize, base);
+  const expected = options.expectedSize;
+  if (expected !== undefined && scan.frames.every((f) => f.contentSize !== undefined)) {
+    const declared = scan.frames.reduce((n, f) => n + f.contentSize!, 0);
+    if (declared !== expected) {
+      throw new EnvelopeError(
+        declared > expected ? "too_large" : "invalid_lz4",
+        `LZ4 frames declare ${declared} bytes of content, expected ${expected}`,
+        { offset: base },
+      );
+    }
+  }
   const parts: Uint8Array[] = [];
   let total = 0;
   for (const frame of scan.frames) {
