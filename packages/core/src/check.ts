@@ -3,8 +3,9 @@
  * redaction run on every envelope: at capture (encode) and at the boundary
  * (decode). The SDK calls it after the contract's own validation.
  */
+
+import type { IssueLike } from "./errors.js";
 import type { Envelope } from "./model.js";
-import type { ValidationIssue } from "./validate.js";
 
 /** What a check does with the issues it finds: nothing, report them, or throw. */
 export type CheckMode = "off" | "report" | "strict";
@@ -16,8 +17,8 @@ export type CheckStage = "encode" | "decode";
 export interface CheckResult {
   /** The envelope to go on with: the input, or a copy with defaults applied or fields redacted. */
   readonly envelope: Envelope;
-  /** Problems found; empty when none. */
-  readonly issues: readonly ValidationIssue[];
+  /** Problems found, `{ path, code, message }` with the check's own stable codes; empty when none. */
+  readonly issues: readonly IssueLike[];
 }
 
 /**
@@ -36,9 +37,5 @@ export interface CheckOptions {
   /** Default `"strict"`. */
   readonly mode?: CheckMode;
   /** Called in `"report"` mode with the issues of each envelope that has any. */
-  readonly onIssues?: (
-    issues: readonly ValidationIssue[],
-    envelope: Envelope,
-    stage: CheckStage,
-  ) => void;
+  readonly onIssues?: (issues: readonly IssueLike[], envelope: Envelope, stage: CheckStage) => void;
 }

@@ -37,4 +37,19 @@ export interface EnvelopeCodec {
   decodeBody(bytes: Uint8Array, budget: DecodeBudget, offset: number): Body;
   /** Decodes a whole unframed envelope. */
   decodeEnvelope(bytes: Uint8Array, budget: DecodeBudget, offset: number): Envelope;
+  /**
+   * Optional fast path for framing: encodes the header section and then the
+   * body section into one new buffer that starts with `reserve` unused bytes
+   * (for the frame prefix) and ends with `trailer` unused bytes (for a content
+   * checksum), so a frame costs one allocation and no copy.
+   */
+  encodeSections?(envelope: Envelope, reserve: number, trailer: number): EncodedSections;
+}
+
+/** What {@link EnvelopeCodec.encodeSections} returns. */
+export interface EncodedSections {
+  /** `reserve` unused bytes, the header section, the body section, `trailer` unused bytes. */
+  readonly bytes: Uint8Array;
+  readonly headerLength: number;
+  readonly bodyLength: number;
 }

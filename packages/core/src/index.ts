@@ -3,9 +3,9 @@
 export type { AttributesInit, AttributeValueInit, EnvelopeInit } from "./builders.js";
 export { createEnvelope, newEventId, nowUnixNano, toAttributes } from "./builders.js";
 export type { CheckMode, CheckOptions, CheckResult, CheckStage, EnvelopeCheck } from "./check.js";
-export type { EnvelopeCodec } from "./codec.js";
+export type { EncodedSections, EnvelopeCodec } from "./codec.js";
 export { CODEC_IDS } from "./codec.js";
-export type { ErrorCode, ErrorLocation } from "./errors.js";
+export type { ErrorCode, ErrorLocation, IssueLike } from "./errors.js";
 export { EnvelopeError, isEnvelopeError } from "./errors.js";
 export { bytesToHex, hexToBytes, isAllZero } from "./hex.js";
 export { base64ToBytes, bytesToBase64 } from "./json/base64.js";
@@ -38,7 +38,7 @@ export type {
   UnknownFields,
 } from "./model.js";
 export { StatusCode, TraceFlags, UnknownValue } from "./model.js";
-export type { ValidationIssue } from "./validate.js";
+export type { ValidateOptions, ValidationIssue } from "./validate.js";
 export {
   assertValidEnvelope,
   assertValidHeader,
@@ -59,4 +59,5 @@ export {
   readFramePrefix,
   verifyContentChecksum,
   writeFrame,
+  writeFramePrefix,
 } from "./wire/frame.js";

@@ -23,27 +23,42 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/** Options of {@link validateEnvelope}. */
+export interface ValidateOptions {
+  /**
+   * Check attribute values (kinds, int64 range, nesting depth). Default `true`.
+   * The SDK's decoders pass `false`: every codec already enforces these while
+   * it reads, so checking again would only cost time.
+   */
+  readonly attributes?: boolean;
+}
+
 /**
  * `MAJOR.MINOR.PATCH`: decimal numbers without leading zeros, nothing else.
  * (Pre-release and build suffixes are not part of a schema version.)
  */
 export function isSemver(text: string): boolean {
-  const parts = text.split(".");
-  if (parts.length !== 3) return false;
-  for (const part of parts) {
-    if (part.length === 0 || part.length > 16) return false;
-    if (part.length > 1 && part.charCodeAt(0) === 48) return false;
-    for (let i = 0; i < part.length; i++) {
-      const c = part.charCodeAt(i);
-      if (c < 48 || c > 57) return false;
+  let parts = 0;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i === text.length ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      const length = i - start;
+      if (length === 0 || length > 16) return false;
+      if (length > 1 && text.charCodeAt(start) === 48) return false;
+      if (length === 16 && Number(text.slice(start, i)) > Number.MAX_SAFE_INTEGER) return false;
+      if (++parts > 3) return false;
+      start = i + 1;
+    } else if (c < 48 || c > 57) {
+      return false;
     }
-    if (Number(part) > Number.MAX_SAFE_INTEGER) return false;
   }
-  return true;
+  return parts === 3;
 }
 
 class Collector {
   readonly issues: ValidationIssue[] = [];
+  constructor(readonly checkAttributes: boolean) {}
   add(path: string, code: ErrorCode, message: string): void {
     this.issues.push({ path, code, message });
   }
@@ -84,8 +99,9 @@ class Collector {
 export function validateEnvelope(
   envelope: Envelope,
   limits: Limits = DEFAULT_LIMITS,
+  options: ValidateOptions = {},
 ): ValidationIssue[] {
-  const c = new Collector();
+  const c = new Collector(options.attributes ?? true);
   if (c.required(envelope?.header, "header")) checkHeader(c, envelope.header, limits);
   const body = envelope?.body;
   if (c.required(body, "body")) {
@@ -110,8 +126,12 @@ export function validateEnvelope(
 }
 
 /** Checks a header alone (what `peek()` returns); same rules as {@link validateEnvelope}. */
-export function validateHeader(header: Header, limits: Limits = DEFAULT_LIMITS): ValidationIssue[] {
-  const c = new Collector();
+export function validateHeader(
+  header: Header,
+  limits: Limits = DEFAULT_LIMITS,
+  options: ValidateOptions = {},
+): ValidationIssue[] {
+  const c = new Collector(options.attributes ?? true);
   if (c.required(header, "header")) checkHeader(c, header, limits);
   return c.issues;
 }
@@ -163,13 +183,43 @@ function checkAttributes(
   path: string,
   limits: Limits,
 ): void {
-  if (attributes === undefined) return;
+  if (attributes === undefined || !c.checkAttributes) return;
   if (!(attributes instanceof Map)) {
     c.add(path, "invalid_value", "must be a Map");
     return;
   }
-  for (const [key, value] of attributes)
-    checkValue(c, value, `${path}[${JSON.stringify(key)}]`, 0, limits);
+  // Fast pass without allocation; paths are built only for a value that fails it.
+  for (const [key, value] of attributes) {
+    if (!valueOk(value, 0, limits.maxDepth))
+      checkValue(c, value, `${path}[${JSON.stringify(key)}]`, 0, limits);
+  }
+}
+
+const INT64_MIN = -0x8000_0000_0000_0000n;
+const INT64_MAX = 0x7fff_ffff_ffff_ffffn;
+
+function valueOk(value: AttributeValue, depth: number, maxDepth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "number":
+      return true;
+    case "bigint":
+      return value >= INT64_MIN && value <= INT64_MAX;
+    case "object":
+      if (value instanceof Uint8Array || value instanceof UnknownValue) return true;
+      if (depth + 1 > maxDepth) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++)
+          if (!valueOk(value[i]!, depth + 1, maxDepth)) return false;
+        return true;
+      }
+      if (value instanceof Map) {
+        for (const v of value.values()) if (!valueOk(v, depth + 1, maxDepth)) return false;
+        return true;
+      }
+  }
+  return false;
 }
 
 function checkValue(
@@ -185,9 +235,8 @@ function checkValue(
     case "number":
       return;
     case "bigint":
-      if (value < -0x8000_0000_0000_0000n || value > 0x7fff_ffff_ffff_ffffn) {
+      if (value < INT64_MIN || value > INT64_MAX)
         c.add(path, "invalid_value", "int64 out of range");
-      }
       return;
     case "object":
       if (value instanceof Uint8Array) return;
@@ -218,13 +267,21 @@ function describe(value: unknown): string {
 }
 
 /** Throws the first issue of {@link validateEnvelope} as an `EnvelopeError`. */
-export function assertValidEnvelope(envelope: Envelope, limits?: Limits): void {
-  throwFirst(validateEnvelope(envelope, limits));
+export function assertValidEnvelope(
+  envelope: Envelope,
+  limits?: Limits,
+  options?: ValidateOptions,
+): void {
+  throwFirst(validateEnvelope(envelope, limits, options));
 }
 
 /** Throws the first issue of {@link validateHeader} as an `EnvelopeError`. */
-export function assertValidHeader(header: Header, limits?: Limits): void {
-  throwFirst(validateHeader(header, limits));
+export function assertValidHeader(
+  header: Header,
+  limits?: Limits,
+  options?: ValidateOptions,
+): void {
+  throwFirst(validateHeader(header, limits, options));
 }
 
 function throwFirst(issues: ValidationIssue[]): void {

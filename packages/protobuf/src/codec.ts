@@ -28,6 +28,22 @@ export function createProtobufCodec(): EnvelopeCodec {
     decodeHeader: (bytes, budget, offset) => decodeMessage(bytes, budget, offset, readHeader),
     decodeBody: (bytes, budget, offset) => decodeMessage(bytes, budget, offset, readBody),
     decodeEnvelope: (bytes, budget, offset) => decodeMessage(bytes, budget, offset, readEnvelope),
+    encodeSections: (envelope, reserve, trailer) => {
+      w.reset();
+      w.ensure(reserve);
+      w.pos = reserve;
+      writeHeader(w, envelope.header);
+      const headerEnd = w.pos;
+      writeBody(w, envelope.body);
+      const bodyEnd = w.pos;
+      w.ensure(trailer);
+      w.pos += trailer;
+      return {
+        bytes: w.finish(),
+        headerLength: headerEnd - reserve,
+        bodyLength: bodyEnd - headerEnd,
+      };
+    },
   } satisfies EnvelopeCodec);
 }
 

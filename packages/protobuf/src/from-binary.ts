@@ -3,6 +3,11 @@
  * (docs/spec.md, "Codec: protobuf binary"; field table in to-binary.ts).
  * Reads straight into the model, checks every length against its message's
  * end and the limits before it allocates, and keeps unknown fields.
+ *
+ * Each message loop switches on the whole tag (field number and wire type),
+ * so a known field with the expected wire type costs one comparison; anything
+ * else goes to `other()`, which rejects a known field with the wrong wire
+ * type and keeps an unknown one.
  */
 import {
   type Attributes,
@@ -25,63 +30,87 @@ import { ProtoReader } from "./wire/reader.js";
 
 const EMPTY = new Uint8Array(0);
 
-/** Collects the raw bytes of unknown fields of one message. */
-class UnknownCollector {
-  private chunks: Uint8Array[] | undefined;
-  add(r: ProtoReader, start: number): void {
-    this.chunks ??= [];
-    this.chunks.push(r.buf.subarray(start, r.pos));
-  }
-  attach(target: HasUnknown): void {
-    const chunks = this.chunks;
-    if (chunks === undefined) return;
-    let size = 0;
-    for (const c of chunks) size += c.length;
-    const data = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      data.set(c, at);
-      at += c.length;
-    }
-    target.$unknown = { codec: "protobuf", data };
-  }
-}
-
 /** State of one decode call. */
 class Ctx {
-  readonly view: DataView;
+  readonly maxString: number;
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+  readonly maxAttributes: number;
+  /** Raw bytes of unknown fields, collected per message (see `attachUnknown`). */
+  unknown: Uint8Array[] | undefined = undefined;
   constructor(
     readonly r: ProtoReader,
     readonly budget: DecodeBudget,
   ) {
-    this.view = new DataView(r.buf.buffer, r.buf.byteOffset, r.buf.byteLength);
+    const l = budget.limits;
+    this.maxString = l.maxStringLength;
+    this.maxBytes = l.maxBytesLength;
+    this.maxDepth = l.maxDepth;
+    this.maxAttributes = l.maxAttributes;
+  }
+
+  /** Counts one attribute entry; throws `limit_exceeded` past the limit. */
+  count(at: number): void {
+    if (++this.budget.attributes > this.maxAttributes) {
+      throw new EnvelopeError(
+        "limit_exceeded",
+        `more than ${this.maxAttributes} attribute entries`,
+        {
+          offset: this.r.base + at,
+        },
+      );
+    }
   }
 }
 
-function expectWire(c: Ctx, wt: number, want: number, field: string, tagAt: number): void {
-  if (wt !== want) c.r.fail(`field ${field} has wire type ${wt}, expected ${want}`, tagAt);
+/** Wire types of the known fields of each message, by field number. */
+type Known = readonly (number | undefined)[];
+const HEADER: Known = [undefined, 2, 2, 1, 2, 2, 2, 2];
+const SCHEMA: Known = [undefined, 2, 2, 2, 2];
+const PRODUCER: Known = [undefined, 2, 2];
+const TRACE: Known = [undefined, 2, 2, 2, 0, 2];
+const RESOURCE: Known = [undefined, 2, 2, 2, 2, 2, 2];
+const STATUS: Known = [undefined, 0, 2];
+const BODY: Known = [undefined, 2, 2];
+const EXTENSION: Known = [undefined, 2, 2, 2];
+const ENVELOPE: Known = [undefined, 2, 2];
+const KEY_VALUE: Known = [undefined, 2, 2];
+const ANY_VALUE: Known = [undefined, 2, 0, 0, 1, 2, 2, 2];
+const LIST: Known = [undefined, 2];
+
+/**
+ * A field the message loop did not take: a known field with the wrong wire
+ * type is an error; an unknown field is skipped and, when `keep`, its raw
+ * bytes (tag included) are collected for re-encoding.
+ */
+function other(c: Ctx, known: Known, tag: number, at: number, end: number, keep: boolean): void {
+  const no = tag >>> 3;
+  const wt = tag & 7;
+  if (no === 0) c.r.fail("field number 0", at);
+  const expected = known[no];
+  if (expected !== undefined) c.r.fail(`field ${no} has wire type ${wt}, expected ${expected}`, at);
+  if (wt === 4) c.r.fail(`unexpected end group ${no}`, at);
+  c.r.skip(wt, no, end);
+  if (keep) {
+    c.unknown ??= [];
+    c.unknown.push(c.r.buf.subarray(at, c.r.pos));
+  }
 }
 
-/** Reads the next tag; returns [fieldNo, wireType, tagStart]. */
-function readTag(c: Ctx, end: number): [number, number, number] {
-  const start = c.r.pos;
-  const tag = c.r.uint32(end);
-  const fieldNo = tag >>> 3;
-  if (fieldNo === 0) c.r.fail("field number 0", start);
-  return [fieldNo, tag & 7, start];
-}
-
-function skipUnknown(
-  c: Ctx,
-  u: UnknownCollector,
-  fieldNo: number,
-  wt: number,
-  tagAt: number,
-  end: number,
-): void {
-  if (wt === 4) c.r.fail(`unexpected end group ${fieldNo}`, tagAt);
-  c.r.skip(wt, fieldNo, end);
-  u.add(c.r, tagAt);
+/** Moves the unknown fields collected since `mark` onto `target` as one copied byte string. */
+function attachUnknown(c: Ctx, target: HasUnknown, mark: Uint8Array[] | undefined): void {
+  const chunks = c.unknown;
+  c.unknown = mark;
+  if (chunks === undefined || chunks === mark) return;
+  let size = 0;
+  for (const chunk of chunks) size += chunk.length;
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  target.$unknown = { codec: "protobuf", data };
 }
 
 /** Enters a length-delimited sub-message; returns its end. */
@@ -91,200 +120,206 @@ function sub(c: Ctx, end: number, what: string): number {
 }
 
 function str(c: Ctx, end: number): string {
-  return c.r.string(end, c.budget.limits.maxStringLength);
+  return c.r.string(end, c.maxString);
 }
 
 function bytes(c: Ctx, end: number): Uint8Array {
-  return c.r.bytes(end, c.budget.limits.maxBytesLength);
+  return c.r.bytes(end, c.maxBytes);
 }
 
 export function readHeader(c: Ctx, end: number): Header {
   const h = { eventId: EMPTY, timeUnixNano: 0n } as Header;
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    switch (no) {
-      case 1:
-        expectWire(c, wt, 2, "Header.schema", at);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    switch (tag) {
+      case 0x0a:
         h.schema = readSchema(c, sub(c, end, "Header.schema"));
         break;
-      case 2:
-        expectWire(c, wt, 2, "Header.event_id", at);
+      case 0x12:
         h.eventId = bytes(c, end);
         break;
-      case 3:
-        expectWire(c, wt, 1, "Header.time_unix_nano", at);
-        h.timeUnixNano = c.r.fixed64(end);
+      case 0x19:
+        h.timeUnixNano = r.fixed64(end);
         break;
-      case 4:
-        expectWire(c, wt, 2, "Header.producer", at);
+      case 0x22:
         h.producer = readProducer(c, sub(c, end, "Header.producer"));
         break;
-      case 5:
-        expectWire(c, wt, 2, "Header.trace", at);
+      case 0x2a:
         h.trace = readTrace(c, sub(c, end, "Header.trace"));
         break;
-      case 6:
-        expectWire(c, wt, 2, "Header.resource", at);
+      case 0x32:
         h.resource = readResource(c, sub(c, end, "Header.resource"));
         break;
-      case 7:
-        expectWire(c, wt, 2, "Header.status", at);
+      case 0x3a:
         h.status = readStatus(c, sub(c, end, "Header.status"));
         break;
       default:
-        skipUnknown(c, u, no, wt, at, end);
+        other(c, HEADER, tag, at, end, true);
     }
   }
-  u.attach(h);
+  attachUnknown(c, h, mark);
   return h;
 }
 
 function readSchema(c: Ctx, end: number): SchemaRef {
   const s: SchemaRef = { type: "", subtype: "", version: "" };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no >= 1 && no <= 4) {
-      expectWire(c, wt, 2, `SchemaRef field ${no}`, at);
-      const v = str(c, end);
-      if (no === 1) s.type = v;
-      else if (no === 2) s.subtype = v;
-      else if (no === 3) s.version = v;
-      else s.url = v;
-    } else skipUnknown(c, u, no, wt, at, end);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) s.type = str(c, end);
+    else if (tag === 0x12) s.subtype = str(c, end);
+    else if (tag === 0x1a) s.version = str(c, end);
+    else if (tag === 0x22) s.url = str(c, end);
+    else other(c, SCHEMA, tag, at, end, true);
   }
-  u.attach(s);
+  attachUnknown(c, s, mark);
   return s;
 }
 
 function readProducer(c: Ctx, end: number): Producer {
   const p: Producer = { language: "", version: "" };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1 || no === 2) {
-      expectWire(c, wt, 2, `Producer field ${no}`, at);
-      if (no === 1) p.language = str(c, end);
-      else p.version = str(c, end);
-    } else skipUnknown(c, u, no, wt, at, end);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) p.language = str(c, end);
+    else if (tag === 0x12) p.version = str(c, end);
+    else other(c, PRODUCER, tag, at, end, true);
   }
-  u.attach(p);
+  attachUnknown(c, p, mark);
   return p;
 }
 
 function readTrace(c: Ctx, end: number): TraceContext {
   const t: TraceContext = { traceId: EMPTY, spanId: EMPTY, traceFlags: 0 };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    switch (no) {
-      case 1:
-        expectWire(c, wt, 2, "TraceContext.trace_id", at);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    switch (tag) {
+      case 0x0a:
         t.traceId = bytes(c, end);
         break;
-      case 2:
-        expectWire(c, wt, 2, "TraceContext.span_id", at);
+      case 0x12:
         t.spanId = bytes(c, end);
         break;
-      case 3: {
-        expectWire(c, wt, 2, "TraceContext.parent_span_id", at);
+      case 0x1a: {
         const v = bytes(c, end);
         if (v.length > 0) t.parentSpanId = v;
         else delete t.parentSpanId;
         break;
       }
-      case 4:
-        expectWire(c, wt, 0, "TraceContext.trace_flags", at);
-        t.traceFlags = c.r.varint64(end)[0];
+      case 0x20:
+        t.traceFlags = r.varint32(end) >>> 0;
         break;
-      case 5: {
-        expectWire(c, wt, 2, "TraceContext.trace_state", at);
+      case 0x2a: {
         const v = str(c, end);
         if (v.length > 0) t.traceState = v;
         else delete t.traceState;
         break;
       }
       default:
-        skipUnknown(c, u, no, wt, at, end);
+        other(c, TRACE, tag, at, end, true);
     }
   }
-  u.attach(t);
+  attachUnknown(c, t, mark);
   return t;
 }
 
 function readResource(c: Ctx, end: number): Resource {
-  const r: Resource = { serviceName: "", attributes: new Map() };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no >= 1 && no <= 5) {
-      expectWire(c, wt, 2, `Resource field ${no}`, at);
-      const v = str(c, end);
-      if (no === 1) r.serviceName = v;
-      else if (no === 2) r.serviceVersion = v;
-      else if (no === 3) r.environment = v;
-      else if (no === 4) r.region = v;
-      else r.host = v;
-    } else if (no === 6) {
-      expectWire(c, wt, 2, "Resource.attributes", at);
-      readKeyValue(c, sub(c, end, "Resource.attributes"), r.attributes, 0);
-    } else skipUnknown(c, u, no, wt, at, end);
+  const res: Resource = { serviceName: "", attributes: new Map() };
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    switch (tag) {
+      case 0x0a:
+        res.serviceName = str(c, end);
+        break;
+      case 0x12:
+        res.serviceVersion = str(c, end);
+        break;
+      case 0x1a:
+        res.environment = str(c, end);
+        break;
+      case 0x22:
+        res.region = str(c, end);
+        break;
+      case 0x2a:
+        res.host = str(c, end);
+        break;
+      case 0x32:
+        readKeyValue(c, sub(c, end, "Resource.attributes"), res.attributes, 0, at);
+        break;
+      default:
+        other(c, RESOURCE, tag, at, end, true);
+    }
   }
-  u.attach(r);
-  return r;
+  attachUnknown(c, res, mark);
+  return res;
 }
 
 function readStatus(c: Ctx, end: number): Status {
   const s: Status = { code: 0, message: "" };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1) {
-      expectWire(c, wt, 0, "Status.code", at);
-      // An enum is an int32; values this version does not name are kept as numbers.
-      s.code = c.r.varint64(end)[0] | 0;
-    } else if (no === 2) {
-      expectWire(c, wt, 2, "Status.message", at);
-      s.message = str(c, end);
-    } else skipUnknown(c, u, no, wt, at, end);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    // An enum is an int32; values this version does not name are kept as numbers.
+    if (tag === 0x08) s.code = r.varint32(end) | 0;
+    else if (tag === 0x12) s.message = str(c, end);
+    else other(c, STATUS, tag, at, end, true);
   }
-  u.attach(s);
+  attachUnknown(c, s, mark);
   return s;
 }
 
 export function readBody(c: Ctx, end: number): Body {
   const b: Body = { attributes: new Map(), extensions: [] };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1) {
-      expectWire(c, wt, 2, "Body.attributes", at);
-      readKeyValue(c, sub(c, end, "Body.attributes"), b.attributes, 0);
-    } else if (no === 2) {
-      expectWire(c, wt, 2, "Body.extensions", at);
-      b.extensions.push(readExtension(c, sub(c, end, "Body.extensions")));
-    } else skipUnknown(c, u, no, wt, at, end);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) readKeyValue(c, sub(c, end, "Body.attributes"), b.attributes, 0, at);
+    else if (tag === 0x12) b.extensions.push(readExtension(c, sub(c, end, "Body.extensions")));
+    else other(c, BODY, tag, at, end, true);
   }
-  u.attach(b);
+  attachUnknown(c, b, mark);
   return b;
 }
 
 function readExtension(c: Ctx, end: number): Extension {
   const e: Extension = { namespace: "", version: "", attributes: new Map() };
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1 || no === 2) {
-      expectWire(c, wt, 2, `Extension field ${no}`, at);
-      if (no === 1) e.namespace = str(c, end);
-      else e.version = str(c, end);
-    } else if (no === 3) {
-      expectWire(c, wt, 2, "Extension.attributes", at);
-      readKeyValue(c, sub(c, end, "Extension.attributes"), e.attributes, 0);
-    } else skipUnknown(c, u, no, wt, at, end);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) e.namespace = str(c, end);
+    else if (tag === 0x12) e.version = str(c, end);
+    else if (tag === 0x1a)
+      readKeyValue(c, sub(c, end, "Extension.attributes"), e.attributes, 0, at);
+    else other(c, EXTENSION, tag, at, end, true);
   }
-  u.attach(e);
+  attachUnknown(c, e, mark);
   return e;
 }
 
@@ -292,48 +327,44 @@ function readExtension(c: Ctx, end: number): Extension {
  * Reads one KeyValue into `into`. Unknown fields of a KeyValue have no place
  * in the model and are skipped (docs/spec.md, "Unknown fields").
  */
-function readKeyValue(c: Ctx, end: number, into: Attributes, depth: number): void {
-  const start = c.r.pos;
-  c.budget.countAttribute(() => `attribute at byte ${c.r.base + start}`);
+function readKeyValue(c: Ctx, end: number, into: Attributes, depth: number, at: number): void {
+  c.count(at);
+  const r = c.r;
+  const start = r.pos;
   let key = "";
   let value: AttributeValue | undefined;
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1) {
-      expectWire(c, wt, 2, "KeyValue.key", at);
-      key = str(c, end);
-    } else if (no === 2) {
-      expectWire(c, wt, 2, "KeyValue.value", at);
-      value = readAnyValue(c, sub(c, end, "KeyValue.value"), depth);
-    } else c.r.skip(wt, no, end);
+  while (r.pos < end) {
+    const tagAt = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) key = str(c, end);
+    else if (tag === 0x12) value = readAnyValue(c, sub(c, end, "KeyValue.value"), depth);
+    else other(c, KEY_VALUE, tag, tagAt, end, false);
   }
   if (value === undefined) {
     throw new EnvelopeError("invalid_value", `attribute ${JSON.stringify(key)} has no value`, {
-      offset: c.r.base + start,
+      offset: r.base + start,
     });
   }
-  if (into.has(key)) {
+  // One hash operation: a set that does not grow the map found the key already there.
+  const size = into.size;
+  into.set(key, value);
+  if (into.size === size) {
     throw new EnvelopeError(
       "duplicate_key",
       `attribute key ${JSON.stringify(key)} appears twice in one map`,
       {
-        offset: c.r.base + start,
+        offset: r.base + start,
       },
     );
   }
-  into.set(key, value);
 }
 
 function enter(c: Ctx, depth: number, at: number): number {
   const next = depth + 1;
-  if (next > c.budget.limits.maxDepth) {
-    throw new EnvelopeError(
-      "limit_exceeded",
-      `attribute value nested deeper than ${c.budget.limits.maxDepth}`,
-      {
-        offset: c.r.base + at,
-      },
-    );
+  if (next > c.maxDepth) {
+    throw new EnvelopeError("limit_exceeded", `attribute value nested deeper than ${c.maxDepth}`, {
+      offset: c.r.base + at,
+    });
   }
   return next;
 }
@@ -344,54 +375,44 @@ function enter(c: Ctx, depth: number, at: number): number {
  * `UnknownValue` with its raw bytes, written back as it was.
  */
 function readAnyValue(c: Ctx, end: number, depth: number): AttributeValue {
-  const start = c.r.pos;
+  const r = c.r;
+  const start = r.pos;
   let value: AttributeValue | undefined;
   let sawUnknown = false;
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    switch (no) {
-      case 1:
-        expectWire(c, wt, 2, "AnyValue.string_value", at);
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    switch (tag) {
+      case 0x0a:
         value = str(c, end);
         break;
-      case 2:
-        expectWire(c, wt, 0, "AnyValue.bool_value", at);
-        value = c.r.bool(end);
+      case 0x10:
+        value = r.bool(end);
         break;
-      case 3:
-        expectWire(c, wt, 0, "AnyValue.int_value", at);
-        value = c.r.int64(end);
+      case 0x18:
+        value = r.int64(end);
         break;
-      case 4:
-        expectWire(c, wt, 1, "AnyValue.double_value", at);
-        value = c.r.double(end, c.view);
+      case 0x21:
+        value = r.double(end);
         break;
-      case 5: {
-        expectWire(c, wt, 2, "AnyValue.array_value", at);
-        const inner = enter(c, depth, at);
-        value = readArray(c, sub(c, end, "AnyValue.array_value"), inner);
+      case 0x2a:
+        value = readArray(c, sub(c, end, "AnyValue.array_value"), enter(c, depth, at));
         break;
-      }
-      case 6: {
-        expectWire(c, wt, 2, "AnyValue.kvlist_value", at);
-        const inner = enter(c, depth, at);
-        value = readKvList(c, sub(c, end, "AnyValue.kvlist_value"), inner);
+      case 0x32:
+        value = readKvList(c, sub(c, end, "AnyValue.kvlist_value"), enter(c, depth, at));
         break;
-      }
-      case 7:
-        expectWire(c, wt, 2, "AnyValue.bytes_value", at);
+      case 0x3a:
         value = bytes(c, end);
         break;
       default:
-        if (wt === 4) c.r.fail(`unexpected end group ${no}`, at);
-        c.r.skip(wt, no, end);
+        other(c, ANY_VALUE, tag, at, end, false);
         sawUnknown = true;
     }
   }
   if (value === undefined) {
-    if (sawUnknown) return new UnknownValue("protobuf", c.r.buf.slice(start, end));
+    if (sawUnknown) return new UnknownValue("protobuf", r.buf.slice(start, end));
     throw new EnvelopeError("invalid_value", "attribute value (AnyValue) has no value set", {
-      offset: c.r.base + start,
+      offset: r.base + start,
     });
   }
   return value;
@@ -399,47 +420,47 @@ function readAnyValue(c: Ctx, end: number, depth: number): AttributeValue {
 
 function readArray(c: Ctx, end: number, depth: number): AttributeValue[] {
   const out: AttributeValue[] = [];
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1) {
-      expectWire(c, wt, 2, "ArrayValue.values", at);
-      c.budget.countAttribute(() => `array element at byte ${c.r.base + at}`);
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) {
+      c.count(at);
       out.push(readAnyValue(c, sub(c, end, "ArrayValue.values"), depth));
-    } else c.r.skip(wt, no, end);
+    } else other(c, LIST, tag, at, end, false);
   }
   return out;
 }
 
 function readKvList(c: Ctx, end: number, depth: number): Attributes {
   const out: Attributes = new Map();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1) {
-      expectWire(c, wt, 2, "KeyValueList.values", at);
-      readKeyValue(c, sub(c, end, "KeyValueList.values"), out, depth);
-    } else c.r.skip(wt, no, end);
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) readKeyValue(c, sub(c, end, "KeyValueList.values"), out, depth, at);
+    else other(c, LIST, tag, at, end, false);
   }
   return out;
 }
 
 export function readEnvelope(c: Ctx, end: number): Envelope {
   const e = {} as Envelope;
-  const u = new UnknownCollector();
-  while (c.r.pos < end) {
-    const [no, wt, at] = readTag(c, end);
-    if (no === 1) {
-      expectWire(c, wt, 2, "Envelope.header", at);
-      e.header = readHeader(c, sub(c, end, "Envelope.header"));
-    } else if (no === 2) {
-      expectWire(c, wt, 2, "Envelope.body", at);
-      e.body = readBody(c, sub(c, end, "Envelope.body"));
-    } else skipUnknown(c, u, no, wt, at, end);
+  const mark = c.unknown;
+  c.unknown = undefined;
+  const r = c.r;
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.uint32(end);
+    if (tag === 0x0a) e.header = readHeader(c, sub(c, end, "Envelope.header"));
+    else if (tag === 0x12) e.body = readBody(c, sub(c, end, "Envelope.body"));
+    else other(c, ENVELOPE, tag, at, end, true);
   }
   if (e.header === undefined) {
-    throw new EnvelopeError("missing_field", "envelope has no header", { offset: c.r.base });
+    throw new EnvelopeError("missing_field", "envelope has no header", { offset: r.base });
   }
   e.body ??= { attributes: new Map(), extensions: [] };
-  u.attach(e);
+  attachUnknown(c, e, mark);
   return e;
 }
 

@@ -184,7 +184,8 @@ export function writeEnvelope(w: ProtoWriter, e: Envelope): void {
 
 /** Writes each entry as a KeyValue with the given field tag. */
 function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes): void {
-  for (const [key, value] of attributes) {
+  // Map#forEach is measurably faster than for-of here (no entry arrays).
+  attributes.forEach((value, key) => {
     w.byte(tag);
     const m = w.fork();
     if (key.length > 0) {
@@ -196,7 +197,7 @@ function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes): v
     writeValue(w, value);
     w.join(v);
     w.join(m);
-  }
+  });
 }
 
 /** Writes the fields of an AnyValue. */

@@ -23,6 +23,9 @@ import { decompress } from "@envelope/lz4";
 import { compileCheck } from "./check.js";
 import { codecFor } from "./codecs.js";
 
+/** Attribute kinds, int64 range and depth are enforced by every codec while it reads. */
+const CODEC_CHECKED = Object.freeze({ attributes: false });
+
 /** Options for {@link decode}, {@link peek} and {@link createDecoder}. */
 export interface DecodeOptions {
   /** The input starts with a frame. Default `true`; with `false`, `codec` is required. */
@@ -78,7 +81,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
   const rawCodec = framed ? undefined : codecFor(requireCodec(options?.codec));
   const runCheck = compileCheck(options?.check);
   const finish = (envelope: Envelope): Envelope => {
-    if (validate) assertValidEnvelope(envelope, limits);
+    if (validate) assertValidEnvelope(envelope, limits, CODEC_CHECKED);
     return runCheck === undefined ? envelope : runCheck(envelope, "decode");
   };
 
@@ -147,7 +150,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
         new DecodeBudget(limits),
         frame.headerOffset,
       );
-      if (validate) assertValidHeader(header, limits);
+      if (validate) assertValidHeader(header, limits, CODEC_CHECKED);
       return { frame, header };
     },
   });

@@ -8,7 +8,9 @@ import {
   type CompressionName,
   type Envelope,
   EnvelopeError,
+  FRAME_PREFIX_SIZE,
   writeFrame,
+  writeFramePrefix,
 } from "@envelope/core";
 import { compress } from "@envelope/lz4";
 import { compileCheck } from "./check.js";
@@ -82,6 +84,20 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
     if (!opts.framed) {
       const raw = codec.encodeEnvelope(envelope);
       return lz4 ? compress(raw) : raw;
+    }
+    if (!lz4 && codec.encodeSections !== undefined) {
+      // One buffer: prefix, sections and checksum are written in place.
+      const s = codec.encodeSections(envelope, FRAME_PREFIX_SIZE, opts.checksum ? 4 : 0);
+      writeFramePrefix(
+        s.bytes,
+        codec.id,
+        "none",
+        s.headerLength,
+        s.bodyLength,
+        s.bodyLength,
+        opts.checksum,
+      );
+      return s.bytes;
     }
     const header = codec.encodeHeader(envelope.header);
     const rawBody = codec.encodeBody(envelope.body);

@@ -18,6 +18,7 @@ export type {
   Extension,
   FrameInfo,
   Header,
+  IssueLike,
   JsonObject,
   JsonValue,
   Limits,
@@ -47,3 +48,13 @@ export { createDecoder, decode, peek } from "./decode.js";
 export type { EncodeOptions, Encoder } from "./encode.js";
 export { createEncoder, encode } from "./encode.js";
 export { fromJson, toJson } from "./json.js";
+export type {
+  DecodeStreamOptions,
+  StreamEnvelope,
+  StreamError,
+  StreamHeader,
+  StreamItem,
+  StreamPeekItem,
+  StreamSource,
+} from "./stream.js";
+export { decodeFrames, decodeStream, peekFrames, peekStream } from "./stream.js";

@@ -232,26 +232,50 @@ export function writeFrame(parts: FrameParts): Uint8Array {
   const checksum = parts.checksum === true;
   const total = FRAME_PREFIX_SIZE + parts.header.length + parts.body.length + (checksum ? 4 : 0);
   const out = new Uint8Array(total);
+  out.set(parts.header, FRAME_PREFIX_SIZE);
+  out.set(parts.body, FRAME_PREFIX_SIZE + parts.header.length);
+  writeFramePrefix(
+    out,
+    parts.codecId,
+    parts.compression,
+    parts.header.length,
+    parts.body.length,
+    parts.bodyRawLength,
+    checksum,
+  );
+  return out;
+}
+
+/**
+ * Fills the 24-byte prefix (and the content checksum, when asked) of a frame
+ * whose sections are already in place in `out` after the prefix; `out` must
+ * have room for the checksum.
+ */
+export function writeFramePrefix(
+  out: Uint8Array,
+  codecId: number,
+  compression: CompressionName,
+  headerLength: number,
+  bodyLength: number,
+  bodyRawLength: number,
+  checksum: boolean,
+): void {
   out[0] = 0x89;
   out[1] = 0x45;
   out[2] = 0x4e;
   out[3] = 0x56;
   out[4] = FRAME_VERSION;
-  out[5] = parts.codecId;
-  out[6] = COMPRESSION_IDS[parts.compression];
+  out[5] = codecId;
+  out[6] = COMPRESSION_IDS[compression];
   out[7] = checksum ? FLAG_CONTENT_CHECKSUM : 0;
-  putU32(out, 8, parts.header.length);
-  putU32(out, 12, parts.body.length);
-  putU32(out, 16, parts.bodyRawLength);
+  putU32(out, 8, headerLength);
+  putU32(out, 12, bodyLength);
+  putU32(out, 16, bodyRawLength);
   putU32(out, 20, crc32c(out, 0, 0, 20));
-  out.set(parts.header, FRAME_PREFIX_SIZE);
-  const bodyAt = FRAME_PREFIX_SIZE + parts.header.length;
-  out.set(parts.body, bodyAt);
   if (checksum) {
-    const end = bodyAt + parts.body.length;
+    const end = FRAME_PREFIX_SIZE + headerLength + bodyLength;
     putU32(out, end, crc32c(out, 0, FRAME_PREFIX_SIZE, end));
   }
-  return out;
 }
 
 function hex32(n: number): string {

@@ -6,6 +6,29 @@
 import { EnvelopeError } from "@envelope/core";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+/** Byte order of the host's Float64Array (protobuf doubles are little-endian). */
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Short ASCII strings are the common case (keys, enum-like values) and
+ * TextDecoder's per-call cost dominates them. Node's Buffer has a native
+ * latin1 slice that works on any Uint8Array (exact for ASCII); elsewhere,
+ * String.fromCharCode in groups of four.
+ */
+const nativeLatin1 = (globalThis as { Buffer?: { prototype: { latin1Slice?: unknown } } }).Buffer
+  ?.prototype.latin1Slice as ((this: Uint8Array, start: number, end: number) => string) | undefined;
+
+function asciiSlice(buf: Uint8Array, start: number, stop: number): string {
+  if (nativeLatin1 !== undefined) return nativeLatin1.call(buf, start, stop);
+  let out = "";
+  let i = start;
+  for (; i + 4 <= stop; i += 4)
+    out += String.fromCharCode(buf[i]!, buf[i + 1]!, buf[i + 2]!, buf[i + 3]!);
+  for (; i < stop; i++) out += String.fromCharCode(buf[i]!);
+  return out;
+}
 
 export class ProtoReader {
   pos: number;
@@ -38,6 +61,10 @@ export class ProtoReader {
   uint32(end: number): number {
     const buf = this.buf;
     let p = this.pos;
+    if (p < end && buf[p]! < 0x80) {
+      this.pos = p + 1;
+      return buf[p]!;
+    }
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (p >= end) this.truncated("varint");
@@ -95,6 +122,21 @@ export class ProtoReader {
 
   /** An int64 varint as a bigint. */
   int64(end: number): bigint {
+    const buf = this.buf;
+    const p = this.pos;
+    // Fast path: one to four bytes, a small non-negative value.
+    if (p + 4 <= end) {
+      const b0 = buf[p]!;
+      if (b0 < 0x80) {
+        this.pos = p + 1;
+        return BigInt(b0);
+      }
+      const b1 = buf[p + 1]!;
+      if (b1 < 0x80) {
+        this.pos = p + 2;
+        return BigInt((b0 & 0x7f) | (b1 << 7));
+      }
+    }
     const [lo, hi] = this.varint64(end);
     if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
     if (hi >= 0xffe00000) return BigInt((hi - 4294967296) * 4294967296 + lo);
@@ -103,8 +145,23 @@ export class ProtoReader {
 
   /** A bool varint (any non-zero value is true, as in protobuf). */
   bool(end: number): boolean {
+    const p = this.pos;
+    if (p < end && this.buf[p]! < 0x80) {
+      this.pos = p + 1;
+      return this.buf[p] !== 0;
+    }
     const [lo, hi] = this.varint64(end);
     return lo !== 0 || hi !== 0;
+  }
+
+  /** A varint of up to 10 bytes, truncated to its low 32 bits (uint32, enum, int32 fields). */
+  varint32(end: number): number {
+    const p = this.pos;
+    if (p < end && this.buf[p]! < 0x80) {
+      this.pos = p + 1;
+      return this.buf[p]!;
+    }
+    return this.varint64(end)[0];
   }
 
   /** A fixed64 as an unsigned bigint. */
@@ -119,12 +176,15 @@ export class ProtoReader {
     return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
-  /** A little-endian double. */
-  double(end: number, view: DataView): number {
+  /** A little-endian double (through a shared 8-byte scratch: no DataView per input). */
+  double(end: number): number {
     const p = this.pos;
     if (p + 8 > end) this.truncated("double");
+    const buf = this.buf;
+    if (HOST_LE) for (let i = 0; i < 8; i++) F64_BYTES[i] = buf[p + i]!;
+    else for (let i = 0; i < 8; i++) F64_BYTES[7 - i] = buf[p + i]!;
     this.pos = p + 8;
-    return view.getFloat64(p, true);
+    return F64[0]!;
   }
 
   /** The length of a length-delimited field, checked against `end` and `limit`. */
@@ -159,14 +219,9 @@ export class ProtoReader {
     const stop = start + len;
     this.pos = stop;
     const buf = this.buf;
-    if (len < 32) {
-      let s = "";
-      for (let i = start; i < stop; i++) {
-        const c = buf[i]!;
-        if (c >= 0x80) return this.decodeUtf8(start, stop);
-        s += String.fromCharCode(c);
-      }
-      return s;
+    if (len <= 64) {
+      for (let i = start; i < stop; i++) if (buf[i]! >= 0x80) return this.decodeUtf8(start, stop);
+      return asciiSlice(buf, start, stop);
     }
     return this.decodeUtf8(start, stop);
   }

@@ -8,6 +8,8 @@
 import { EnvelopeError } from "@envelope/core";
 
 const encoder = new TextEncoder();
+/** Byte order of the host's Float64Array (protobuf doubles are little-endian). */
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -137,7 +139,8 @@ export class ProtoWriter {
   double(v: number): void {
     this.ensure(8);
     this.f64[0] = Number.isNaN(v) ? Number.NaN : v;
-    this.buf.set(this.f64bytes, this.pos);
+    if (HOST_LE) this.buf.set(this.f64bytes, this.pos);
+    else for (let i = 0; i < 8; i++) this.buf[this.pos + i] = this.f64bytes[7 - i]!;
     this.pos += 8;
   }
 
