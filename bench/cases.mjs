@@ -1,0 +1,154 @@
+// The benchmark cases: named `<subject>/<codec>/<op>/<size>[/<compression>]`,
+// each with the bytes it processes (for MB/s) and the baselines an SDK case
+// is compared with (ratios are throughput ratios measured in the same run).
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { EnvelopeSchema } from "@envelope/protobuf/schema";
+import { createDecoder, createEncoder } from "@envelope/sdk";
+import { formatTraceParent, parseTraceParent } from "@envelope/trace";
+import { context, trace as otelTrace, ROOT_CONTEXT } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { Decoder as CborXDecoder, Encoder as CborXEncoder } from "cbor-x";
+import { compressFrameSync, decompressFrameSync } from "lz4-napi";
+import { loadSize, SIZES } from "./fixtures.mjs";
+import protobufjs from "./protobufjs/envelope_pb.js";
+
+const PbjsEnvelope = protobufjs.envelope.v1.Envelope;
+// The standard RFC 8949 options from SPEC-NOTES (no records, no tags).
+const CBOR_X_OPTIONS = {
+  useRecords: false,
+  mapsAsObjects: true,
+  tagUint8Array: false,
+  useTag259ForMaps: false,
+  variableMapSize: true,
+};
+
+/** @returns {Array<{ name: string, bytes: number, fn: () => unknown, baselines?: string[] }>} */
+export function buildCases() {
+  const cases = [];
+  const add = (name, bytes, fn, baselines) => cases.push({ name, bytes, fn, baselines });
+  const decoder = createDecoder();
+
+  for (const size of SIZES) {
+    const d = loadSize(size);
+    const buf = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+
+    // protobuf binary
+    const pbBytes = d.framed["protobuf/none"];
+    const esMessage = fromBinary(EnvelopeSchema, d.raw.protobuf);
+    const pbjsMessage = PbjsEnvelope.decode(d.raw.protobuf);
+    const base = (codec, op) => [
+      `protobuf-es/${codec}/${op}/${size}`,
+      `protobufjs/${codec}/${op}/${size}`,
+    ];
+    for (const compression of ["none", "lz4"]) {
+      const suffix = compression === "lz4" ? "/lz4" : "";
+      const framed = d.framed[`protobuf/${compression}`];
+      const encoder = createEncoder({ codec: "protobuf", compression });
+      add(
+        `sdk/protobuf/decode/${size}${suffix}`,
+        framed.length,
+        () => decoder.decode(framed),
+        compression === "none" ? base("protobuf", "decode") : [`lz4-napi/lz4/decompress/${size}`],
+      );
+      add(
+        `sdk/protobuf/encode/${size}${suffix}`,
+        framed.length,
+        () => encoder.encode(d.envelope),
+        compression === "none" ? base("protobuf", "encode") : [`lz4-napi/lz4/compress/${size}`],
+      );
+    }
+    add(`protobuf-es/protobuf/decode/${size}`, d.raw.protobuf.length, () =>
+      fromBinary(EnvelopeSchema, d.raw.protobuf),
+    );
+    add(`protobuf-es/protobuf/encode/${size}`, d.raw.protobuf.length, () =>
+      toBinary(EnvelopeSchema, esMessage),
+    );
+    add(`protobufjs/protobuf/decode/${size}`, d.raw.protobuf.length, () =>
+      PbjsEnvelope.decode(d.raw.protobuf),
+    );
+    add(`protobufjs/protobuf/encode/${size}`, d.raw.protobuf.length, () =>
+      PbjsEnvelope.encode(pbjsMessage).finish(),
+    );
+    add(`sdk/frame/peek/${size}`, pbBytes.length, () => decoder.peek(pbBytes), [
+      `sdk/protobuf/decode/${size}`,
+    ]);
+
+    // CBOR
+    const cborX = new CborXEncoder(CBOR_X_OPTIONS);
+    const cborXDecoder = new CborXDecoder(CBOR_X_OPTIONS);
+    const cborObject = cborXDecoder.decode(d.raw.cbor);
+    for (const compression of ["none", "lz4"]) {
+      const suffix = compression === "lz4" ? "/lz4" : "";
+      const framed = d.framed[`cbor/${compression}`];
+      const encoder = createEncoder({ codec: "cbor", compression });
+      add(
+        `sdk/cbor/decode/${size}${suffix}`,
+        framed.length,
+        () => decoder.decode(framed),
+        compression === "none" ? [`cbor-x/cbor/decode/${size}`] : undefined,
+      );
+      add(
+        `sdk/cbor/encode/${size}${suffix}`,
+        framed.length,
+        () => encoder.encode(d.envelope),
+        compression === "none" ? [`cbor-x/cbor/encode/${size}`] : undefined,
+      );
+    }
+    add(`cbor-x/cbor/decode/${size}`, d.raw.cbor.length, () => cborXDecoder.decode(d.raw.cbor));
+    add(`cbor-x/cbor/encode/${size}`, d.raw.cbor.length, () => cborX.encode(cborObject));
+
+    // JSON
+    const jsonText = new TextDecoder().decode(d.raw.json);
+    const jsonObject = JSON.parse(jsonText);
+    for (const compression of ["none", "lz4"]) {
+      const suffix = compression === "lz4" ? "/lz4" : "";
+      const framed = d.framed[`json/${compression}`];
+      const encoder = createEncoder({ codec: "json", compression });
+      add(
+        `sdk/json/decode/${size}${suffix}`,
+        framed.length,
+        () => decoder.decode(framed),
+        compression === "none" ? [`json/json/decode/${size}`] : undefined,
+      );
+      add(
+        `sdk/json/encode/${size}${suffix}`,
+        framed.length,
+        () => encoder.encode(d.envelope),
+        compression === "none" ? [`json/json/encode/${size}`] : undefined,
+      );
+    }
+    add(`json/json/decode/${size}`, d.raw.json.length, () => JSON.parse(jsonText));
+    add(`json/json/encode/${size}`, d.raw.json.length, () => JSON.stringify(jsonObject));
+
+    // LZ4 alone, on the protobuf body section
+    const compressed = compressFrameSync(buf(d.body));
+    add(`lz4-napi/lz4/compress/${size}`, d.body.length, () => compressFrameSync(buf(d.body)));
+    add(`lz4-napi/lz4/decompress/${size}`, d.body.length, () => decompressFrameSync(compressed));
+  }
+
+  // W3C trace context
+  const header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  add(
+    "sdk/traceparent/parse-format/-",
+    header.length,
+    () => formatTraceParent(parseTraceParent(header)),
+    ["opentelemetry/traceparent/extract-inject/-"],
+  );
+  const propagator = new W3CTraceContextPropagator();
+  const getter = { get: (carrier, key) => carrier[key], keys: (carrier) => Object.keys(carrier) };
+  const setter = {
+    set: (carrier, key, value) => {
+      carrier[key] = value;
+    },
+  };
+  const incoming = { traceparent: header };
+  add("opentelemetry/traceparent/extract-inject/-", header.length, () => {
+    const ctx = propagator.extract(ROOT_CONTEXT, incoming, getter);
+    const out = {};
+    propagator.inject(ctx, out, setter);
+    return out;
+  });
+  void context;
+  void otelTrace;
+  return cases;
+}

@@ -1,0 +1,162 @@
+// The benchmark harness: `pnpm bench [--quick] [--filter REGEX] [--native] [--check] [--update-baseline]`.
+// Measures every case with tinybench, prints a table with ratios against the
+// baselines measured in the same run, writes bench/results/latest.json, and
+// with --check fails when an SDK-to-baseline ratio is more than 25% below the
+// committed bench/baseline.json (ratios, not times: machine noise cancels out).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { Bench } from "tinybench";
+import { buildCases } from "./cases.mjs";
+import { runMemoryCases } from "./memory.mjs";
+import { runNative } from "./native.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    filter: { type: "string" },
+    native: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    "update-baseline": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(`pnpm bench [--quick] [--filter REGEX] [--native] [--check] [--update-baseline]
+
+  --quick            shorter runs (CI; about 2 minutes)
+  --filter REGEX     only cases whose name matches
+  --native           also run the Go and Rust benchmarks on the same fixture files
+  --check            fail when an SDK/baseline ratio is > 25% below bench/baseline.json
+  --update-baseline  write the ratios of this run to bench/baseline.json`);
+  process.exit(0);
+}
+
+const root = new URL("../", import.meta.url);
+const filter = args.filter ? new RegExp(args.filter) : undefined;
+const time = args.quick ? 300 : 1500;
+const warmupTime = args.quick ? 100 : 300;
+
+const cases = buildCases().filter(
+  (c) => !filter || filter.test(c.name) || (c.baselines ?? []).some((b) => filter.test(b)),
+);
+const wanted = new Set(cases.map((c) => c.name));
+// Baselines of selected cases run too, so every ratio is measured in this run.
+const all = buildCases().filter(
+  (c) => wanted.has(c.name) || cases.some((s) => s.baselines?.includes(c.name)),
+);
+
+const bench = new Bench({ time, warmupTime, throws: true });
+for (const c of all) bench.add(c.name, c.fn);
+console.error(`running ${all.length} cases (${args.quick ? "quick" : "full"}) ...`);
+await bench.run();
+
+const results = new Map();
+for (const task of bench.tasks) {
+  const c = all.find((x) => x.name === task.name);
+  const r = task.result;
+  if (r.state !== "completed") throw new Error(`${task.name}: ${r.state} ${r.error ?? ""}`);
+  const opsPerSec = r.throughput.p50; // median
+  results.set(task.name, {
+    name: task.name,
+    opsPerSec,
+    mbPerSec: (opsPerSec * c.bytes) / 1e6,
+    rme: r.latency.rme,
+    bytes: c.bytes,
+    samples: r.latency.samplesCount,
+  });
+}
+
+for (const c of all) {
+  const mine = results.get(c.name);
+  mine.ratios = {};
+  for (const b of c.baselines ?? []) {
+    const other = results.get(b);
+    if (other) mine.ratios[b] = mine.opsPerSec / other.opsPerSec;
+  }
+}
+
+const memory = filter && !filter.test("memory") ? [] : await runMemoryCases({ quick: args.quick });
+const native = args.native ? runNative({ quick: args.quick, results }) : [];
+
+// Table
+const pad = (s, n) => String(s).padEnd(n);
+const num = (n, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+console.log(
+  `\n${pad("case", 44)}${pad("ops/s", 14)}${pad("MB/s", 10)}${pad("±rme", 8)}${pad("bytes", 9)}ratios`,
+);
+for (const r of results.values()) {
+  const ratios = Object.entries(r.ratios ?? {})
+    .map(([b, x]) => `${x.toFixed(2)}x ${b.split("/")[0]}`)
+    .join(", ");
+  console.log(
+    `${pad(r.name, 44)}${pad(num(r.opsPerSec), 14)}${pad(num(r.mbPerSec, 1), 10)}${pad(`${r.rme.toFixed(1)}%`, 8)}${pad(r.bytes, 9)}${ratios}`,
+  );
+}
+for (const m of memory)
+  console.log(
+    `${pad(m.name, 44)}peak RSS ${num(m.peakRssMb, 0)} MB over ${num(m.iterations)} iterations (limit ${m.limitMb} MB) ${m.ok ? "ok" : "OVER"}`,
+  );
+for (const n of native)
+  console.log(
+    `${pad(n.name, 44)}${pad(num(n.opsPerSec), 14)}${pad(num(n.mbPerSec, 1), 10)}${pad("", 8)}${pad(n.bytes, 9)}${n.ratio}`,
+  );
+
+const pkg = (path) => JSON.parse(readFileSync(new URL(path, root), "utf8")).version;
+const report = {
+  date: new Date().toISOString(),
+  mode: args.quick ? "quick" : "full",
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+  },
+  node: process.versions.node,
+  packages: {
+    "@envelope/sdk": pkg("packages/sdk/package.json"),
+    tinybench: pkg("bench/node_modules/tinybench/package.json"),
+    "@bufbuild/protobuf": pkg("bench/node_modules/@bufbuild/protobuf/package.json"),
+    protobufjs: pkg("bench/node_modules/protobufjs/package.json"),
+    "cbor-x": pkg("bench/node_modules/cbor-x/package.json"),
+    "lz4-napi": pkg("bench/node_modules/lz4-napi/package.json"),
+  },
+  cases: [...results.values(), ...native],
+  memory,
+};
+mkdirSync(new URL("bench/results/", root), { recursive: true });
+writeFileSync(new URL("bench/results/latest.json", root), `${JSON.stringify(report, null, 2)}\n`);
+console.error("\nwrote bench/results/latest.json");
+
+const baselinePath = new URL("bench/baseline.json", root);
+const currentRatios = {};
+for (const r of results.values())
+  for (const [b, x] of Object.entries(r.ratios ?? {}))
+    currentRatios[`${r.name} vs ${b}`] = Number(x.toFixed(3));
+
+let failed = memory.some((m) => !m.ok);
+if (args["update-baseline"]) {
+  writeFileSync(
+    baselinePath,
+    `${JSON.stringify({ note: "SDK/baseline throughput ratios (median ops/s), from `pnpm bench --update-baseline`; CI fails when a ratio falls more than 25% below these.", ratios: currentRatios }, null, 2)}\n`,
+  );
+  console.error("wrote bench/baseline.json");
+}
+if (args.check) {
+  const baseline = JSON.parse(readFileSync(baselinePath, "utf8")).ratios;
+  for (const [name, expected] of Object.entries(baseline)) {
+    const actual = currentRatios[name];
+    if (actual === undefined) continue;
+    if (actual < expected * 0.75) {
+      console.log(
+        `REGRESSION ${name}: ${actual.toFixed(2)}x, baseline ${expected.toFixed(2)}x (more than 25% below)`,
+      );
+      failed = true;
+    }
+  }
+  const checked = Object.keys(baseline).filter((k) => k in currentRatios).length;
+  console.log(
+    `bench check: ${checked} ratios compared with bench/baseline.json, ${failed ? "regressions found" : "no regression"}`,
+  );
+}
+process.exit(failed ? 1 : 0);
