@@ -34,7 +34,7 @@ function sample(attributeCount) {
 }
 
 const sizes = { small: 8, medium: 40, large: 1000 };
-const codecs = ["protobuf", "json"];
+const codecs = ["protobuf", "json", "cbor"];
 const compressions = ["none", "lz4"];
 const rows = [];
 for (const [size, count] of Object.entries(sizes)) {

@@ -62,7 +62,7 @@ test("the codecs tour (the main job) round-trips every codec and compression", a
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
   const table = vi.spyOn(console, "table").mockImplementation(() => {});
   await import("./codecs-tour.mjs");
-  expect(table.mock.calls[0]![0]).toHaveLength(12);
+  expect(table.mock.calls[0]![0]).toHaveLength(18);
   expect(log).toHaveBeenCalledWith("every envelope decoded back to what was encoded");
   log.mockRestore();
   table.mockRestore();

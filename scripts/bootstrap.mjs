@@ -25,6 +25,28 @@ for (const [dir, tool, args] of [
     },
   ]);
 }
+steps.push([
+  "Python cbor2 for the CBOR interop test (.venv)",
+  () => {
+    if (!has("python3")) {
+      console.log(
+        `  python3 is not installed: the cbor2 interop test will be skipped${isCI ? " (CI requires it)" : ""}`,
+      );
+      return !isCI;
+    }
+    return (
+      run("python3", ["-m", "venv", ".venv"]) &&
+      run(".venv/bin/python", [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "cbor2==6.2.1",
+      ])
+    );
+  },
+]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
 
 for (const [name, step] of steps) {

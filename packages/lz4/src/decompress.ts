@@ -7,6 +7,8 @@
 import { EnvelopeError } from "@envelope/core";
 import { decompressFrameSync } from "lz4-napi";
 import { asBuffer } from "./compress.js";
+import { JsLz4 } from "./js/frame.js";
+import { nativeAllowed, nativeSpent } from "./native-budget.js";
 import { scanLz4 } from "./wire/lz4-frame.js";
 
 /** Options for {@link decompress}. */
@@ -31,6 +33,20 @@ function describe(cause: unknown): string {
   const text = cause instanceof Error ? cause.message : String(cause);
   for (const [pattern, message] of LZ4_ERRORS) if (pattern.test(text)) return message;
   return `LZ4 data is corrupt (${text})`;
+}
+
+const js = new JsLz4();
+
+function checkExpected(total: number, expected: number | undefined, base: number): void {
+  if (expected !== undefined && total !== expected) {
+    throw new EnvelopeError(
+      "invalid_lz4",
+      `LZ4 data decompressed to ${total} bytes, expected ${expected}`,
+      {
+        offset: base,
+      },
+    );
+  }
 }
 
 /** A plain Uint8Array view of lz4-napi's Buffer (so `slice` copies, as callers expect). */
@@ -66,6 +82,11 @@ export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): 
       );
     }
   }
+  if (!nativeAllowed(expected ?? scan.maxOutput)) {
+    const out = js.decompress(bytes, scan, expected ?? scan.maxOutput, base);
+    checkExpected(out.length, expected, base);
+    return out;
+  }
   const parts: Uint8Array[] = [];
   let total = 0;
   for (const frame of scan.frames) {
@@ -90,13 +111,8 @@ export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): 
     total += out.length;
     parts.push(out);
   }
-  if (options.expectedSize !== undefined && total !== options.expectedSize) {
-    throw new EnvelopeError(
-      "invalid_lz4",
-      `LZ4 data decompressed to ${total} bytes, expected ${options.expectedSize}`,
-      { offset: base },
-    );
-  }
+  nativeSpent(total);
+  checkExpected(total, expected, base);
   if (parts.length === 1) return plain(parts[0]!);
   const out = new Uint8Array(total);
   let at = 0;

@@ -162,9 +162,17 @@ describe("limits are checked before lz4-napi allocates", () => {
 
   test("declared content sizes are checked against the expected size before decompressing", () => {
     // FLG 0x68: content size present (1000), BD 0x40; then an end mark. HC is not checked before the sizes.
-    const declared = new Uint8Array([0x04, 0x22, 0x4d, 0x18, 0x68, 0x40, 0xe8, 0x03, 0, 0, 0, 0, 0, 0, 0x00, 0, 0, 0, 0]);
-    expect(errorOf(() => decompress(declared, { expectedSize: 999 }))).toMatchObject({ code: "too_large", offset: 0 });
-    expect(errorOf(() => decompress(declared, { expectedSize: 1001 }))).toMatchObject({ code: "invalid_lz4", offset: 0 });
+    const declared = new Uint8Array([
+      0x04, 0x22, 0x4d, 0x18, 0x68, 0x40, 0xe8, 0x03, 0, 0, 0, 0, 0, 0, 0x00, 0, 0, 0, 0,
+    ]);
+    expect(errorOf(() => decompress(declared, { expectedSize: 999 }))).toMatchObject({
+      code: "too_large",
+      offset: 0,
+    });
+    expect(errorOf(() => decompress(declared, { expectedSize: 1001 }))).toMatchObject({
+      code: "invalid_lz4",
+      offset: 0,
+    });
   });
 
   test("an expected size over the limit is refused before anything is read", () => {
