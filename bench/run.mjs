@@ -47,7 +47,9 @@ const all = buildCases().filter(
 );
 
 const bench = new Bench({ time, warmupTime, throws: true });
-for (const c of all) bench.add(c.name, c.fn);
+let iterations = 0;
+const turnEventLoop = () => (++iterations % 16 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+for (const c of all) bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
 console.error(`running ${all.length} cases (${args.quick ? "quick" : "full"}) ...`);
 await bench.run();
 
@@ -77,7 +79,9 @@ for (const c of all) {
 }
 
 const memory = filter && !filter.test("memory") ? [] : await runMemoryCases({ quick: args.quick });
-const native = args.native ? runNative({ quick: args.quick, results }) : [];
+const native = (args.native ? runNative({ quick: args.quick, results }) : []).filter(
+  (n) => !filter || filter.test(`sdk/${n.name.split("/").slice(1).join("/")}`),
+);
 
 // Table
 const pad = (s, n) => String(s).padEnd(n);

@@ -32,10 +32,13 @@ export function compress(bytes: Uint8Array, options: CompressOptions = {}): Uint
   const checksums = options.contentChecksum === true || options.blockChecksums === true;
   if (!checksums && !nativeAllowed(bytes.length + 64)) return js.compress(bytes);
   try {
-    const out = compressFrameSync(asBuffer(bytes), {
-      contentChecksum: options.contentChecksum === true,
-      blockChecksums: options.blockChecksums === true,
-    });
+    // Without checksums, no options object: napi converts one on every call.
+    const out = checksums
+      ? compressFrameSync(asBuffer(bytes), {
+          contentChecksum: options.contentChecksum === true,
+          blockChecksums: options.blockChecksums === true,
+        })
+      : compressFrameSync(asBuffer(bytes));
     nativeSpent(out.byteLength);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (cause) {

@@ -92,7 +92,8 @@ export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): 
   for (const frame of scan.frames) {
     let out: Uint8Array;
     try {
-      out = decompressFrameSync(asBuffer(bytes.subarray(frame.start, frame.end)));
+      const whole = frame.start === 0 && frame.end === bytes.length;
+      out = decompressFrameSync(asBuffer(whole ? bytes : bytes.subarray(frame.start, frame.end)));
     } catch (cause) {
       throw new EnvelopeError(
         "invalid_lz4",

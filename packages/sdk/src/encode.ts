@@ -34,6 +34,14 @@ export interface EncodeOptions {
    * order is not kept). Default `false`.
    */
   readonly deterministic: boolean;
+  /**
+   * With `compression: "lz4"`, framed bodies smaller than this many bytes are
+   * not compressed (the frame says compression 0), nor is any body LZ4 does
+   * not shrink. Default 256: below it, every body of the test vectors grew
+   * (the LZ4 frame adds 15 bytes). `0` turns both rules off: every body is
+   * compressed. Unframed output is always compressed as asked.
+   */
+  readonly compressMinSize: number;
   /** A check run on every envelope before it is encoded (schema validation, defaults, redaction). */
   readonly check: CheckOptions | undefined;
 }
@@ -45,6 +53,7 @@ const DEFAULT_ENCODE_OPTIONS: EncodeOptions = Object.freeze({
   checksum: false,
   validate: true,
   deterministic: false,
+  compressMinSize: 256,
   check: undefined,
 });
 
@@ -101,11 +110,21 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
     }
     const header = codec.encodeHeader(envelope.header);
     const rawBody = codec.encodeBody(envelope.body);
+    let body = rawBody;
+    let compression: CompressionName = "none";
+    if (lz4 && rawBody.length >= opts.compressMinSize) {
+      const packed = compress(rawBody);
+      // Adaptive: a body LZ4 does not shrink is stored as it is, and the frame says so.
+      if (packed.length < rawBody.length || opts.compressMinSize === 0) {
+        body = packed;
+        compression = "lz4";
+      }
+    }
     return writeFrame({
       codecId: codec.id,
-      compression: opts.compression,
+      compression,
       header,
-      body: lz4 ? compress(rawBody) : rawBody,
+      body,
       bodyRawLength: rawBody.length,
       checksum: opts.checksum,
     });

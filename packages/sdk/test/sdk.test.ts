@@ -150,6 +150,41 @@ describe("round trips: every codec x compression x value kind", () => {
   });
 });
 
+describe("adaptive compression", () => {
+  const small = () =>
+    createEnvelope({
+      schema: { type: "t", subtype: "s", version: "1.0.0" },
+      resource: { serviceName: "x" },
+      attributes: { a: "b" },
+    });
+
+  test("a body under compressMinSize is stored uncompressed, and the frame says so", () => {
+    const e = small();
+    const bytes = encode(e, { compression: "lz4" });
+    expect(peek(bytes).frame.compression).toBe("none");
+    expect(decode(bytes)).toEqual(e);
+  });
+
+  test("a body LZ4 does not shrink is stored uncompressed", () => {
+    const noise = createEnvelope({
+      schema: { type: "t", subtype: "s", version: "1.0.0" },
+      resource: { serviceName: "x" },
+      attributes: { noise: crypto.getRandomValues(new Uint8Array(4096)) },
+    });
+    expect(peek(encode(noise, { compression: "lz4" })).frame.compression).toBe("none");
+  });
+
+  test("a compressible body over the threshold is compressed; compressMinSize 0 always compresses", () => {
+    expect(
+      peek(encode(everyKind(), { compression: "lz4", compressMinSize: 64 })).frame.compression,
+    ).toBe("lz4");
+    const e = small();
+    const forced = encode(e, { compression: "lz4", compressMinSize: 0 });
+    expect(peek(forced).frame.compression).toBe("lz4");
+    expect(decode(forced)).toEqual(e);
+  });
+});
+
 describe("peek reads the header without the body", () => {
   test("a corrupt body does not stop peek, but stops decode", () => {
     const e = everyKind();
