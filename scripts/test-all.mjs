@@ -15,6 +15,7 @@ const steps = [
   ["generated code is fresh", () => run("node", ["scripts/check-generated.mjs"])],
   ["build packages", () => run(pnpm, ["run", "build"])],
   ["package exports (publint)", () => run(pnpm, ["run", "lint:packages"])],
+  ["dependency audit (production tree)", () => run("node", ["scripts/audit.mjs"])],
   [
     "fixtures are reproducible (Go, Rust, TypeScript producers)",
     () => run("node", ["scripts/fixtures.mjs", "--check"]),
@@ -35,6 +36,10 @@ function toolStep(tool, dir, args) {
     return run(tool, args, { cwd: dir });
   };
 }
+steps.push([
+  "benchmark, quick: SDK/baseline ratios against bench/baseline.json, memory bounds",
+  () => run("node", ["bench/run.mjs", "--quick", "--check"]),
+]);
 steps.push([
   "go test (Go producer conformance)",
   toolStep("go", "test/producers/go", ["test", "./..."]),
