@@ -495,7 +495,12 @@ describe("checks attached to an encoder or decoder (schema validation hook)", ()
     let ran = false;
     encode(withoutUser(), {
       check: {
-        check: { check: (e) => ((ran = true), { envelope: e, issues: [issue] }) },
+        check: {
+          check: (e) => {
+            ran = true;
+            return { envelope: e, issues: [issue] };
+          },
+        },
         mode: "off",
       },
     });
