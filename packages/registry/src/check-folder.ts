@@ -1,0 +1,252 @@
+/**
+ * `schema check`: checks a whole schemas folder for CI, against the same
+ * folder on a git ref (default `main`), the way `buf breaking` does for proto
+ * files: descriptors parse, published versions are unchanged, new versions
+ * bump enough and keep their compatibility mode, transforms are declared
+ * between consecutive versions, and the index is fresh.
+ *
+ * @see docs/spec.md "Schema registry", "Compatibility"
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isEnvelopeError } from "@envelope/core";
+import { type CompatibilityResult, checkCompatibility } from "./compat.js";
+import type { CompatibilityMode, SchemaDescriptor, SchemaKey } from "./descriptor.js";
+import { schemaId } from "./descriptor.js";
+import { readFolderAtRef } from "./git.js";
+import type { ParsedDescriptor } from "./parse-descriptor.js";
+import { createRegistry } from "./registry.js";
+import { compareVersions } from "./semver.js";
+import { readSchemasFolder } from "./sources/directory.js";
+import { buildIndex, INDEX_FILE } from "./sources/index-file.js";
+import { predecessorOf } from "./transform.js";
+
+/** Codes of the problems `schema check` reports. */
+export type FolderProblemCode =
+  /** A descriptor does not parse or is misplaced. */
+  | "invalid_descriptor"
+  /** A version published on the base ref was changed (published versions are immutable). */
+  | "version_modified"
+  /** A version published on the base ref was deleted. */
+  | "version_deleted"
+  /** The version bump is smaller than the changes need. */
+  | "bump_too_small"
+  /** A change breaks the compatibility mode. */
+  | "incompatible"
+  /** Transforms that do not start at the previous version, or rename or move keys the previous version lacks. */
+  | "bad_transform"
+  /** `index.json` is missing or does not match the descriptors (run `schema gen`). */
+  | "index_stale"
+  /** The base ref could not be read. */
+  | "git_failed";
+
+/** One problem, located in a file. */
+export interface FolderProblem {
+  readonly code: FolderProblemCode;
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** JSON path in the file, when there is one. */
+  readonly path?: string;
+  readonly message: string;
+}
+
+/** Options of {@link checkSchemasFolder}. */
+export interface FolderCheckOptions {
+  /** The git ref to compare with; `null` checks every version as new, without git. Default `"main"`. */
+  readonly against?: string | null;
+  /** Overrides every descriptor's own compatibility mode. */
+  readonly mode?: CompatibilityMode;
+  /** Require `index.json` to exist and be fresh. Default `true`. */
+  readonly requireIndex?: boolean;
+}
+
+/** What {@link checkSchemasFolder} returns. */
+export interface FolderCheckResult {
+  /** No problems. */
+  readonly ok: boolean;
+  readonly problems: readonly FolderProblem[];
+  /** The versions checked as new (not on the base ref). */
+  readonly checked: readonly SchemaKey[];
+  /** The compatibility result of each version checked. */
+  readonly results: readonly CompatibilityResult[];
+  /** The base ref, or `null`. */
+  readonly against: string | null;
+}
+
+/** Formats a problem as `file:line:column: [code] message`. */
+export function formatFolderProblem(p: FolderProblem): string {
+  const where = p.line === undefined ? p.file : `${p.file}:${p.line}:${p.column ?? 1}`;
+  return `${where}: [${p.code}] ${p.message}${p.path === undefined ? "" : ` (at ${p.path})`}`;
+}
+
+/**
+ * Checks the schemas folder `dir`. Never throws for problems in the folder
+ * (they are returned); throws `invalid_argument` when `dir` cannot be read.
+ */
+export async function checkSchemasFolder(
+  dir: string,
+  options: FolderCheckOptions = {},
+): Promise<FolderCheckResult> {
+  const against = options.against === undefined ? "main" : options.against;
+  const problems: FolderProblem[] = [];
+  const folder = readSchemasFolder(dir);
+  for (const p of folder.problems) problems.push({ code: "invalid_descriptor", ...p });
+
+  if (options.requireIndex ?? true) {
+    const indexFile = join(dir, INDEX_FILE);
+    const fresh = buildIndex(folder.files.map((f) => ({ path: f.path, bytes: f.text })));
+    if (!existsSync(indexFile)) {
+      problems.push({ code: "index_stale", file: indexFile, message: "missing; run `schema gen`" });
+    } else if (readFileSync(indexFile, "utf8") !== fresh) {
+      problems.push({
+        code: "index_stale",
+        file: indexFile,
+        message: "does not match the descriptors; run `schema gen`",
+      });
+    }
+  }
+
+  let base: Map<string, string> | undefined;
+  if (against !== null) {
+    try {
+      base = readFolderAtRef(dir, against);
+    } catch (error) {
+      problems.push({
+        code: "git_failed",
+        file: dir,
+        message: isEnvelopeError(error) ? error.message : String(error),
+      });
+    }
+  }
+  const byPath = new Map(folder.files.map((f) => [f.path, f]));
+  if (base !== undefined) {
+    for (const [path, text] of base) {
+      const now = byPath.get(path);
+      if (now === undefined) {
+        problems.push({
+          code: "version_deleted",
+          file: join(dir, path),
+          message: `published on ${against} and deleted; published versions are immutable`,
+        });
+      } else if (!sameJson(text, now.parsed)) {
+        problems.push({
+          code: "version_modified",
+          file: now.file,
+          line: 1,
+          column: 1,
+          message: `differs from ${against}; a published version is immutable: publish a new version instead`,
+        });
+      }
+    }
+  }
+
+  const valid = folder.files.filter((f) => f.parsed.descriptor !== undefined);
+  const registry = createRegistry(valid.map((f) => f.parsed.descriptor!));
+  const checked: SchemaKey[] = [];
+  const results: CompatibilityResult[] = [];
+  for (const file of valid) {
+    if (base?.has(file.path)) continue;
+    const d = file.parsed.descriptor!;
+    checked.push({ type: d.type, subtype: d.subtype, version: d.version });
+    const at = (path: string): Pick<FolderProblem, "file" | "line" | "column" | "path"> => {
+      const pos = file.parsed.locate(path);
+      return pos === undefined
+        ? { file: file.file, path }
+        : { file: file.file, line: pos.line, column: pos.column, path };
+    };
+    problems.push(...checkTransforms(registry, d, at));
+    const result = checkCompatibility(registry, d, options.mode);
+    results.push(result);
+    const prev = result.previous;
+    if (prev !== undefined && !prev.ok) {
+      const needed = prev.changes.filter((c) => c.bump === prev.requiredBump);
+      problems.push({
+        code: "bump_too_small",
+        ...at("$.version"),
+        message: `${schemaId(prev.from)} -> ${d.version} is a ${prev.declaredBump === "none" ? "non-increasing" : prev.declaredBump} bump, but the changes need ${prev.requiredBump}: ${needed.map((c) => `${c.path}: ${c.message}`).join("; ")}`,
+      });
+    }
+    for (const v of result.violations) {
+      problems.push({
+        code: "incompatible",
+        ...at("$.version"),
+        message: `not ${v.direction} compatible with ${schemaId(v.against)} (mode ${result.mode}): ${v.change.path}: ${v.change.message} [${v.change.kind}]`,
+      });
+    }
+  }
+  return { ok: problems.length === 0, problems, checked, results, against };
+}
+
+function checkTransforms(
+  registry: ReturnType<typeof createRegistry>,
+  d: SchemaDescriptor,
+  at: (path: string) => Pick<FolderProblem, "file" | "line" | "column" | "path">,
+): FolderProblem[] {
+  const t = d.transforms;
+  if (t === undefined) return [];
+  const out: FolderProblem[] = [];
+  const prevKey = predecessorOf(registry, d)!;
+  const prev = registry.get(prevKey);
+  if (prev === undefined) {
+    return [
+      {
+        code: "bad_transform",
+        ...at("$.transforms.from"),
+        message: `starts from ${schemaId(prevKey)}, which is not in the folder`,
+      },
+    ];
+  }
+  const lower = registry
+    .versions(prevKey)
+    .filter(
+      (v) =>
+        prevKey.type !== d.type ||
+        prevKey.subtype !== d.subtype ||
+        compareVersions(v, d.version) < 0,
+    );
+  const latest = lower[lower.length - 1];
+  if (latest !== prevKey.version) {
+    out.push({
+      code: "bad_transform",
+      ...at("$.transforms.from"),
+      message: `transforms are declared between consecutive versions: the version before ${d.version} is ${latest}, not ${prevKey.version}`,
+    });
+  }
+  const prevKeys = new Set(prev.attributes.map((f) => f.key));
+  const renamedSoFar = new Set(prevKeys);
+  t.changes.forEach((change, i) => {
+    if (change.kind === "rename_event") return;
+    const pairs = change.kind === "rename_attributes" ? change.renames : change.moves;
+    for (const [from, to] of pairs) {
+      if (!renamedSoFar.has(from)) {
+        out.push({
+          code: "bad_transform",
+          ...at(`$.transforms.changes[${i}]`),
+          message: `${change.kind} names ${JSON.stringify(from)}, which ${schemaId(prevKey)} does not declare`,
+        });
+      }
+      if (change.kind === "rename_attributes") renamedSoFar.add(to);
+    }
+  });
+  return out;
+}
+
+function sameJson(text: string, now: ParsedDescriptor): boolean {
+  let before: unknown;
+  try {
+    before = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return canonical(before) === canonical(now.json);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,187 @@
+/**
+ * The model of a schema descriptor: one event type and version, its
+ * attributes, the extension namespaces it allows and the transforms from the
+ * previous version. Files hold it as JSON (`schemas/<type>/<subtype>/<version>.json`,
+ * JSON Schema in `schemas/descriptor.schema.json`); {@link parseDescriptor} reads it.
+ *
+ * @see docs/spec.md "Schema registry", "Descriptor format"
+ */
+import type { AttributeValue } from "@envelope/core";
+
+/** The scalar attribute types (contract kinds: string, bool, int64, double, bytes). */
+export type ScalarTypeName = "string" | "bool" | "int" | "double" | "bytes";
+
+/**
+ * An attribute type: a scalar, `array<T>`, `map` (values of any kind) or
+ * `map<T>` (every value a T). Written as text in descriptors, e.g. `array<map<string>>`.
+ */
+export type ValueType =
+  | { readonly kind: ScalarTypeName }
+  | { readonly kind: "array"; readonly of: ValueType }
+  | { readonly kind: "map"; readonly of: ValueType | undefined };
+
+/**
+ * `required`: must be present. `optional`: may be absent. `repeated`: zero or
+ * more values of the type, carried as an array (absent means none).
+ */
+export type Presence = "required" | "optional" | "repeated";
+
+/** A field's deprecation. */
+export interface Deprecation {
+  /** The schema version that deprecated it. */
+  readonly since: string;
+  /** The version that will remove it, if planned. */
+  readonly removal?: string;
+  /** The key to use instead, if any. */
+  readonly replacement?: string;
+}
+
+/** One attribute of a schema (or of an extension namespace). */
+export interface FieldDescriptor {
+  /** The attribute key, e.g. `duration_ms`. */
+  readonly key: string;
+  /** The parsed type. */
+  readonly type: ValueType;
+  /** The type as written, e.g. `array<string>`. */
+  readonly typeText: string;
+  /** Default `optional`. */
+  readonly presence: Presence;
+  /** Filled in on read when the attribute is absent (see "Defaults on read"). */
+  readonly default?: AttributeValue;
+  /** Unit of measure, e.g. `ms`, `By`, `1` (UCUM-style, as OpenTelemetry). */
+  readonly unit?: string;
+  readonly description?: string;
+  /** Personal data: redacted at encode time by a redaction policy. */
+  readonly pii: boolean;
+  readonly deprecated?: Deprecation;
+}
+
+/** An extension namespace a schema allows. */
+export interface ExtensionDescriptor {
+  /** e.g. `http`. */
+  readonly namespace: string;
+  /** The allowed versions of the namespace, a range: `1.2.0`, `^1.0.0`, `~1.2.0`, `*`, `A || B`. */
+  readonly version: string;
+  readonly description?: string;
+  /** The namespace's fields, when the schema declares them; `undefined` leaves them unchecked. */
+  readonly attributes?: readonly FieldDescriptor[];
+}
+
+/** The name of an event: type and domain subtype. */
+export interface EventName {
+  readonly type: string;
+  readonly subtype: string;
+}
+
+/** A reference to one descriptor: event name and version. */
+export interface SchemaKey extends EventName {
+  readonly version: string;
+}
+
+/** One change of a transform, applied from the previous version to this one. */
+export type TransformChange =
+  | {
+      /** Renames body attributes: `[oldKey, newKey]` pairs, in declaration order. */
+      readonly kind: "rename_attributes";
+      readonly renames: readonly (readonly [from: string, to: string])[];
+    }
+  | {
+      /** The previous version was published under another event name. */
+      readonly kind: "rename_event";
+      readonly from: EventName;
+    }
+  | {
+      /** Moves body attributes into an extension namespace: `[bodyKey, extensionKey]` pairs. */
+      readonly kind: "move_to_extension";
+      readonly namespace: string;
+      /** The namespace version written when the extension is created. */
+      readonly version: string;
+      readonly moves: readonly (readonly [from: string, to: string])[];
+    };
+
+/** The transforms from the previous version of the event to this one. */
+export interface TransformsDescriptor {
+  /** The previous version (of this event, or of the event named by `rename_event`). */
+  readonly from: string;
+  /** Applied in order to upgrade; in reverse order, inverted, to downgrade. */
+  readonly changes: readonly TransformChange[];
+}
+
+/** Compatibility modes for {@link checkCompatibility} (Confluent Schema Registry's). */
+export type CompatibilityMode =
+  | "NONE"
+  | "BACKWARD"
+  | "BACKWARD_TRANSITIVE"
+  | "FORWARD"
+  | "FORWARD_TRANSITIVE"
+  | "FULL"
+  | "FULL_TRANSITIVE";
+
+/** Every {@link CompatibilityMode}. */
+export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = [
+  "NONE",
+  "BACKWARD",
+  "BACKWARD_TRANSITIVE",
+  "FORWARD",
+  "FORWARD_TRANSITIVE",
+  "FULL",
+  "FULL_TRANSITIVE",
+];
+
+/** A parsed, checked descriptor. */
+export interface SchemaDescriptor extends SchemaKey {
+  readonly description?: string;
+  /** The compatibility mode this event is held to; default: the checker's (BACKWARD). */
+  readonly compatibility?: CompatibilityMode;
+  readonly attributes: readonly FieldDescriptor[];
+  readonly extensions: readonly ExtensionDescriptor[];
+  readonly transforms?: TransformsDescriptor;
+  /** Where it was read from (file path or URL), for messages. */
+  readonly source?: string;
+}
+
+/** `type/subtype`. */
+export function eventId(name: EventName): string {
+  return `${name.type}/${name.subtype}`;
+}
+
+/** `type/subtype@version`. */
+export function schemaId(key: SchemaKey): string {
+  return `${name(key)}@${key.version}`;
+}
+
+function name(key: EventName): string {
+  return `${key.type}/${key.subtype}`;
+}
+
+/** Formats a type as descriptors write it, e.g. `array<map<string>>`. */
+export function formatType(type: ValueType): string {
+  switch (type.kind) {
+    case "array":
+      return `array<${formatType(type.of)}>`;
+    case "map":
+      return type.of === undefined ? "map" : `map<${formatType(type.of)}>`;
+    default:
+      return type.kind;
+  }
+}
+
+const SCALARS: ReadonlySet<string> = new Set(["string", "bool", "int", "double", "bytes"]);
+
+/** Parses a type expression (`string`, `array<int>`, `map`, `map<double>`, ...); `undefined` if invalid. */
+export function parseType(text: string): ValueType | undefined {
+  if (typeof text !== "string") return undefined;
+  const compact = text.replace(/\s+/g, "");
+  let depth = 0;
+  const parse = (s: string): ValueType | undefined => {
+    if (++depth > 32) return undefined;
+    if (SCALARS.has(s)) return { kind: s as ScalarTypeName };
+    if (s === "map") return { kind: "map", of: undefined };
+    const m = /^(array|map)<(.+)>$/.exec(s);
+    if (m === null) return undefined;
+    const inner = parse(m[2]!);
+    if (inner === undefined) return undefined;
+    return m[1] === "array" ? { kind: "array", of: inner } : { kind: "map", of: inner };
+  };
+  return parse(compact);
+}

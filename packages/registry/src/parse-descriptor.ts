@@ -1,0 +1,699 @@
+/**
+ * Reads a descriptor file (JSON) into a checked {@link SchemaDescriptor}.
+ * Every problem names the file, the line and column, and the JSON path.
+ *
+ * @see docs/spec.md "Schema registry", "Descriptor format"
+ */
+import { type AttributeValue, base64ToBytes, EnvelopeError, isSemver } from "@envelope/core";
+import {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  type Deprecation,
+  type ExtensionDescriptor,
+  type FieldDescriptor,
+  type Presence,
+  parseType,
+  type SchemaDescriptor,
+  type TransformChange,
+  type TransformsDescriptor,
+  type ValueType,
+} from "./descriptor.js";
+import {
+  JsonSyntaxError,
+  jsonPathKey,
+  type PositionedJson,
+  parseJsonWithPositions,
+  type TextPosition,
+} from "./json-positions.js";
+import { compareVersions, parseRange } from "./semver.js";
+
+/** One problem in a descriptor file. */
+export interface DescriptorProblem {
+  /** The file (or URL) as given to the parser. */
+  readonly file: string;
+  /** JSON path of the offending value, e.g. `$.attributes[2].type`. */
+  readonly path: string;
+  /** 1-based line, when known. */
+  readonly line?: number;
+  /** 1-based column, when known. */
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** What {@link parseDescriptor} returns: the descriptor when there are no problems. */
+export interface ParsedDescriptor {
+  readonly descriptor: SchemaDescriptor | undefined;
+  readonly problems: readonly DescriptorProblem[];
+  /** The parsed JSON (for comparing files by content); `undefined` when it is not JSON. */
+  readonly json: unknown;
+  /** Where the value at a JSON path starts, for messages about a valid descriptor. */
+  locate(path: string): TextPosition | undefined;
+}
+
+/** `file:line:column: message (at path)`, the form compilers use, so editors can jump to it. */
+export function formatProblem(problem: DescriptorProblem): string {
+  const where =
+    problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column}`;
+  return `${where}: ${problem.message} (at ${problem.path})`;
+}
+
+/** Names of types, subtypes and namespaces: lowercase, digits, `_`, `-`, `.`; safe as path segments. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
+
+/** Whether `text` is usable as a type, subtype or namespace name. */
+export function isValidName(text: unknown): text is string {
+  return (
+    typeof text === "string" &&
+    text.length <= 128 &&
+    NAME_PATTERN.test(text) &&
+    !text.includes("..")
+  );
+}
+
+const ROOT_KEYS = new Set([
+  "$schema",
+  "$comment",
+  "type",
+  "subtype",
+  "version",
+  "description",
+  "compatibility",
+  "attributes",
+  "extensions",
+  "transforms",
+]);
+const FIELD_KEYS = new Set([
+  "key",
+  "type",
+  "presence",
+  "default",
+  "unit",
+  "description",
+  "pii",
+  "deprecated",
+]);
+const EXTENSION_KEYS = new Set(["namespace", "version", "description", "attributes"]);
+const DEPRECATION_KEYS = new Set(["since", "removal", "replacement"]);
+const TRANSFORMS_KEYS = new Set(["from", "changes"]);
+const CHANGE_KINDS = new Set(["rename_attributes", "rename_event", "move_to_extension"]);
+const MOVE_KEYS = new Set(["namespace", "version", "attributes"]);
+const RENAME_EVENT_KEYS = new Set(["from"]);
+
+/** Property names the parser accepts, per object kind (the JSON Schema must agree; a test checks it). */
+export const DESCRIPTOR_PROPERTY_NAMES: Readonly<Record<string, ReadonlySet<string>>> = {
+  root: ROOT_KEYS,
+  field: FIELD_KEYS,
+  extension: EXTENSION_KEYS,
+  deprecation: DEPRECATION_KEYS,
+  transforms: TRANSFORMS_KEYS,
+  change: CHANGE_KINDS,
+  move_to_extension: MOVE_KEYS,
+  rename_event: RENAME_EVENT_KEYS,
+};
+
+type Json = unknown;
+type JsonObject = Record<string, Json>;
+
+class Context {
+  readonly problems: DescriptorProblem[] = [];
+  constructor(
+    readonly file: string,
+    readonly doc: PositionedJson,
+  ) {}
+
+  fail(path: string, message: string): void {
+    const p = this.doc.locate(path) ?? this.doc.locate(parentPath(path));
+    this.problems.push(
+      p === undefined
+        ? { file: this.file, path, message }
+        : { file: this.file, path, line: p.line, column: p.column, message },
+    );
+  }
+
+  object(value: Json, path: string, allowed: ReadonlySet<string>): JsonObject | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.fail(path, `must be an object, got ${kindOf(value)}`);
+      return undefined;
+    }
+    for (const key of Object.keys(value)) {
+      if (!allowed.has(key)) {
+        this.fail(
+          jsonPathKey(path, key),
+          `unknown property ${JSON.stringify(key)} (allowed: ${[...allowed].join(", ")})`,
+        );
+      }
+    }
+    return value as JsonObject;
+  }
+
+  string(obj: JsonObject, key: string, path: string, required: boolean): string | undefined {
+    const value = obj[key];
+    const at = jsonPathKey(path, key);
+    if (value === undefined) {
+      if (required) this.fail(path, `${JSON.stringify(key)} is required`);
+      return undefined;
+    }
+    if (typeof value !== "string" || value.length === 0) {
+      this.fail(at, `must be a non-empty string, got ${kindOf(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  name(obj: JsonObject, key: string, path: string): string | undefined {
+    const value = this.string(obj, key, path, true);
+    if (value !== undefined && !isValidName(value)) {
+      this.fail(
+        jsonPathKey(path, key),
+        `${JSON.stringify(value)} is not a valid name (lowercase letters, digits, "_", "-", ".")`,
+      );
+      return undefined;
+    }
+    return value;
+  }
+
+  semver(obj: JsonObject, key: string, path: string, required: boolean): string | undefined {
+    const value = this.string(obj, key, path, required);
+    if (value !== undefined && !isSemver(value)) {
+      this.fail(jsonPathKey(path, key), `${JSON.stringify(value)} is not MAJOR.MINOR.PATCH`);
+      return undefined;
+    }
+    return value;
+  }
+
+  array(value: Json, path: string): Json[] | undefined {
+    if (!Array.isArray(value)) {
+      this.fail(path, `must be an array, got ${kindOf(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+function parentPath(path: string): string {
+  const m = /^(.*?)(?:\.[A-Za-z_$][A-Za-z0-9_$]*|\[[^\]]*\])$/.exec(path);
+  return m?.[1] ?? "$";
+}
+
+function kindOf(value: Json): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * Parses and checks a descriptor. Never throws: problems come back in
+ * `problems`, each with file, line, column and JSON path.
+ *
+ * @param text the file's contents (JSON)
+ * @param file the name used in messages (a path or URL)
+ */
+export function parseDescriptor(text: string, file: string): ParsedDescriptor {
+  let doc: PositionedJson;
+  try {
+    doc = parseJsonWithPositions(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      return {
+        descriptor: undefined,
+        json: undefined,
+        locate: () => undefined,
+        problems: [
+          {
+            file,
+            path: "$",
+            line: error.position.line,
+            column: error.position.column,
+            message: `not valid JSON: ${error.message}`,
+          },
+        ],
+      };
+    }
+    throw error;
+  }
+  const ctx = new Context(file, doc);
+  const descriptor = readRoot(ctx, doc.value);
+  return {
+    descriptor: ctx.problems.length === 0 ? descriptor : undefined,
+    problems: ctx.problems,
+    json: doc.value,
+    locate: doc.locate,
+  };
+}
+
+/**
+ * Parses a descriptor and throws `EnvelopeError` code `invalid_descriptor`
+ * naming the file, line, column and JSON path of the first problem.
+ */
+export function readDescriptor(text: string, file: string): SchemaDescriptor {
+  const parsed = parseDescriptor(text, file);
+  if (parsed.descriptor === undefined || parsed.problems.length > 0) {
+    throw problemsError(parsed.problems, file);
+  }
+  return parsed.descriptor;
+}
+
+/**
+ * The `invalid_descriptor` error for a list of problems: the first one as
+ * `file:line:column: message`, its JSON path as the error's path, and how
+ * many more there are.
+ */
+export function problemsError(problems: readonly DescriptorProblem[], file: string): EnvelopeError {
+  const first = problems[0];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : "";
+  if (first === undefined) return new EnvelopeError("invalid_descriptor", `${file}: invalid`);
+  const where =
+    first.line === undefined ? first.file : `${first.file}:${first.line}:${first.column}`;
+  return new EnvelopeError("invalid_descriptor", `${where}: ${first.message}${more}`, {
+    path: first.path,
+  });
+}
+
+function readRoot(ctx: Context, value: Json): SchemaDescriptor | undefined {
+  const root = ctx.object(value, "$", ROOT_KEYS);
+  if (root === undefined) return undefined;
+  const type = ctx.name(root, "type", "$");
+  const subtype = ctx.name(root, "subtype", "$");
+  const version = ctx.semver(root, "version", "$", true);
+  const description = ctx.string(root, "description", "$", false);
+  let compatibility: CompatibilityMode | undefined;
+  if (root.compatibility !== undefined) {
+    if (COMPATIBILITY_MODES.includes(root.compatibility as CompatibilityMode)) {
+      compatibility = root.compatibility as CompatibilityMode;
+    } else {
+      ctx.fail(
+        "$.compatibility",
+        `must be one of ${COMPATIBILITY_MODES.join(", ")}, got ${kindOf(root.compatibility)}`,
+      );
+    }
+  }
+  const attributes =
+    root.attributes === undefined
+      ? []
+      : readFields(ctx, root.attributes, "$.attributes", version ?? "0.0.0");
+  const extensions =
+    root.extensions === undefined
+      ? []
+      : readExtensions(ctx, root.extensions, "$.extensions", version ?? "0.0.0");
+  let transforms: TransformsDescriptor | undefined;
+  if (root.transforms !== undefined && version !== undefined && type !== undefined) {
+    transforms = readTransforms(ctx, root.transforms, {
+      version,
+      type,
+      subtype: subtype ?? "",
+      attributes,
+      extensions,
+    });
+  }
+  if (type === undefined || subtype === undefined || version === undefined) return undefined;
+  return {
+    type,
+    subtype,
+    version,
+    ...(description === undefined ? {} : { description }),
+    ...(compatibility === undefined ? {} : { compatibility }),
+    attributes,
+    extensions,
+    ...(transforms === undefined ? {} : { transforms }),
+  };
+}
+
+function readFields(ctx: Context, value: Json, path: string, version: string): FieldDescriptor[] {
+  const list = ctx.array(value, path);
+  if (list === undefined) return [];
+  const out: FieldDescriptor[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((item, i) => {
+    const at = `${path}[${i}]`;
+    const field = readField(ctx, item, at, version);
+    if (field === undefined) return;
+    const before = seen.get(field.key);
+    if (before !== undefined) {
+      ctx.fail(
+        `${at}.key`,
+        `key ${JSON.stringify(field.key)} is already declared at ${path}[${before}]`,
+      );
+      return;
+    }
+    seen.set(field.key, i);
+    out.push(field);
+  });
+  out.forEach((field, i) => {
+    const replacement = field.deprecated?.replacement;
+    if (replacement !== undefined && !seen.has(replacement)) {
+      ctx.fail(
+        `${path}[${seen.get(field.key) ?? i}].deprecated.replacement`,
+        `names ${JSON.stringify(replacement)}, which this schema does not declare`,
+      );
+    }
+  });
+  return out;
+}
+
+function readField(
+  ctx: Context,
+  value: Json,
+  path: string,
+  version: string,
+): FieldDescriptor | undefined {
+  const obj = ctx.object(value, path, FIELD_KEYS);
+  if (obj === undefined) return undefined;
+  const key = ctx.string(obj, "key", path, true);
+  const typeText = ctx.string(obj, "type", path, true);
+  let type: ValueType | undefined;
+  if (typeText !== undefined) {
+    type = parseType(typeText);
+    if (type === undefined) {
+      ctx.fail(
+        `${path}.type`,
+        `unknown type ${JSON.stringify(typeText)} (string, bool, int, double, bytes, array<T>, map, map<T>)`,
+      );
+    }
+  }
+  let presence: Presence = "optional";
+  if (obj.presence !== undefined) {
+    if (obj.presence === "required" || obj.presence === "optional" || obj.presence === "repeated") {
+      presence = obj.presence;
+    } else {
+      ctx.fail(
+        `${path}.presence`,
+        `must be "required", "optional" or "repeated", got ${kindOf(obj.presence)}`,
+      );
+    }
+  }
+  const unit = ctx.string(obj, "unit", path, false);
+  const description = ctx.string(obj, "description", path, false);
+  let pii = false;
+  if (obj.pii !== undefined) {
+    if (typeof obj.pii === "boolean") pii = obj.pii;
+    else ctx.fail(`${path}.pii`, `must be true or false, got ${kindOf(obj.pii)}`);
+  }
+  let deflt: AttributeValue | undefined;
+  if (obj.default !== undefined && type !== undefined) {
+    if (presence === "required") {
+      ctx.fail(`${path}.default`, "a required attribute cannot have a default");
+    } else {
+      const target: ValueType = presence === "repeated" ? { kind: "array", of: type } : type;
+      deflt = valueFromJson(ctx, target, obj.default, `${path}.default`);
+    }
+  }
+  let deprecated: Deprecation | undefined;
+  if (obj.deprecated !== undefined) {
+    deprecated = readDeprecation(ctx, obj.deprecated, `${path}.deprecated`, version);
+  }
+  if (key === undefined || type === undefined || typeText === undefined) return undefined;
+  return {
+    key,
+    type,
+    typeText,
+    presence,
+    ...(deflt === undefined ? {} : { default: deflt }),
+    ...(unit === undefined ? {} : { unit }),
+    ...(description === undefined ? {} : { description }),
+    pii,
+    ...(deprecated === undefined ? {} : { deprecated }),
+  };
+}
+
+function readDeprecation(
+  ctx: Context,
+  value: Json,
+  path: string,
+  version: string,
+): Deprecation | undefined {
+  const obj = ctx.object(value, path, DEPRECATION_KEYS);
+  if (obj === undefined) return undefined;
+  const since = ctx.semver(obj, "since", path, true);
+  const removal = ctx.semver(obj, "removal", path, false);
+  const replacement = ctx.string(obj, "replacement", path, false);
+  if (since !== undefined && compareVersions(since, version) > 0) {
+    ctx.fail(`${path}.since`, `${since} is after this schema's version ${version}`);
+  }
+  if (since !== undefined && removal !== undefined && compareVersions(removal, since) <= 0) {
+    ctx.fail(`${path}.removal`, `${removal} must come after since (${since})`);
+  }
+  if (since === undefined) return undefined;
+  return {
+    since,
+    ...(removal === undefined ? {} : { removal }),
+    ...(replacement === undefined ? {} : { replacement }),
+  };
+}
+
+function readExtensions(
+  ctx: Context,
+  value: Json,
+  path: string,
+  version: string,
+): ExtensionDescriptor[] {
+  const list = ctx.array(value, path);
+  if (list === undefined) return [];
+  const out: ExtensionDescriptor[] = [];
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const at = `${path}[${i}]`;
+    const obj = ctx.object(item, at, EXTENSION_KEYS);
+    if (obj === undefined) return;
+    const namespace = ctx.name(obj, "namespace", at);
+    const range = ctx.string(obj, "version", at, true);
+    if (range !== undefined && parseRange(range) === undefined) {
+      ctx.fail(
+        `${at}.version`,
+        `${JSON.stringify(range)} is not a version range (1.2.0, ^1.0.0, ~1.2.0, *, A || B)`,
+      );
+    }
+    const description = ctx.string(obj, "description", at, false);
+    const attributes =
+      obj.attributes === undefined
+        ? undefined
+        : readFields(ctx, obj.attributes, `${at}.attributes`, version);
+    if (namespace !== undefined && seen.has(namespace)) {
+      ctx.fail(`${at}.namespace`, `namespace ${JSON.stringify(namespace)} is declared twice`);
+      return;
+    }
+    if (namespace === undefined || range === undefined) return;
+    seen.add(namespace);
+    out.push({
+      namespace,
+      version: range,
+      ...(description === undefined ? {} : { description }),
+      ...(attributes === undefined ? {} : { attributes }),
+    });
+  });
+  return out;
+}
+
+interface Own {
+  readonly version: string;
+  readonly type: string;
+  readonly subtype: string;
+  readonly attributes: readonly FieldDescriptor[];
+  readonly extensions: readonly ExtensionDescriptor[];
+}
+
+function readTransforms(ctx: Context, value: Json, own: Own): TransformsDescriptor | undefined {
+  const path = "$.transforms";
+  const obj = ctx.object(value, path, TRANSFORMS_KEYS);
+  if (obj === undefined) return undefined;
+  const from = ctx.semver(obj, "from", path, true);
+  if (from !== undefined && compareVersions(from, own.version) >= 0) {
+    ctx.fail(`${path}.from`, `${from} must be lower than this schema's version ${own.version}`);
+  }
+  const changes: TransformChange[] = [];
+  const list = obj.changes === undefined ? [] : (ctx.array(obj.changes, `${path}.changes`) ?? []);
+  const declared = new Set(own.attributes.map((f) => f.key));
+  list.forEach((item, i) => {
+    const at = `${path}.changes[${i}]`;
+    const change = ctx.object(item, at, CHANGE_KINDS);
+    if (change === undefined) return;
+    const kinds = Object.keys(change);
+    if (kinds.length !== 1) {
+      ctx.fail(at, `must have exactly one of ${[...CHANGE_KINDS].join(", ")}`);
+      return;
+    }
+    const kind = kinds[0]!;
+    const body = change[kind];
+    const bodyPath = jsonPathKey(at, kind);
+    if (kind === "rename_attributes") {
+      const renames = readKeyMap(ctx, body, bodyPath);
+      for (const [oldKey, newKey] of renames) {
+        const keyPath = jsonPathKey(bodyPath, oldKey);
+        if (!declared.has(newKey)) {
+          ctx.fail(
+            keyPath,
+            `renames to ${JSON.stringify(newKey)}, which this schema does not declare`,
+          );
+        }
+        if (declared.has(oldKey)) {
+          ctx.fail(keyPath, `renames ${JSON.stringify(oldKey)}, which this schema still declares`);
+        }
+      }
+      if (renames.length > 0) changes.push({ kind: "rename_attributes", renames });
+    } else if (kind === "rename_event") {
+      const ev = ctx.object(body, bodyPath, RENAME_EVENT_KEYS);
+      const text = ev === undefined ? undefined : ctx.string(ev, "from", bodyPath, true);
+      if (text === undefined) return;
+      const [type, subtype, ...rest] = text.split("/");
+      if (rest.length > 0 || !isValidName(type) || !isValidName(subtype)) {
+        ctx.fail(`${bodyPath}.from`, `${JSON.stringify(text)} is not "type/subtype"`);
+        return;
+      }
+      if (type === own.type && subtype === own.subtype) {
+        ctx.fail(`${bodyPath}.from`, "names this schema's own event");
+        return;
+      }
+      changes.push({ kind: "rename_event", from: { type, subtype } });
+    } else {
+      const move = ctx.object(body, bodyPath, MOVE_KEYS);
+      if (move === undefined) return;
+      const namespace = ctx.name(move, "namespace", bodyPath);
+      const version = ctx.semver(move, "version", bodyPath, true);
+      const moves = readKeyMap(ctx, move.attributes, `${bodyPath}.attributes`, true);
+      if (namespace === undefined || version === undefined) return;
+      const ext = own.extensions.find((e) => e.namespace === namespace);
+      if (ext === undefined) {
+        ctx.fail(
+          `${bodyPath}.namespace`,
+          `${JSON.stringify(namespace)} is not an allowed extension`,
+        );
+        return;
+      }
+      if (parseRange(ext.version)?.accepts(version) === false) {
+        ctx.fail(`${bodyPath}.version`, `${version} is outside the allowed range ${ext.version}`);
+      }
+      const extKeys =
+        ext.attributes === undefined ? undefined : new Set(ext.attributes.map((f) => f.key));
+      for (const [oldKey, newKey] of moves) {
+        const keyPath = jsonPathKey(`${bodyPath}.attributes`, oldKey);
+        if (declared.has(oldKey)) {
+          ctx.fail(keyPath, `moves ${JSON.stringify(oldKey)}, which this schema still declares`);
+        }
+        if (extKeys !== undefined && !extKeys.has(newKey)) {
+          ctx.fail(
+            keyPath,
+            `moves to ${namespace}.${newKey}, which the extension does not declare`,
+          );
+        }
+      }
+      if (moves.length > 0) changes.push({ kind: "move_to_extension", namespace, version, moves });
+    }
+  });
+  if (from === undefined) return undefined;
+  return { from, changes };
+}
+
+function readKeyMap(
+  ctx: Context,
+  value: Json,
+  path: string,
+  allowSame = false,
+): [string, string][] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    ctx.fail(path, `must be an object of "old": "new" keys, got ${kindOf(value)}`);
+    return [];
+  }
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string" || v.length === 0 || k.length === 0) {
+      ctx.fail(jsonPathKey(path, k), "must map a non-empty key to a non-empty key");
+    } else if (k === v && !allowSame) {
+      ctx.fail(jsonPathKey(path, k), "maps a key to itself");
+    } else {
+      out.push([k, v]);
+    }
+  }
+  if (out.length === 0 && Object.keys(value).length === 0) ctx.fail(path, "is empty");
+  return out;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function valueFromJson(
+  ctx: Context,
+  type: ValueType,
+  json: Json,
+  path: string,
+): AttributeValue | undefined {
+  const wrong = (what: string): undefined => {
+    ctx.fail(path, `default must be ${what}, got ${kindOf(json)}`);
+    return undefined;
+  };
+  switch (type.kind) {
+    case "string":
+      return typeof json === "string" ? json : wrong("a string");
+    case "bool":
+      return typeof json === "boolean" ? json : wrong("true or false");
+    case "int": {
+      let n: bigint | undefined;
+      if (typeof json === "number" && Number.isSafeInteger(json)) n = BigInt(json);
+      else if (typeof json === "string" && /^-?(0|[1-9][0-9]*)$/.test(json)) n = BigInt(json);
+      if (n === undefined || n < INT64_MIN || n > INT64_MAX) {
+        return wrong("an int64 (a safe JSON integer, or a decimal string)");
+      }
+      return n;
+    }
+    case "double": {
+      if (typeof json === "number") return json;
+      const special: Record<string, number> = {
+        NaN: Number.NaN,
+        Infinity: Number.POSITIVE_INFINITY,
+        "-Infinity": Number.NEGATIVE_INFINITY,
+        "-0": -0,
+      };
+      if (typeof json === "string" && json in special) return special[json]!;
+      return wrong('a number (or "NaN", "Infinity", "-Infinity", "-0")');
+    }
+    case "bytes":
+      if (typeof json !== "string") return wrong("base64 text");
+      try {
+        return base64ToBytes(json, path);
+      } catch {
+        return wrong("base64 text");
+      }
+    case "array": {
+      if (!Array.isArray(json)) return wrong(`an array of ${type.of.kind}`);
+      const out: AttributeValue[] = [];
+      for (let i = 0; i < json.length; i++) {
+        const v = valueFromJson(ctx, type.of, json[i], `${path}[${i}]`);
+        if (v === undefined) return undefined;
+        out.push(v);
+      }
+      return out;
+    }
+    case "map": {
+      if (typeof json !== "object" || json === null || Array.isArray(json))
+        return wrong("an object");
+      const out = new Map<string, AttributeValue>();
+      for (const [k, v] of Object.entries(json)) {
+        const at = jsonPathKey(path, k);
+        const value =
+          type.of === undefined ? inferValue(ctx, v, at) : valueFromJson(ctx, type.of, v, at);
+        if (value === undefined) return undefined;
+        out.set(k, value);
+      }
+      return out;
+    }
+  }
+}
+
+/** A JSON value in an untyped `map` default: numbers are doubles, objects are maps. */
+function inferValue(ctx: Context, json: Json, path: string): AttributeValue | undefined {
+  if (typeof json === "string" || typeof json === "boolean" || typeof json === "number")
+    return json;
+  if (Array.isArray(json)) {
+    const out: AttributeValue[] = [];
+    for (let i = 0; i < json.length; i++) {
+      const v = inferValue(ctx, json[i], `${path}[${i}]`);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+  if (typeof json === "object" && json !== null) {
+    return valueFromJson(ctx, { kind: "map", of: undefined }, json, path);
+  }
+  ctx.fail(path, "null has no attribute kind");
+  return undefined;
+}

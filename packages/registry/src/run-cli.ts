@@ -1,0 +1,178 @@
+/**
+ * The `schema` command: `check`, `diff` and `gen`. `envelope schema ...` in
+ * the CLI package calls {@link runSchemaCli}; until then the repository's
+ * `pnpm schema ...` script runs `dist/cli.js`.
+ *
+ * @see packages/registry/README.md, "The schema command"
+ */
+import { readFileSync } from "node:fs";
+import { isEnvelopeError } from "@envelope/core";
+import { checkSchemasFolder, formatFolderProblem } from "./check-folder.js";
+import { diffSchemas } from "./compat.js";
+import { COMPATIBILITY_MODES, type CompatibilityMode, schemaId } from "./descriptor.js";
+import { generateSchemasFolder } from "./generate-folder.js";
+import { formatProblem, readDescriptor } from "./parse-descriptor.js";
+
+/** Where the command writes. */
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** The usage text. */
+export const SCHEMA_USAGE = `Usage: schema <command> [options]
+
+  check [DIR] [--against REF] [--no-git] [--mode MODE] [--no-index]
+      Checks the schemas folder DIR (default: schemas) for CI: every descriptor
+      parses; versions published on REF (default: main) are unchanged; every
+      new version bumps enough for its changes and keeps its compatibility
+      mode (${COMPATIBILITY_MODES.join(", ")}); transforms start at the previous
+      version; index.json is fresh. Exit status 1 when anything fails.
+  diff OLD.json NEW.json
+      Classifies every change from OLD to NEW and the bump it needs.
+      Exit status 1 when NEW's version bump is too small.
+  gen [DIR] [--out OUT] [--check]
+      Writes DIR/index.json and, with --out, the TypeScript builders into OUT.
+      With --check, writes nothing and exits 1 when anything is out of date.`;
+
+/**
+ * Runs the command with `argv` (without the program name) and returns the
+ * exit status: 0 success, 1 check failed, 2 usage or input error.
+ */
+export async function runSchemaCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "check":
+        return await check(rest, io);
+      case "diff":
+        return diff(rest, io);
+      case "gen":
+        return gen(rest, io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(SCHEMA_USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`unknown command ${JSON.stringify(command)}\n\n${SCHEMA_USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (isEnvelopeError(error) || error instanceof UsageError) {
+      io.stderr(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+interface Parsed {
+  readonly positional: string[];
+  readonly flags: Map<string, string | true>;
+}
+
+function parseArgs(
+  args: readonly string[],
+  withValue: readonly string[],
+  bare: readonly string[],
+): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    if (withValue.includes(name)) {
+      const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      flags.set(name, value);
+    } else if (bare.includes(name) && eq < 0) {
+      flags.set(name, true);
+    } else {
+      throw new UsageError(`unknown option ${arg}\n\n${SCHEMA_USAGE}`);
+    }
+  }
+  return { positional, flags };
+}
+
+async function check(args: readonly string[], io: CliIo): Promise<number> {
+  const { positional, flags } = parseArgs(
+    args,
+    ["--against", "--mode"],
+    ["--no-git", "--no-index"],
+  );
+  if (positional.length > 1) throw new UsageError(`check takes one folder\n\n${SCHEMA_USAGE}`);
+  const dir = positional[0] ?? "schemas";
+  const mode = flags.get("--mode");
+  if (mode !== undefined && !COMPATIBILITY_MODES.includes(mode as CompatibilityMode)) {
+    throw new UsageError(`--mode must be one of ${COMPATIBILITY_MODES.join(", ")}`);
+  }
+  const against = flags.has("--no-git") ? null : ((flags.get("--against") as string) ?? "main");
+  const result = await checkSchemasFolder(dir, {
+    against,
+    ...(mode === undefined ? {} : { mode: mode as CompatibilityMode }),
+    requireIndex: !flags.has("--no-index"),
+  });
+  for (const p of result.problems) io.stderr(formatFolderProblem(p));
+  const checked = result.checked.map(schemaId).join(", ") || "none";
+  const base = against === null ? "" : ` against ${against}`;
+  if (result.ok) io.stdout(`schema check: ok${base} (new versions checked: ${checked})`);
+  else io.stderr(`schema check: ${result.problems.length} problem(s)${base}`);
+  return result.ok ? 0 : 1;
+}
+
+function diff(args: readonly string[], io: CliIo): number {
+  const { positional } = parseArgs(args, [], []);
+  if (positional.length !== 2) throw new UsageError(`diff takes two files\n\n${SCHEMA_USAGE}`);
+  const [a, b] = positional as [string, string];
+  const older = readDescriptor(readFileSync(a, "utf8"), a);
+  const newer = readDescriptor(readFileSync(b, "utf8"), b);
+  const d = diffSchemas(older, newer);
+  for (const c of d.changes) {
+    const compat = `${c.backward ? "B" : "-"}${c.forward ? "F" : "-"}`;
+    io.stdout(`${c.bump.padEnd(5)} ${compat} ${c.kind} ${c.path}: ${c.message}`);
+  }
+  const verdict = d.ok
+    ? "ok"
+    : d.declaredBump === "none"
+      ? "the version does not increase"
+      : "bump too small";
+  io.stdout(
+    `${schemaId(d.from)} -> ${schemaId(d.to)}: ${d.changes.length} change(s); needs ${d.requiredBump}, declares ${d.declaredBump}: ${verdict}; backward ${d.backward ? "yes" : "no"}, forward ${d.forward ? "yes" : "no"}`,
+  );
+  return d.ok ? 0 : 1;
+}
+
+function gen(args: readonly string[], io: CliIo): number {
+  const { positional, flags } = parseArgs(args, ["--out"], ["--check"]);
+  if (positional.length > 1) throw new UsageError(`gen takes one folder\n\n${SCHEMA_USAGE}`);
+  const dir = positional[0] ?? "schemas";
+  const out = flags.get("--out") as string | undefined;
+  const checkOnly = flags.has("--check");
+  const result = generateSchemasFolder(dir, {
+    ...(out === undefined ? {} : { out }),
+    check: checkOnly,
+  });
+  for (const p of result.problems) io.stderr(formatProblem(p));
+  if (result.problems.length > 0) return 1;
+  if (checkOnly) {
+    for (const f of result.changed) io.stderr(`out of date: ${f}`);
+    for (const f of result.stale) io.stderr(`no longer generated: ${f}`);
+    if (!result.fresh)
+      io.stderr("schema gen --check: generated files are stale; run `pnpm schema:gen`");
+    else io.stdout("schema gen --check: generated files are fresh");
+    return result.fresh ? 0 : 1;
+  }
+  for (const f of result.changed) io.stdout(`wrote ${f}`);
+  for (const f of result.stale) io.stdout(`deleted ${f}`);
+  if (result.fresh) io.stdout("schema gen: nothing to change");
+  return 0;
+}
