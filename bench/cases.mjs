@@ -2,9 +2,9 @@
 // each with the bytes it processes (for MB/s) and the baselines an SDK case
 // is compared with (ratios are throughput ratios measured in the same run).
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { EnvelopeSchema } from "@envelope/protobuf/schema";
 import { DEFAULT_LIMITS, readFramePrefix, writeFrame } from "@envelope/core";
 import { compress as lz4Compress, decompress as lz4Decompress } from "@envelope/lz4";
+import { EnvelopeSchema } from "@envelope/protobuf/schema";
 import { createDecoder, createEncoder } from "@envelope/sdk";
 import { formatTraceParent, parseTraceParent } from "@envelope/trace";
 import { context, trace as otelTrace, ROOT_CONTEXT } from "@opentelemetry/api";
@@ -135,15 +135,39 @@ export function buildCases() {
     // adds around lz4-napi (size checks, memory budget, frame) against raw lz4-napi.
     const compressed = compressFrameSync(buf(d.body));
     const header = d.raw.protobuf.subarray(0, 0);
-    add(`sdk/lz4/compress/${size}`, d.body.length, () => {
-      const body = lz4Compress(d.body);
-      return writeFrame({ codecId: 1, compression: "lz4", header, body, bodyRawLength: d.body.length });
-    }, [`lz4-napi/lz4/compress/${size}`]);
-    const frameWithBody = writeFrame({ codecId: 1, compression: "lz4", header, body: compressed, bodyRawLength: d.body.length });
-    add(`sdk/lz4/decompress/${size}`, d.body.length, () => {
-      const frame = readFramePrefix(frameWithBody, 0, DEFAULT_LIMITS);
-      return lz4Decompress(frameWithBody.subarray(frame.bodyOffset), { expectedSize: frame.bodyRawLength });
-    }, [`lz4-napi/lz4/decompress/${size}`]);
+    add(
+      `sdk/lz4/compress/${size}`,
+      d.body.length,
+      () => {
+        const body = lz4Compress(d.body);
+        return writeFrame({
+          codecId: 1,
+          compression: "lz4",
+          header,
+          body,
+          bodyRawLength: d.body.length,
+        });
+      },
+      [`lz4-napi/lz4/compress/${size}`],
+    );
+    const frameWithBody = writeFrame({
+      codecId: 1,
+      compression: "lz4",
+      header,
+      body: compressed,
+      bodyRawLength: d.body.length,
+    });
+    add(
+      `sdk/lz4/decompress/${size}`,
+      d.body.length,
+      () => {
+        const frame = readFramePrefix(frameWithBody, 0, DEFAULT_LIMITS);
+        return lz4Decompress(frameWithBody.subarray(frame.bodyOffset), {
+          expectedSize: frame.bodyRawLength,
+        });
+      },
+      [`lz4-napi/lz4/decompress/${size}`],
+    );
     add(`lz4-napi/lz4/compress/${size}`, d.body.length, () => compressFrameSync(buf(d.body)));
     add(`lz4-napi/lz4/decompress/${size}`, d.body.length, () => decompressFrameSync(compressed));
   }

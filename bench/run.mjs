@@ -48,7 +48,8 @@ const all = buildCases().filter(
 
 const bench = new Bench({ time, warmupTime, throws: true });
 let iterations = 0;
-const turnEventLoop = () => (++iterations % 16 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+const turnEventLoop = () =>
+  ++iterations % 16 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
 for (const c of all) bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
 console.error(`running ${all.length} cases (${args.quick ? "quick" : "full"}) ...`);
 await bench.run();
