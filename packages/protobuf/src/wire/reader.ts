@@ -32,6 +32,8 @@ function asciiSlice(buf: Uint8Array, start: number, stop: number): string {
 
 export class ProtoReader {
   pos: number;
+  /** The whole input as a latin1 string, made on first use (see `ascii`). */
+  private text: string | undefined;
   /** The input as a plain Uint8Array view (a Buffer's `slice` would not copy). */
   readonly buf: Uint8Array;
 
@@ -221,7 +223,7 @@ export class ProtoReader {
     const buf = this.buf;
     if (len <= 64) {
       for (let i = start; i < stop; i++) if (buf[i]! >= 0x80) return this.decodeUtf8(start, stop);
-      return asciiSlice(buf, start, stop);
+      return this.ascii(start, stop);
     }
     return this.decodeUtf8(start, stop);
   }
@@ -234,6 +236,18 @@ export class ProtoReader {
         offset: this.base + start,
       });
     }
+  }
+
+  /**
+   * An ASCII string from `buf[start, stop)`. For inputs up to 1 MiB the whole
+   * input is turned into one latin1 string by a single native call, and each
+   * ASCII string is a slice of it: one native call per input instead of one
+   * per string. (A kept slice may keep that string alive: at most the input's size.)
+   */
+  private ascii(start: number, stop: number): string {
+    if (nativeLatin1 === undefined || this.buf.length > 1 << 20) return asciiSlice(this.buf, start, stop);
+    this.text ??= nativeLatin1.call(this.buf, 0, this.buf.length);
+    return this.text.slice(start, stop);
   }
 
   /**

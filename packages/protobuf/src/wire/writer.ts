@@ -209,7 +209,9 @@ export class ProtoWriter {
 
   /** Writes the length of everything since `mark` into the reserved space. */
   join(mark: number): void {
-    this.patchLength(mark, 1, this.pos - mark - 1);
+    const length = this.pos - mark - 1;
+    if (length < 0x80) this.buf[mark] = length;
+    else this.patchLength(mark, 1, length);
   }
 
   private patchLength(start: number, reserved: number, length: number): void {
