@@ -99,10 +99,15 @@ for (const r of results.values()) {
     `${pad(r.name, 44)}${pad(num(r.opsPerSec), 14)}${pad(num(r.mbPerSec, 1), 10)}${pad(`${r.rme.toFixed(1)}%`, 8)}${pad(r.bytes, 9)}${ratios}`,
   );
 }
-for (const m of memory)
+for (const m of memory) {
+  const speed =
+    m.mbPerSec === undefined
+      ? ""
+      : `, ${num(m.mbPerSec, 1)} MB/s, ${num(m.envelopesPerSec)} envelopes/s`;
   console.log(
-    `${pad(m.name, 44)}peak RSS ${num(m.peakRssMb, 0)} MB over ${num(m.iterations)} iterations (limit ${m.limitMb} MB) ${m.ok ? "ok" : "OVER"}`,
+    `${pad(m.name, 44)}peak RSS ${num(m.peakRssMb, 0)} MB over ${num(m.iterations)} iterations (limit ${m.limitMb} MB)${speed} ${m.ok ? "ok" : "OVER"}`,
   );
+}
 for (const n of native)
   console.log(
     `${pad(n.name, 44)}${pad(num(n.opsPerSec), 14)}${pad(num(n.mbPerSec, 1), 10)}${pad("", 8)}${pad(n.bytes, 9)}${n.ratio}`,

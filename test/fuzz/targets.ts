@@ -7,7 +7,8 @@ import { cborCodec, checkCborWellFormed, decodeCborItem } from "@envelope/cbor";
 import { DecodeBudget, jsonCodec, resolveLimits } from "@envelope/core";
 import { decompress } from "@envelope/lz4";
 import { protobufCodec } from "@envelope/protobuf";
-import { decode, peek } from "@envelope/sdk";
+import { parseDescriptor } from "@envelope/registry";
+import { decode, decodeFrames, peek } from "@envelope/sdk";
 import { extract, parseTraceParent, parseTraceState } from "@envelope/trace";
 
 const text = new TextDecoder();
@@ -42,6 +43,18 @@ export const TARGETS: readonly FuzzTarget[] = [
   { name: "CBOR item", run: (b) => decodeCborItem(b, tight) },
   { name: "CBOR well-formedness", run: (b) => checkCborWellFormed(b, tight) },
   { name: "LZ4", run: (b) => decompress(b, { maxSize: 1 << 20 }) },
+  {
+    // A stream never throws for bad frames: it reports them as items.
+    name: "stream decoder",
+    run: (b) => {
+      for (const item of decodeFrames(b, { limits: tight })) void item;
+    },
+  },
+  {
+    // Descriptors report problems (file, JSON path, line) instead of throwing.
+    name: "schema descriptor",
+    run: (b) => parseDescriptor(text.decode(b), "fuzz.json"),
+  },
   {
     name: "unframed, every codec",
     run: (b) => {
