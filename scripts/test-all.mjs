@@ -15,7 +15,10 @@ const steps = [
   ["generated code is fresh", () => run("node", ["scripts/check-generated.mjs"])],
   ["build packages", () => run(pnpm, ["run", "build"])],
   ["package exports (publint)", () => run(pnpm, ["run", "lint:packages"])],
-  ["schemas: compatibility against main (like buf breaking)", () => run(pnpm, ["run", "schema:check"])],
+  [
+    "schemas: compatibility against main (like buf breaking)",
+    () => run(pnpm, ["run", "schema:check"]),
+  ],
   [
     "schemas: index.json and generated builders are fresh",
     () => run(pnpm, ["run", "schema:gen", "--check"]),

@@ -245,7 +245,8 @@ export class ProtoReader {
    * per string. (A kept slice may keep that string alive: at most the input's size.)
    */
   private ascii(start: number, stop: number): string {
-    if (nativeLatin1 === undefined || this.buf.length > 1 << 20) return asciiSlice(this.buf, start, stop);
+    if (nativeLatin1 === undefined || this.buf.length > 1 << 20)
+      return asciiSlice(this.buf, start, stop);
     this.text ??= nativeLatin1.call(this.buf, 0, this.buf.length);
     return this.text.slice(start, stop);
   }
