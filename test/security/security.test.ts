@@ -3,6 +3,7 @@
  * pollution, no dynamic code, bombs fail in bounded memory.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { crc32c } from "@envelope/core";
 import { compress, decompress } from "@envelope/lz4";
 import { createEnvelope, decode, encode, fromJson, isEnvelopeError, toJson } from "@envelope/sdk";
 import { describe, expect, test } from "vitest";
@@ -116,12 +117,7 @@ describe("compression bombs fail before memory grows past the limit", () => {
     const v = new DataView(forged.buffer);
     v.setUint32(12, lz4.length, true);
     v.setUint32(16, 1000, true); // claims 1,000 bytes after decompression
-    let c = ~0;
-    for (let i = 0; i < 20; i++) {
-      c ^= forged[i]!;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    }
-    v.setUint32(20, ~c >>> 0, true);
+    v.setUint32(20, crc32c(forged, 0, 0, 20), true);
     try {
       decode(forged);
       expect.unreachable();

@@ -1,3 +1,4 @@
+import { crc32c } from "@envelope/core";
 import {
   createDecoder,
   createEncoder,
@@ -242,7 +243,7 @@ function frame(codec: "protobuf" | "json", header: Uint8Array, body: Uint8Array)
   view.setUint32(16, body.length, true);
   out.set(header, 24);
   out.set(body, 24 + header.length);
-  view.setUint32(20, crc32cOf(out.subarray(0, 20)), true);
+  view.setUint32(20, crc32c(out, 0, 0, 20), true);
   return out;
 }
 
@@ -250,17 +251,8 @@ function frame(codec: "protobuf" | "json", header: Uint8Array, body: Uint8Array)
 function patchPrefix(bytes: Uint8Array, at: number, value: number): Uint8Array {
   const out = Uint8Array.from(bytes);
   out[at] = value;
-  new DataView(out.buffer).setUint32(20, crc32cOf(out.subarray(0, 20)), true);
+  new DataView(out.buffer).setUint32(20, crc32c(out, 0, 0, 20), true);
   return out;
-}
-
-function crc32cOf(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
 }
 
 describe("bad input: every public decode path throws only EnvelopeError with a stable code", () => {

@@ -4,6 +4,7 @@
 // Runs against the built packages: `pnpm build && node test/producers/ts/produce.mjs`.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { crc32c } from "@envelope/core";
 import { encode, fromJson } from "@envelope/sdk";
 
 const root = new URL("../../../", import.meta.url);
@@ -60,7 +61,7 @@ function broken() {
   const withPrefix = (bytes, edit) => {
     const copy = Uint8Array.from(bytes);
     edit(copy, view(copy));
-    view(copy).setUint32(20, crc32c(copy.subarray(0, 20)), true);
+    view(copy).setUint32(20, crc32c(copy, 0, 0, 20), true);
     return copy;
   };
   const lz4 = encode(medium, { compression: "lz4", compressMinSize: 0 });
@@ -135,15 +136,6 @@ function broken() {
     writeFileSync(new URL(file, out), bytes);
     return { name, file, expectedError, sha256: sha256(bytes), description };
   });
-}
-
-function crc32c(bytes) {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
 }
 
 const version = (path) => JSON.parse(readFileSync(new URL(path, root), "utf8")).version;
