@@ -7,7 +7,7 @@ import { compress as lz4Compress, decompress as lz4Decompress } from "@envelope/
 import { EnvelopeSchema } from "@envelope/protobuf/schema";
 import { createDecoder, createEncoder } from "@envelope/sdk";
 import { formatTraceParent, parseTraceParent } from "@envelope/trace";
-import { context, trace as otelTrace, ROOT_CONTEXT } from "@opentelemetry/api";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { Decoder as CborXDecoder, Encoder as CborXEncoder } from "cbor-x";
 import { compressFrameSync, decompressFrameSync } from "lz4-napi";
@@ -194,7 +194,5 @@ export function buildCases() {
     propagator.inject(ctx, out, setter);
     return out;
   });
-  void context;
-  void otelTrace;
   return cases;
 }
