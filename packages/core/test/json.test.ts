@@ -147,6 +147,12 @@ describe("JSON mapping", () => {
     expect(toJson(decoded)).toEqual(newer);
   });
 
+  test("an opaque value read by another codec is refused, not written as an empty AnyValue", () => {
+    const e = sample();
+    e.body.attributes.set("u", new UnknownValue("protobuf", new Uint8Array([0x4a, 0x00])));
+    expect(() => toJson(e)).toThrow(/\[invalid_value\].*protobuf codec/);
+  });
+
   test("__proto__ keys never change a prototype", () => {
     const text = `{"header":${JSON.stringify(SPEC_EXAMPLE.header).replace('"schema":', '"__proto__":{"polluted":1},"schema":')},"body":{}}`;
     const decoded = jsonCodec.decodeEnvelope(new TextEncoder().encode(text), budget(), 0);

@@ -2,6 +2,7 @@
  * The spec's JSON mapping, writing side (docs/spec.md, section "Codec: JSON"):
  * OTLP/JSON conventions, hex ids, int64 as decimal strings, defaults omitted.
  */
+import { EnvelopeError } from "../errors.js";
 import { bytesToHex } from "../hex.js";
 import type {
   Attributes,
@@ -156,8 +157,14 @@ export function valueToJson(value: AttributeValue): JsonObject {
         for (const [k, v] of value.data as Array<[string, JsonValue]>) defineKey(out, k, v);
         return out;
       }
-      // An opaque value read by another codec has no JSON form: written as an empty AnyValue.
-      return {};
+      if (value instanceof UnknownValue) {
+        // As the protobuf and CBOR writers do: an empty AnyValue would be invalid on read.
+        throw new EnvelopeError(
+          "invalid_value",
+          `an attribute value of a kind unknown to this version was read by the ${value.codec} codec and cannot be written as JSON`,
+        );
+      }
+      throw new EnvelopeError("invalid_value", `unsupported attribute value type ${typeof value}`);
   }
 }
 
