@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32c } from "@envelope/core";
 import {
   createEnvelope,
   decode,
@@ -47,6 +48,33 @@ function login(user: string, extra: Record<string, unknown> = {}): Envelope {
     attributes: { user, attempts: 2n, ...(extra as Record<string, string>) },
   });
 }
+
+describe("values of a kind this version does not know", () => {
+  test("decode shows them as unknownValue with their codec and bytes, exit 0", () => {
+    const e = login("carol");
+    // A newer producer's AnyValue kind: field 9 (string "hi"), kept opaque by the protobuf reader.
+    const unknownKind = new Uint8Array([
+      0x0a, 0x0b, 0x0a, 0x03, 0x6e, 0x65, 0x77, 0x12, 0x04, 0x4a, 0x02, 0x68, 0x69,
+    ]);
+    // Append one more attribute (key "new") to the body section and fix the frame prefix.
+    const frame = encode(e);
+    const view = new DataView(frame.buffer, frame.byteOffset);
+    const out = new Uint8Array(frame.length + unknownKind.length);
+    out.set(frame);
+    out.set(unknownKind, frame.length);
+    const ov = new DataView(out.buffer);
+    ov.setUint32(12, view.getUint32(12, true) + unknownKind.length, true);
+    ov.setUint32(16, view.getUint32(16, true) + unknownKind.length, true);
+    ov.setUint32(20, crc32c(out, 0, 0, 20), true);
+    const run = envelope(["decode", "--format", "ndjson", temp("unknown-kind.bin", out)]);
+    expect(run.status).toBe(0);
+    const [printed] = lines(run.stdout) as JsonObject[];
+    expect((printed!.body as { attributes: unknown[] }).attributes.at(-1)).toEqual({
+      key: "new",
+      value: { unknownValue: { codec: "protobuf", hex: "4a026869" } },
+    });
+  });
+});
 
 describe("the committed fixtures", () => {
   test.each([

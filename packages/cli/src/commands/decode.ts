@@ -2,7 +2,7 @@
  * `envelope decode [FILE|-]`: every envelope of the input as the spec's JSON
  * mapping (README.md, "decode").
  */
-import { type JsonObject, toJson } from "@envelope/sdk";
+import type { JsonObject } from "@envelope/sdk";
 import { choice, parseCommand, READ_OPTIONS, readOptions } from "../args.js";
 import { CliError, ExitCode, readOutcome } from "../exit-codes.js";
 import { helpText } from "../help.js";
@@ -12,6 +12,7 @@ import { jsonText } from "../output/json-text.js";
 import { Tally } from "../output/report.js";
 import { Sink } from "../output/sink.js";
 import { type Io, type Painter, Terminal } from "../output/terminal.js";
+import { toDisplayJson } from "../output/to-display-json.js";
 
 const FORMATS = ["json", "ndjson", "pretty"] as const;
 
@@ -62,7 +63,7 @@ export async function decodeCommand(args: readonly string[], io: Io): Promise<Ex
         tally.reportBad(term, item);
         continue;
       }
-      const json = toJson(item.envelope!);
+      const json = toDisplayJson(item.envelope!);
       tally.good++;
       if (format === "ndjson") {
         await sink.write(`${JSON.stringify(json)}\n`);
