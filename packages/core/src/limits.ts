@@ -47,15 +47,17 @@ export class DecodeBudget {
   attributes = 0;
   constructor(readonly limits: Limits) {}
 
-  /** Counts one attribute entry; throws `limit_exceeded` past `maxAttributes`. */
-  countAttribute(where: () => string): void {
+  /**
+   * Counts one attribute entry; throws `limit_exceeded` past `maxAttributes`.
+   * `where` is the entry's byte offset or field path, for the message (a
+   * primitive, so counting allocates nothing).
+   */
+  countAttribute(where: number | string): void {
     if (++this.attributes > this.limits.maxAttributes) {
       throw new EnvelopeError(
         "limit_exceeded",
         `more than ${this.limits.maxAttributes} attribute entries`,
-        {
-          path: where(),
-        },
+        typeof where === "number" ? { offset: where } : { path: where },
       );
     }
   }

@@ -35,7 +35,6 @@ class Ctx {
   readonly maxString: number;
   readonly maxBytes: number;
   readonly maxDepth: number;
-  readonly maxAttributes: number;
   /** Raw bytes of unknown fields, collected per message (see `attachUnknown`). */
   unknown: Uint8Array[] | undefined = undefined;
   constructor(
@@ -46,20 +45,11 @@ class Ctx {
     this.maxString = l.maxStringLength;
     this.maxBytes = l.maxBytesLength;
     this.maxDepth = l.maxDepth;
-    this.maxAttributes = l.maxAttributes;
   }
 
-  /** Counts one attribute entry; throws `limit_exceeded` past the limit. */
+  /** Counts one attribute entry at `at` (see DecodeBudget.countAttribute). */
   count(at: number): void {
-    if (++this.budget.attributes > this.maxAttributes) {
-      throw new EnvelopeError(
-        "limit_exceeded",
-        `more than ${this.maxAttributes} attribute entries`,
-        {
-          offset: this.r.base + at,
-        },
-      );
-    }
+    this.budget.countAttribute(this.r.base + at);
   }
 }
 
