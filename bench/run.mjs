@@ -46,27 +46,59 @@ const all = buildCases().filter(
   (c) => wanted.has(c.name) || cases.some((s) => s.baselines?.includes(c.name)),
 );
 
-const bench = new Bench({ time, warmupTime, throws: true });
 let iterations = 0;
 const turnEventLoop = () =>
   ++iterations % 16 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
-for (const c of all) bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
-console.error(`running ${all.length} cases (${args.quick ? "quick" : "full"}) ...`);
-await bench.run();
+
+/**
+ * Measures every case in ROUNDS rounds; each round runs all cases once in
+ * turn. A case's throughput is the median over rounds, and a ratio is the
+ * median of the ratios within each round: an SDK case and its baseline are
+ * measured seconds apart, so a slow spell of this shared VM (runs here swing
+ * by 2x over minutes) moves both and cancels out.
+ */
+const ROUNDS = args.quick ? 3 : 5;
+const perRound = []; // per round: Map name -> { opsPerSec, rme, samples }
+console.error(
+  `running ${all.length} cases (${args.quick ? "quick" : "full"}, ${ROUNDS} rounds) ...`,
+);
+for (let round = 0; round < ROUNDS; round++) {
+  const bench = new Bench({
+    time: time / ROUNDS,
+    warmupTime: round === 0 ? warmupTime : warmupTime / 4,
+    throws: true,
+  });
+  for (const c of all) bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+  await bench.run();
+  const measured = new Map();
+  for (const task of bench.tasks) {
+    const r = task.result;
+    if (r.state !== "completed") throw new Error(`${task.name}: ${r.state} ${r.error ?? ""}`);
+    measured.set(task.name, {
+      opsPerSec: r.throughput.p50,
+      rme: r.latency.rme,
+      samples: r.latency.samplesCount,
+    });
+  }
+  perRound.push(measured);
+}
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
 const results = new Map();
-for (const task of bench.tasks) {
-  const c = all.find((x) => x.name === task.name);
-  const r = task.result;
-  if (r.state !== "completed") throw new Error(`${task.name}: ${r.state} ${r.error ?? ""}`);
-  const opsPerSec = r.throughput.p50; // median
-  results.set(task.name, {
-    name: task.name,
+for (const c of all) {
+  const rounds = perRound.map((m) => m.get(c.name));
+  const opsPerSec = median(rounds.map((r) => r.opsPerSec));
+  results.set(c.name, {
+    name: c.name,
     opsPerSec,
     mbPerSec: (opsPerSec * c.bytes) / 1e6,
-    rme: r.latency.rme,
+    rme: median(rounds.map((r) => r.rme)),
     bytes: c.bytes,
-    samples: r.latency.samplesCount,
+    samples: rounds.reduce((n, r) => n + r.samples, 0),
   });
 }
 
@@ -74,8 +106,8 @@ for (const c of all) {
   const mine = results.get(c.name);
   mine.ratios = {};
   for (const b of c.baselines ?? []) {
-    const other = results.get(b);
-    if (other) mine.ratios[b] = mine.opsPerSec / other.opsPerSec;
+    if (!results.has(b)) continue;
+    mine.ratios[b] = median(perRound.map((m) => m.get(c.name).opsPerSec / m.get(b).opsPerSec));
   }
 }
 
@@ -177,15 +209,19 @@ if (args.check) {
 }
 process.exit(failed ? 1 : 0);
 
-/** Runs the two cases of `name` ("A vs B") again, 1 s each, and returns A's ops/s over B's. */
+/** Runs the two cases of `name` ("A vs B") again, in 4 alternating rounds of 0.25 s each, and returns the median of A's ops/s over B's. */
 async function remeasure(name) {
   const [a, b] = name.split(" vs ");
-  const again = new Bench({ time: 1000, warmupTime: 200, throws: true });
-  for (const c of all.filter((x) => x.name === a || x.name === b))
-    again.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
-  await again.run();
-  const ops = (n) => again.tasks.find((t) => t.name === n).result.throughput.p50;
-  const ratio = ops(a) / ops(b);
+  const ratios = [];
+  for (let round = 0; round < 4; round++) {
+    const again = new Bench({ time: 250, warmupTime: 100, throws: true });
+    for (const c of all.filter((x) => x.name === a || x.name === b))
+      again.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+    await again.run();
+    const ops = (n) => again.tasks.find((t) => t.name === n).result.throughput.p50;
+    ratios.push(ops(a) / ops(b));
+  }
+  const ratio = median(ratios);
   console.error(`re-measured ${name}: ${ratio.toFixed(2)}x`);
   return ratio;
 }

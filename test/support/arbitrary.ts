@@ -11,8 +11,14 @@ const INT64_MAX = 2n ** 63n - 1n;
 const nonZeroBytes = (length: number) =>
   fc.uint8Array({ minLength: length, maxLength: length }).filter((b) => b.some((x) => x !== 0));
 
-/** Any string that is valid Unicode (no lone surrogates). */
-const text = fc.string({ unit: "grapheme", maxLength: 12 });
+/**
+ * Any string that is valid Unicode (no lone surrogates): mostly short, some
+ * past the writers' short-string limits (written natively, not char by char).
+ */
+const text = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 16, maxLength: 48 }) },
+);
 const key = fc.oneof(fc.string({ maxLength: 8 }), text);
 
 const double = fc.oneof(

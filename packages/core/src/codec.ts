@@ -39,9 +39,10 @@ export interface EnvelopeCodec {
   decodeEnvelope(bytes: Uint8Array, budget: DecodeBudget, offset: number): Envelope;
   /**
    * Optional fast path for framing: encodes the header section and then the
-   * body section into one new buffer that starts with `reserve` unused bytes
+   * body section into one buffer that starts with `reserve` unused bytes
    * (for the frame prefix) and ends with `trailer` unused bytes (for a content
-   * checksum), so a frame costs one allocation and no copy.
+   * checksum), so a frame costs no copy. The buffer is the caller's from then
+   * on; it may be a view of a larger `ArrayBuffer` shared with other results.
    */
   encodeSections?(envelope: Envelope, reserve: number, trailer: number): EncodedSections;
 }

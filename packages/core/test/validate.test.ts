@@ -10,6 +10,7 @@ import {
   validateEnvelope,
 } from "@envelope/core";
 import { describe, expect, test } from "vitest";
+import { fullValidation } from "../src/validate.js";
 
 function valid(): Envelope {
   return createEnvelope({
@@ -153,5 +154,92 @@ describe("validateEnvelope collects every issue with path and code", () => {
         "[invalid_id] invalid envelope: must be 16 bytes, got 8 (at header.eventId)",
       );
     }
+  });
+});
+
+describe("the quick pre-check agrees with the full check", () => {
+  // validateEnvelope answers most envelopes with an allocation-free pre-check
+  // (quickValid) and sends the rest to the full check: for every envelope the
+  // answer must be the one the full check alone gives.
+  const limits = resolveLimits({ maxDepth: 3 });
+  const mutations: Array<(e: Envelope) => void> = [
+    () => {},
+    (e) => {
+      (e.header.schema as { version: string }).version = "1.0";
+    },
+    (e) => {
+      (e.header.schema as { type: string }).type = "";
+    },
+    (e) => {
+      (e.header as { eventId: Uint8Array }).eventId = new Uint8Array(16);
+    },
+    (e) => {
+      (e.header as { eventId: Uint8Array }).eventId = new Uint8Array(15).fill(1);
+    },
+    (e) => {
+      (e.header as { timeUnixNano: bigint }).timeUnixNano = 0n;
+    },
+    (e) => {
+      (e.header as { timeUnixNano: bigint }).timeUnixNano = 2n ** 64n;
+    },
+    (e) => {
+      (e.header as { timeUnixNano: bigint }).timeUnixNano = 2n ** 64n - 1n;
+    },
+    (e) => {
+      (e.header.producer as { language: string }).language = "";
+    },
+    (e) => {
+      (e.header as { trace?: unknown }).trace = {
+        traceId: new Uint8Array(16).fill(2),
+        spanId: new Uint8Array(8).fill(3),
+        parentSpanId: new Uint8Array(0),
+        traceFlags: 256,
+      };
+    },
+    (e) => {
+      (e.header as { trace?: unknown }).trace = {
+        traceId: new Uint8Array(16).fill(2),
+        spanId: new Uint8Array(8).fill(3),
+        parentSpanId: new Uint8Array(8),
+        traceFlags: 1,
+      };
+    },
+    (e) => {
+      (e.header as { status?: unknown }).status = { code: -1, message: "" };
+    },
+    (e) => {
+      (e.header as { status?: unknown }).status = { code: 2, message: "x" };
+    },
+    (e) => e.body.attributes.set("big", 2n ** 63n),
+    (e) => e.body.attributes.set("min", -(2n ** 63n)),
+    (e) => e.body.attributes.set("max", 2n ** 63n - 1n),
+    (e) => e.body.attributes.set("deep", [[[["too deep"]]]]),
+    (e) => e.body.attributes.set("ok", [[["three"]]]),
+    (e) => e.body.attributes.set("null", null as never),
+    (e) => e.body.attributes.set("fn", (() => 1) as never),
+    (e) => e.header.resource.attributes.set("m", new Map([["x", 2n ** 70n]])),
+    (e) => {
+      const ext = { namespace: "http", version: "1.0.0", attributes: new Map() };
+      e.body.extensions.push(ext, { ...ext });
+    },
+    (e) => e.body.extensions.push({ namespace: "db", version: "01.0.0", attributes: new Map() }),
+    (e) => {
+      (e as { body: unknown }).body = undefined;
+    },
+  ];
+  test.each(mutations.map((m, i) => [i, m] as const))("mutation %i", (_, mutate) => {
+    const e = valid();
+    mutate(e);
+    for (const attributes of [true, false]) {
+      expect(validateEnvelope(e, limits, { attributes })).toEqual(
+        fullValidation(e, limits, attributes),
+      );
+    }
+  });
+  test("the unmutated envelope passes the pre-check and a broken one does not", () => {
+    expect(validateEnvelope(valid(), limits)).toEqual([]);
+    const e = valid();
+    e.body.attributes.set("big", 2n ** 63n);
+    expect(validateEnvelope(e, limits).map((i) => i.code)).toEqual(["invalid_value"]);
   });
 });

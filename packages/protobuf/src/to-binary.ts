@@ -200,60 +200,69 @@ function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes): v
   });
 }
 
-/** Writes the fields of an AnyValue. */
+/**
+ * Writes the fields of an AnyValue. (typeof comparisons, not
+ * `switch (typeof value)`: V8 compiles `typeof v === "x"` to a type check,
+ * but a switch to a call that builds the type name.)
+ */
 function writeValue(w: ProtoWriter, value: AttributeValue): void {
-  switch (typeof value) {
-    case "string":
-      w.byte(0x0a);
-      w.string(value);
-      return;
-    case "boolean":
-      w.byte(0x10);
-      w.byte(value ? 1 : 0);
-      return;
-    case "bigint":
-      w.byte(0x18);
-      w.int64(value);
-      return;
-    case "number":
-      w.byte(0x21);
-      w.double(value);
-      return;
-    case "object":
-      if (value instanceof Uint8Array) {
-        w.byte(0x3a);
-        w.bytes(value);
-        return;
-      }
-      if (Array.isArray(value)) {
-        w.byte(0x2a);
-        const m = w.fork();
-        for (let i = 0; i < value.length; i++) {
-          w.byte(0x0a);
-          const v = w.fork();
-          writeValue(w, value[i]!);
-          w.join(v);
-        }
-        w.join(m);
-        return;
-      }
-      if (value instanceof Map) {
-        w.byte(0x32);
-        const m = w.fork();
-        writeAttributes(w, 0x0a, value);
-        w.join(m);
-        return;
-      }
-      if (value instanceof UnknownValue) {
-        if (value.codec === "protobuf") {
-          w.raw(value.data as Uint8Array);
-          return;
-        }
-        throw new EnvelopeError(
-          "invalid_value",
-          `an attribute value of a kind unknown to this version was read by the ${value.codec} codec and cannot be written as protobuf`,
-        );
-      }
+  if (typeof value === "string") {
+    w.byte(0x0a);
+    w.string(value);
+  } else if (typeof value === "bigint") {
+    w.byte(0x18);
+    w.int64(value);
+  } else if (typeof value === "number") {
+    w.byte(0x21);
+    w.double(value);
+  } else if (typeof value === "boolean") {
+    w.byte(0x10);
+    w.byte(value ? 1 : 0);
+  } else if (typeof value === "object") {
+    writeObjectValue(w, value);
+  } else {
+    throw new EnvelopeError("invalid_value", `unsupported attribute value type ${typeof value}`);
   }
-  throw new EnvelopeError("invalid_value", `unsupported attribute value type ${typeof value}`);
+}
+
+/** Writes the fields of an AnyValue holding bytes, an array, a map or a value of an unknown kind. */
+function writeObjectValue(w: ProtoWriter, value: AttributeValue): void {
+  if (value instanceof Uint8Array) {
+    w.byte(0x3a);
+    w.bytes(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    w.byte(0x2a);
+    const m = w.fork();
+    for (let i = 0; i < value.length; i++) {
+      w.byte(0x0a);
+      const v = w.fork();
+      writeValue(w, value[i]!);
+      w.join(v);
+    }
+    w.join(m);
+    return;
+  }
+  if (value instanceof Map) {
+    w.byte(0x32);
+    const m = w.fork();
+    writeAttributes(w, 0x0a, value);
+    w.join(m);
+    return;
+  }
+  if (value instanceof UnknownValue) {
+    if (value.codec === "protobuf") {
+      w.raw(value.data as Uint8Array);
+      return;
+    }
+    throw new EnvelopeError(
+      "invalid_value",
+      `an attribute value of a kind unknown to this version was read by the ${value.codec} codec and cannot be written as protobuf`,
+    );
+  }
+  throw new EnvelopeError(
+    "invalid_value",
+    `unsupported attribute value type ${value === null ? "null" : "object"}`,
+  );
 }

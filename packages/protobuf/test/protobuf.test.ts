@@ -13,6 +13,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { envelope as arbitraryEnvelope } from "../../../test/support/arbitrary.js";
 import { fromProtobufEs, toProtobufEs } from "../../../test/support/protobuf-es.js";
+import { ProtoWriter } from "../src/wire/writer.js";
 
 const budget = () => new DecodeBudget(DEFAULT_LIMITS);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -112,6 +113,134 @@ describe("exact bytes", () => {
     e.body.attributes.set("long", "é".repeat(100)); // 200 UTF-8 bytes
     const ours = protobufCodec.encodeEnvelope(e);
     expect(hex(ours)).toBe(hex(toBinary(EnvelopeSchema, toProtobufEs(e))));
+  });
+});
+
+describe("the output slab and the string and int64 paths", () => {
+  const reference = (e: Envelope) => hex(toBinary(EnvelopeSchema, toProtobufEs(e)));
+
+  test("int64 and fixed64 extremes: the same bytes as protobuf-es, and back", () => {
+    const e = minimal();
+    (e.header as { timeUnixNano: bigint }).timeUnixNano = 2n ** 64n - 1n;
+    const values = [
+      -(2n ** 63n),
+      2n ** 63n - 1n,
+      2n ** 53n + 1n,
+      -(2n ** 53n) - 1n,
+      127n,
+      128n,
+      -1n,
+    ];
+    for (const [i, v] of values.entries()) e.body.attributes.set(`i${i}`, v);
+    const ours = protobufCodec.encodeEnvelope(e);
+    expect(hex(ours)).toBe(reference(e));
+    expect(hex(ours)).toContain("19ffffffffffffffff22"); // time_unix_nano: fixed64 all ones, then producer
+    // i0 = INT64_MIN: a ten-byte varint, 0x80 nine times then 0x01
+    expect(hex(ours)).toContain("0a11 0a026930 120b 18 80808080808080808001".replace(/ /g, ""));
+    expect(protobufCodec.decodeEnvelope(ours, budget(), 0)).toEqual(e);
+  });
+
+  test("results stay valid while the codec writes thousands more, across new slabs", () => {
+    const codec = createProtobufCodec();
+    const envelopes: Envelope[] = [];
+    const outputs: Uint8Array[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const e = minimal();
+      // Mostly small; every 100th about 70 KB, larger than a slab, so an
+      // output moves to a new slab in the middle of being written.
+      const n = i % 100 === 99 ? 2000 : i % 7;
+      for (let j = 0; j < n; j++)
+        e.body.attributes.set(`k${j}`, `v${i}.${j}.${"x".repeat(j % 30)}`);
+      envelopes.push(e);
+      outputs.push(codec.encodeEnvelope(e));
+    }
+    envelopes.forEach((e, i) => {
+      expect(hex(outputs[i]!)).toBe(reference(e));
+    });
+    // Results share slabs; none overlaps another.
+    const spans = outputs
+      .map((o) => [o.buffer, o.byteOffset, o.byteOffset + o.byteLength] as const)
+      .sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : 0));
+    for (let i = 1; i < spans.length; i++) {
+      if (spans[i]![0] === spans[i - 1]![0])
+        expect(spans[i]![1]).toBeGreaterThanOrEqual(spans[i - 1]![2]);
+    }
+    expect(new Set(outputs.map((o) => o.buffer)).size).toBeLessThan(outputs.length / 10);
+  });
+
+  test("an encode that fails leaves the next output intact", () => {
+    const codec = createProtobufCodec();
+    const bad = minimal();
+    bad.body.attributes.set("s", "x".repeat(40));
+    bad.body.attributes.set("bad", Symbol("no") as never);
+    expect(() => codec.encodeEnvelope(bad)).toThrow(/unsupported attribute value type symbol/);
+    const good = codec.encodeEnvelope(minimal());
+    expect(hex(good)).toBe(reference(minimal()));
+  });
+
+  const strings = [
+    "",
+    "a".repeat(20), // longest string copied in JavaScript
+    "a".repeat(21), // shortest written natively
+    "ascii and a bit longer than the short-string limit",
+    "é".repeat(21), // 42 bytes
+    "𝄞 clef and é in a long-enough string",
+    "x".repeat(127),
+    "x".repeat(128), // two-byte length
+    "é".repeat(70), // 140 bytes: the length prefix moves from one to two bytes
+    "日本語".repeat(50), // 450 bytes
+  ];
+
+  test.each(
+    strings.map((s) => [s.length, s] as const),
+  )("a %i-unit string: native and portable paths give TextEncoder's bytes", (_, s) => {
+    const utf8 = new TextEncoder().encode(s);
+    for (const w of [new ProtoWriter(64), new ProtoWriter(64, undefined)]) {
+      w.begin();
+      w.byte(0x0a);
+      w.string(s);
+      const out = w.result();
+      expect(out[0]).toBe(0x0a);
+      const lengthBytes = utf8.length < 128 ? 1 : 2;
+      expect(hex(out.subarray(1 + lengthBytes))).toBe(hex(utf8));
+      const len = lengthBytes === 1 ? out[1]! : (out[1]! & 0x7f) | (out[2]! << 7);
+      expect(len).toBe(utf8.length);
+    }
+  });
+
+  test.each([
+    "\ud800",
+    `${"a".repeat(30)}\udc00`,
+    `${"é".repeat(30)}\ud83d`,
+    "ab\ud800cd",
+  ])("a lone surrogate (%j) is rejected on both paths", (s) => {
+    const text = JSON.parse(`"${s}"`) as string;
+    for (const w of [new ProtoWriter(64), new ProtoWriter(64, undefined)]) {
+      w.begin();
+      try {
+        w.string(text);
+        expect.unreachable();
+      } catch (error) {
+        expect(isEnvelopeError(error, "invalid_utf8")).toBe(true);
+      }
+    }
+  });
+
+  test("decoded bytes are copies: changing the input afterwards changes nothing", () => {
+    const e = minimal();
+    (e.header as { trace?: unknown }).trace = {
+      traceId: new Uint8Array(16).fill(7),
+      spanId: new Uint8Array(8).fill(8),
+      traceFlags: 1,
+    };
+    e.body.attributes.set("b", new Uint8Array([1, 2, 3]));
+    const input = new Uint8Array(protobufCodec.encodeEnvelope(e));
+    const decoded = protobufCodec.decodeEnvelope(input, budget(), 0);
+    input.fill(0xee);
+    expect(decoded).toEqual(e);
+    // One copy per decode, shared by its bytes fields.
+    expect(decoded.header.eventId.buffer).toBe(decoded.header.trace!.traceId.buffer);
+    expect(decoded.header.eventId.buffer).not.toBe(input.buffer);
   });
 });
 

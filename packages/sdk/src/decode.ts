@@ -52,7 +52,12 @@ export interface Peeked {
 
 /** A decoder with its options parsed once. */
 export interface Decoder {
-  /** Decodes exactly one envelope from `bytes`; throws `trailing_bytes` when more follows. */
+  /**
+   * Decodes exactly one envelope from `bytes`; throws `trailing_bytes` when
+   * more follows. Nothing in the result refers to `bytes`, so the caller may
+   * reuse its buffer; byte values (ids, bytes attributes) are views of one
+   * copy made per decode.
+   */
   decode(bytes: Uint8Array): Envelope;
   /** Reads the header of the frame at `offset` without decompressing or decoding the body. */
   peek(bytes: Uint8Array, offset?: number): Peeked;

@@ -74,7 +74,15 @@ export function resolveEncodeOptions(options?: Partial<EncodeOptions>): EncodeOp
 /** An encoder with its options parsed once, for the hot path. */
 export interface Encoder {
   readonly options: EncodeOptions;
-  /** Encodes one envelope. Throws `EnvelopeError` for an invalid envelope. */
+  /**
+   * Encodes one envelope. Throws `EnvelopeError` for an invalid envelope.
+   *
+   * The result is the caller's and is never written again, but it may be a
+   * view of a larger `ArrayBuffer` shared with other results (as Node's
+   * `Buffer.allocUnsafe` does): use it with its `byteOffset` and
+   * `byteLength`, or `slice()` it to get an `ArrayBuffer` of its own (for
+   * example before transferring it to a worker).
+   */
   encode(envelope: Envelope): Uint8Array;
 }
 
@@ -134,6 +142,7 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
 
 /**
  * Encodes an envelope: by default a framed protobuf payload, uncompressed.
+ * The result may share its `ArrayBuffer` with other results (see {@link Encoder.encode}).
  *
  * ```ts
  * const bytes = encode(envelope, { codec: "json", compression: "lz4" });
