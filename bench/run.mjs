@@ -52,12 +52,11 @@ const turnEventLoop = () =>
 
 /**
  * Measures every case in ROUNDS rounds; each round runs all cases once in
- * turn. A case's throughput is the median over rounds, and a ratio is the
- * median of the ratios within each round: an SDK case and its baseline are
- * measured seconds apart, so a slow spell of this shared VM (runs here swing
- * by 2x over minutes) moves both and cancels out.
+ * turn, and a case's throughput is the median over rounds (runs on this
+ * shared VM swing by 2x over minutes). Ratios are measured separately, pair
+ * by pair (see measurePair).
  */
-const ROUNDS = args.quick ? 3 : 5;
+const ROUNDS = args.quick ? 6 : 10;
 const perRound = []; // per round: Map name -> { opsPerSec, rme, samples }
 console.error(
   `running ${all.length} cases (${args.quick ? "quick" : "full"}, ${ROUNDS} rounds) ...`,
@@ -65,7 +64,7 @@ console.error(
 for (let round = 0; round < ROUNDS; round++) {
   const bench = new Bench({
     time: time / ROUNDS,
-    warmupTime: round === 0 ? warmupTime : warmupTime / 4,
+    warmupTime: round === 0 ? warmupTime : 10,
     throws: true,
   });
   for (const c of all) bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
@@ -102,12 +101,18 @@ for (const c of all) {
   });
 }
 
+// Ratios are measured again pair by pair: the SDK case and its baseline
+// alternate in short slices (A B, B A, ...) and the ratio is the median over
+// slices. Cases a few seconds apart in the rounds above can land in different
+// slow spells of this shared VM; alternating slices cannot.
+const PAIR_ROUNDS = args.quick ? 8 : 16;
+const PAIR_SLICE_MS = args.quick ? 40 : 80;
 for (const c of all) {
   const mine = results.get(c.name);
   mine.ratios = {};
   for (const b of c.baselines ?? []) {
     if (!results.has(b)) continue;
-    mine.ratios[b] = median(perRound.map((m) => m.get(c.name).opsPerSec / m.get(b).opsPerSec));
+    mine.ratios[b] = await measurePair(c.name, b, PAIR_ROUNDS, PAIR_SLICE_MS);
   }
 }
 
@@ -209,19 +214,29 @@ if (args.check) {
 }
 process.exit(failed ? 1 : 0);
 
-/** Runs the two cases of `name` ("A vs B") again, in 4 alternating rounds of 0.25 s each, and returns the median of A's ops/s over B's. */
-async function remeasure(name) {
-  const [a, b] = name.split(" vs ");
+/**
+ * The throughput ratio of case `a` over case `b`: `rounds` short slices of
+ * each, alternating which goes first, and the median of the per-slice ratios.
+ */
+async function measurePair(a, b, rounds, sliceMs) {
+  const caseA = all.find((x) => x.name === a);
+  const caseB = all.find((x) => x.name === b);
   const ratios = [];
-  for (let round = 0; round < 4; round++) {
-    const again = new Bench({ time: 250, warmupTime: 100, throws: true });
-    for (const c of all.filter((x) => x.name === a || x.name === b))
-      again.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
-    await again.run();
-    const ops = (n) => again.tasks.find((t) => t.name === n).result.throughput.p50;
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time: sliceMs, warmupTime: 5, throws: true });
+    for (const c of round % 2 === 0 ? [caseA, caseB] : [caseB, caseA])
+      bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+    await bench.run();
+    const ops = (n) => bench.tasks.find((t) => t.name === n).result.throughput.p50;
     ratios.push(ops(a) / ops(b));
   }
-  const ratio = median(ratios);
+  return median(ratios);
+}
+
+/** Measures the pair of `name` ("A vs B") again, for longer, when a check fails. */
+async function remeasure(name) {
+  const [a, b] = name.split(" vs ");
+  const ratio = await measurePair(a, b, 16, 100);
   console.error(`re-measured ${name}: ${ratio.toFixed(2)}x`);
   return ratio;
 }

@@ -45,6 +45,19 @@ export interface EnvelopeCodec {
    * on; it may be a view of a larger `ArrayBuffer` shared with other results.
    */
   encodeSections?(envelope: Envelope, reserve: number, trailer: number): EncodedSections;
+  /**
+   * Optional fast path for an uncompressed frame: decodes the header section
+   * `bytes[headerStart, bodyStart)` and the body section that follows it,
+   * `bytes[bodyStart, end)`, in one pass over both (one reader, one string
+   * table). Offsets in errors are indexes into `bytes`.
+   */
+  decodeSections?(
+    bytes: Uint8Array,
+    headerStart: number,
+    bodyStart: number,
+    end: number,
+    budget: DecodeBudget,
+  ): Envelope;
 }
 
 /** What {@link EnvelopeCodec.encodeSections} returns. */

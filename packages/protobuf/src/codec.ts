@@ -3,7 +3,13 @@
  * encoder and decoder in to-binary.ts / from-binary.ts.
  */
 import { CODEC_IDS, type EnvelopeCodec } from "@envelope/core";
-import { decodeMessage, readBody, readEnvelope, readHeader } from "./from-binary.js";
+import {
+  decodeMessage,
+  decodeSections,
+  readBody,
+  readEnvelope,
+  readHeader,
+} from "./from-binary.js";
 import { writeBody, writeEnvelope, writeHeader } from "./to-binary.js";
 import { ProtoWriter } from "./wire/writer.js";
 
@@ -39,6 +45,7 @@ export function createProtobufCodec(): EnvelopeCodec {
     decodeHeader: (bytes, budget, offset) => decodeMessage(bytes, budget, offset, readHeader),
     decodeBody: (bytes, budget, offset) => decodeMessage(bytes, budget, offset, readBody),
     decodeEnvelope: (bytes, budget, offset) => decodeMessage(bytes, budget, offset, readEnvelope),
+    decodeSections,
     encodeSections: (envelope, reserve, trailer) => {
       let headerEnd = 0;
       let bodyEnd = 0;

@@ -454,6 +454,24 @@ export function readEnvelope(c: Ctx, end: number): Envelope {
   return e;
 }
 
+/**
+ * Decodes the header section `bytes[headerStart, bodyStart)` and the body
+ * section `bytes[bodyStart, end)` of a frame with one reader, so both share
+ * one latin1 string of the input (see ProtoReader.ascii).
+ */
+export function decodeSections(
+  bytes: Uint8Array,
+  headerStart: number,
+  bodyStart: number,
+  end: number,
+  budget: DecodeBudget,
+): Envelope {
+  const c = new Ctx(new ProtoReader(bytes.subarray(headerStart, end), headerStart), budget);
+  const header = readHeader(c, bodyStart - headerStart);
+  const body = readBody(c, end - headerStart);
+  return { header, body };
+}
+
 /** Runs `read` over `bytes` as one whole message. */
 export function decodeMessage<T>(
   bytes: Uint8Array,

@@ -238,9 +238,22 @@ describe("the output slab and the string and int64 paths", () => {
     const decoded = protobufCodec.decodeEnvelope(input, budget(), 0);
     input.fill(0xee);
     expect(decoded).toEqual(e);
-    // One copy per decode, shared by its bytes fields.
-    expect(decoded.header.eventId.buffer).toBe(decoded.header.trace!.traceId.buffer);
     expect(decoded.header.eventId.buffer).not.toBe(input.buffer);
+  });
+
+  test("short bytes values share a slab that is never written again; a detached slab is replaced", () => {
+    const e = minimal();
+    const input = protobufCodec.encodeEnvelope(e);
+    const ids = Array.from(
+      { length: 1000 },
+      () => protobufCodec.decodeEnvelope(input, budget(), 0).header.eventId,
+    );
+    for (const id of ids) expect(hex(id)).toBe("01".repeat(16));
+    expect(new Set(ids.map((id) => id.buffer)).size).toBeLessThan(10);
+    // Transferring a value's ArrayBuffer detaches the slab; the next decode gets a new one.
+    structuredClone(ids.at(-1)!.buffer, { transfer: [ids.at(-1)!.buffer] });
+    const after = protobufCodec.decodeEnvelope(input, budget(), 0).header.eventId;
+    expect(hex(after)).toBe("01".repeat(16));
   });
 });
 

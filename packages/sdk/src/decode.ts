@@ -102,6 +102,18 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
     verifyContentChecksum(bytes, frame);
     const codec = codecFor(frame.codec, 5);
     const budget = new DecodeBudget(limits);
+    if (frame.compression === "none" && codec.decodeSections !== undefined) {
+      // Uncompressed: the sections are contiguous; one pass over both.
+      return finish(
+        codec.decodeSections(
+          bytes,
+          frame.headerOffset,
+          frame.bodyOffset,
+          frame.bodyOffset + frame.bodyLength,
+          budget,
+        ),
+      );
+    }
     const header = codec.decodeHeader(
       bytes.subarray(frame.headerOffset, frame.headerOffset + frame.headerLength),
       budget,

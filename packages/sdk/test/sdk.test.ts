@@ -437,6 +437,41 @@ describe("bad input: every public decode path throws only EnvelopeError with a s
   });
 });
 
+describe("an uncompressed protobuf frame is read in one pass over both sections", () => {
+  test("a header field whose length runs into the body section is truncated at the header's end", () => {
+    const e = everyKind();
+    const good = encode(e);
+    const { frame: info } = peek(good);
+    // Header section starts with schema: 0a <len>. Claim a schema longer than
+    // the header section, so it would end inside the body.
+    const bad = Uint8Array.from(good);
+    expect(bad[info.headerOffset]).toBe(0x0a);
+    bad[info.headerOffset + 1] = info.headerLength - 1;
+    try {
+      decode(bad);
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "truncated")).toBe(true);
+      expect((error as EnvelopeError).offset).toBe(info.headerOffset + 1);
+    }
+  });
+
+  test("a body error reports its offset in the whole input, as the section-by-section path does", () => {
+    const e = everyKind();
+    const good = encode(e);
+    const { frame: info } = peek(good);
+    const bad = Uint8Array.from(good);
+    bad[info.bodyOffset] = 0x0f; // wire type 7 on field 1
+    try {
+      decode(bad);
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "invalid_protobuf")).toBe(true);
+      expect((error as EnvelopeError).offset).toBe(info.bodyOffset);
+    }
+  });
+});
+
 describe("checks attached to an encoder or decoder (schema validation hook)", () => {
   const issue = {
     path: 'body.attributes["user"]',
