@@ -178,6 +178,25 @@ describe("the output slab and the string and int64 paths", () => {
     expect(hex(good)).toBe(reference(minimal()));
   });
 
+  test("keys and values that start ASCII and turn non-ASCII leave the inline path cleanly", () => {
+    const e = minimal();
+    for (const text of [
+      "abcé",
+      "é",
+      `${"a".repeat(19)}é`,
+      "a".repeat(20),
+      "a".repeat(21),
+      "x😀",
+      "",
+    ]) {
+      e.body.attributes.set(text, text);
+      e.body.attributes.set(`${text}#`, [text, text]);
+    }
+    const ours = protobufCodec.encodeEnvelope(e);
+    expect(hex(ours)).toBe(reference(e));
+    expect(protobufCodec.decodeEnvelope(ours, budget(), 0)).toEqual(e);
+  });
+
   const strings = [
     "",
     "a".repeat(20), // longest string copied in JavaScript

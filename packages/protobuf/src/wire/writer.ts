@@ -54,8 +54,8 @@ function varintSize(v: number): number {
 export class ProtoWriter {
   buf: Uint8Array;
   pos = 0;
-  /** Where the current output starts in `buf`. */
-  private start = 0;
+  /** Where the current output starts in `buf` (marks are relative to it). */
+  start = 0;
   /** Size of the last output: a new output starts on a fresh slab when less room than this is left. */
   private expected = 0;
   private readonly slabSize: number;
