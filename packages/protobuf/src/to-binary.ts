@@ -182,8 +182,12 @@ export function writeEnvelope(w: ProtoWriter, e: Envelope): void {
   unknown(w, e);
 }
 
-/** Keys and string values up to this many UTF-16 units take the inline path (as ProtoWriter.string's JavaScript path does). */
-const SHORT_TEXT = 20;
+/**
+ * Keys and string values up to this many UTF-16 units are written inline.
+ * Measured: inline beats a call into ProtoWriter.string (which goes native
+ * past 20) up to about 24 units here.
+ */
+const SHORT_TEXT = 24;
 
 /**
  * Writes each entry as a KeyValue with the given field tag. The common case,

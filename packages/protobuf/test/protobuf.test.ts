@@ -180,15 +180,9 @@ describe("the output slab and the string and int64 paths", () => {
 
   test("keys and values that start ASCII and turn non-ASCII leave the inline path cleanly", () => {
     const e = minimal();
-    for (const text of [
-      "abcé",
-      "é",
-      `${"a".repeat(19)}é`,
-      "a".repeat(20),
-      "a".repeat(21),
-      "x😀",
-      "",
-    ]) {
+    // Around the inline limits (20 in ProtoWriter.string, 24 in writeAttributes).
+    const edges = [19, 20, 21, 23, 24, 25].flatMap((n) => ["a".repeat(n), `${"a".repeat(n - 1)}é`]);
+    for (const text of ["abcé", "é", "x😀", "", ...edges]) {
       e.body.attributes.set(text, text);
       e.body.attributes.set(`${text}#`, [text, text]);
     }
