@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(`pnpm bench [--quick] [--filter REGEX] [--native] [--check] [--update-baseline]
 
-  --quick            shorter runs (CI; about 2 minutes)
+  --quick            shorter runs (CI; about a minute and a half)
   --filter REGEX     only cases whose name matches
   --native           also run the Go and Rust benchmarks on the same fixture files
   --check            fail when an SDK/baseline ratio is > 25% below bench/baseline.json
