@@ -162,6 +162,14 @@ describe("the quick pre-check agrees with the full check", () => {
   // (quickValid) and sends the rest to the full check: for every envelope the
   // answer must be the one the full check alone gives.
   const limits = resolveLimits({ maxDepth: 3 });
+  const withTrace = (parentSpanId: Uint8Array, traceFlags: number) => (e: Envelope) => {
+    (e.header as { trace?: unknown }).trace = {
+      traceId: new Uint8Array(16).fill(2),
+      spanId: new Uint8Array(8).fill(3),
+      parentSpanId,
+      traceFlags,
+    };
+  };
   const mutations: Array<(e: Envelope) => void> = [
     () => {},
     (e) => {
@@ -188,22 +196,9 @@ describe("the quick pre-check agrees with the full check", () => {
     (e) => {
       (e.header.producer as { language: string }).language = "";
     },
-    (e) => {
-      (e.header as { trace?: unknown }).trace = {
-        traceId: new Uint8Array(16).fill(2),
-        spanId: new Uint8Array(8).fill(3),
-        parentSpanId: new Uint8Array(0),
-        traceFlags: 256,
-      };
-    },
-    (e) => {
-      (e.header as { trace?: unknown }).trace = {
-        traceId: new Uint8Array(16).fill(2),
-        spanId: new Uint8Array(8).fill(3),
-        parentSpanId: new Uint8Array(8),
-        traceFlags: 1,
-      };
-    },
+    withTrace(new Uint8Array(0), 256),
+    withTrace(new Uint8Array(8), 1), // an all-zero parent span id
+    withTrace(new Uint8Array(8).fill(4), 1),
     (e) => {
       (e.header as { status?: unknown }).status = { code: -1, message: "" };
     },

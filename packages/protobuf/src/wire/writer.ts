@@ -298,49 +298,6 @@ export class ProtoWriter {
     throw new EnvelopeError("invalid_utf8", "string has a lone surrogate and is not valid Unicode");
   }
 
-  /** Writes a tag byte and reserves one byte for a length; returns the mark to pass to {@link join}. */
-  tagFork(tag: number): number {
-    this.ensure(2);
-    const p = this.pos;
-    this.buf[p] = tag;
-    this.pos = p + 2;
-    return p + 1 - this.start;
-  }
-
-  /**
-   * A length-delimited field `tag` holding one string field `inner`: the
-   * AnyValue of a string attribute. For an ASCII string shorter than 126
-   * characters both lengths are known from the string length, so it is one
-   * pass with no join.
-   */
-  wrappedString(tag: number, inner: number, s: string): void {
-    const len = s.length;
-    if (len < 126) {
-      this.ensure(4 + len);
-      const buf = this.buf;
-      const start = this.pos;
-      let p = start + 4;
-      let i = 0;
-      for (; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[p++] = c;
-      }
-      if (i === len) {
-        buf[start] = tag;
-        buf[start + 1] = len + 2;
-        buf[start + 2] = inner;
-        buf[start + 3] = len;
-        this.pos = p;
-        return;
-      }
-    }
-    const m = this.tagFork(tag);
-    this.byte(inner);
-    this.string(s);
-    this.join(m);
-  }
-
   /** Reserves one byte for a length; returns the mark (relative) to pass to {@link join}. */
   fork(): number {
     this.ensure(1);
