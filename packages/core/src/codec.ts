@@ -22,6 +22,13 @@ export interface EnvelopeCodec {
   readonly name: CodecName;
   /** The codec id written in the frame. */
   readonly id: number;
+  /**
+   * True when encoding rejects, with an `EnvelopeError`, every attribute
+   * value validation rejects (a kind outside the contract, an int64 out of
+   * range, nesting past `DEFAULT_LIMITS.maxDepth`), so an encoder that
+   * validates can leave the attribute walk to the codec.
+   */
+  readonly checksAttributes?: boolean;
   /** Encodes the header section of a frame. */
   encodeHeader(header: Header): Uint8Array;
   /** Encodes the body section of a frame. */

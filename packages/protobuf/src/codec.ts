@@ -39,6 +39,7 @@ export function createProtobufCodec(): EnvelopeCodec {
   return Object.freeze({
     name: "protobuf",
     id: CODEC_IDS.protobuf,
+    checksAttributes: true,
     encodeHeader: (header) => run(header, writeHeader),
     encodeBody: (body) => run(body, writeBody),
     encodeEnvelope: (envelope) => run(envelope, writeEnvelope),

@@ -46,6 +46,7 @@ import {
   type Attributes,
   type AttributeValue,
   type Body,
+  DEFAULT_LIMITS,
   type Envelope,
   EnvelopeError,
   type HasUnknown,
@@ -131,7 +132,7 @@ export function writeHeader(w: ProtoWriter, h: Header): void {
     optionalString(w, 0x1a, r.environment);
     optionalString(w, 0x22, r.region);
     optionalString(w, 0x2a, r.host);
-    if (r.attributes !== undefined) writeAttributes(w, 0x32, r.attributes);
+    if (r.attributes !== undefined) writeAttributes(w, 0x32, r.attributes, 0);
     unknown(w, r);
     w.join(m);
   }
@@ -152,7 +153,7 @@ export function writeHeader(w: ProtoWriter, h: Header): void {
 
 /** Writes the Body message's fields (without its own tag and length). */
 export function writeBody(w: ProtoWriter, b: Body): void {
-  if (b.attributes !== undefined) writeAttributes(w, 0x0a, b.attributes);
+  if (b.attributes !== undefined) writeAttributes(w, 0x0a, b.attributes, 0);
   const extensions = b.extensions;
   if (extensions !== undefined) {
     for (let i = 0; i < extensions.length; i++) {
@@ -161,7 +162,7 @@ export function writeBody(w: ProtoWriter, b: Body): void {
       const m = w.fork();
       nonEmptyString(w, 0x0a, e.namespace);
       nonEmptyString(w, 0x12, e.version);
-      if (e.attributes !== undefined) writeAttributes(w, 0x1a, e.attributes);
+      if (e.attributes !== undefined) writeAttributes(w, 0x1a, e.attributes, 0);
       unknown(w, e);
       w.join(m);
     }
@@ -197,7 +198,7 @@ const SHORT_TEXT = 24;
  * the general path (ProtoWriter.string, fork/join); the differential test
  * against protobuf-es covers both.
  */
-function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes): void {
+function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes, depth: number): void {
   // Map#forEach is measurably faster than for-of here (no entry arrays).
   attributes.forEach((value, key) => {
     const klen = key.length;
@@ -230,7 +231,7 @@ function writeAttributes(w: ProtoWriter, tag: number, attributes: Attributes): v
     if (typeof value !== "string" || !shortAsciiValue(w, value)) {
       w.byte(0x12);
       const v = w.fork();
-      writeValue(w, value);
+      writeValue(w, value, depth);
       w.join(v);
     }
     w.join(mark);
@@ -263,15 +264,33 @@ function shortAsciiValue(w: ProtoWriter, value: string): boolean {
 }
 
 /**
+ * The depth of the values inside an array or map at `depth`; past
+ * DEFAULT_LIMITS.maxDepth it is an error, as in validation (a Map that
+ * contains itself ends here, not in a stack overflow).
+ */
+function enter(depth: number): number {
+  const next = depth + 1;
+  if (next > MAX_DEPTH) {
+    throw new EnvelopeError("limit_exceeded", `nested deeper than ${MAX_DEPTH}`);
+  }
+  return next;
+}
+
+const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
+
+/**
  * Writes the fields of an AnyValue. (typeof comparisons, not
  * `switch (typeof value)`: V8 compiles `typeof v === "x"` to a type check,
  * but a switch to a call that builds the type name.)
  */
-function writeValue(w: ProtoWriter, value: AttributeValue): void {
+function writeValue(w: ProtoWriter, value: AttributeValue, depth: number): void {
   if (typeof value === "string") {
     w.byte(0x0a);
     w.string(value);
   } else if (typeof value === "bigint") {
+    if (BigInt.asIntN(64, value) !== value) {
+      throw new EnvelopeError("invalid_value", "int64 out of range");
+    }
     w.byte(0x18);
     w.int64(value);
   } else if (typeof value === "number") {
@@ -281,35 +300,37 @@ function writeValue(w: ProtoWriter, value: AttributeValue): void {
     w.byte(0x10);
     w.byte(value ? 1 : 0);
   } else if (typeof value === "object") {
-    writeObjectValue(w, value);
+    writeObjectValue(w, value, depth);
   } else {
     throw new EnvelopeError("invalid_value", `unsupported attribute value type ${typeof value}`);
   }
 }
 
 /** Writes the fields of an AnyValue holding bytes, an array, a map or a value of an unknown kind. */
-function writeObjectValue(w: ProtoWriter, value: AttributeValue): void {
+function writeObjectValue(w: ProtoWriter, value: AttributeValue, depth: number): void {
   if (value instanceof Uint8Array) {
     w.byte(0x3a);
     w.bytes(value);
     return;
   }
   if (Array.isArray(value)) {
+    const inner = enter(depth);
     w.byte(0x2a);
     const m = w.fork();
     for (let i = 0; i < value.length; i++) {
       w.byte(0x0a);
       const v = w.fork();
-      writeValue(w, value[i]!);
+      writeValue(w, value[i]!, inner);
       w.join(v);
     }
     w.join(m);
     return;
   }
   if (value instanceof Map) {
+    const inner = enter(depth);
     w.byte(0x32);
     const m = w.fork();
-    writeAttributes(w, 0x0a, value);
+    writeAttributes(w, 0x0a, value, inner);
     w.join(m);
     return;
   }

@@ -437,6 +437,79 @@ describe("bad input: every public decode path throws only EnvelopeError with a s
   });
 });
 
+describe("encode: attribute values are checked while protobuf writes them", () => {
+  // The protobuf codec rejects bad attribute values itself (checksAttributes),
+  // so validation skips its attribute walk; an error must still carry the
+  // code and the path the full validation gives, for every codec alike.
+  const deep = (levels: number): unknown => (levels === 0 ? "leaf" : [deep(levels - 1)]);
+  const cases: Array<[string, unknown, string, string]> = [
+    [
+      "int64 over the range, nested",
+      new Map([["x", 2n ** 63n]]),
+      "invalid_value",
+      'body.attributes["v"]["x"]',
+    ],
+    [
+      "int64 under the range in an array",
+      [1n, -(2n ** 63n) - 1n],
+      "invalid_value",
+      'body.attributes["v"][1]',
+    ],
+    [
+      "nested deeper than 32",
+      deep(33),
+      "limit_exceeded",
+      `body.attributes["v"]${"[0]".repeat(32)}`,
+    ],
+    [
+      "a value of no contract kind",
+      new Map([["f", () => 1]]),
+      "invalid_value",
+      'body.attributes["v"]["f"]',
+    ],
+  ];
+  test.each(cases)("%s: same code and path from every codec", (_, value, code, path) => {
+    const e = everyKind();
+    e.body.attributes.set("v", value as never);
+    for (const codec of ["protobuf", "cbor", "json"] as const) {
+      try {
+        encode(e, { codec });
+        expect.unreachable();
+      } catch (error) {
+        expect(isEnvelopeError(error, code as never)).toBe(true);
+        expect((error as EnvelopeError).path).toBe(path);
+      }
+    }
+  });
+
+  test("32 levels are fine, and an encoder reused after an error still works", () => {
+    const encoder = createEncoder();
+    const e = everyKind();
+    e.body.attributes.set("v", deep(32) as never);
+    const bytes = encoder.encode(e);
+    expect(decode(bytes).body.attributes.get("v")).toEqual(deep(32));
+    e.body.attributes.set("v", 2n ** 64n);
+    expect(() => encoder.encode(e)).toThrow(EnvelopeError);
+    e.body.attributes.set("v", 1n);
+    expect(decode(encoder.encode(e)).body.attributes.get("v")).toBe(1n);
+  });
+
+  test("with validate: false protobuf still refuses what it cannot write: no wrap, no stack overflow", () => {
+    const e = everyKind();
+    e.body.attributes.set("v", 2n ** 64n + 5n); // would wrap to 5 as an int64
+    expect(() => encode(e, { validate: false })).toThrow(/int64 out of range/);
+    const cyclic = new Map<string, unknown>();
+    cyclic.set("self", cyclic);
+    e.body.attributes.set("v", cyclic as never);
+    try {
+      encode(e, { validate: false });
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "limit_exceeded")).toBe(true);
+    }
+  });
+});
+
 describe("an uncompressed protobuf frame is read in one pass over both sections", () => {
   test("a header field whose length runs into the body section is truncated at the header's end", () => {
     const e = everyKind();
