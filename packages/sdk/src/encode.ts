@@ -9,7 +9,6 @@ import {
   type Envelope,
   EnvelopeError,
   FRAME_PREFIX_SIZE,
-  isEnvelopeError,
   writeFrame,
   writeFramePrefix,
 } from "@envelope/core";
@@ -110,7 +109,9 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
     try {
       return encodeChecked(input);
     } catch (error) {
-      if (isEnvelopeError(error)) assertValidEnvelope(input);
+      // Whatever failed (the codec, or a check that met a bad value before
+      // the codec did), an invalid attribute is reported as validation would.
+      assertValidEnvelope(input);
       throw error;
     }
   };

@@ -494,6 +494,26 @@ describe("encode: attribute values are checked while protobuf writes them", () =
     expect(decode(encoder.encode(e)).body.attributes.get("v")).toBe(1n);
   });
 
+  test("a check that trips over a bad value before the codec does still yields validation's error", () => {
+    const e = everyKind();
+    e.body.attributes.set("v", 2n ** 64n);
+    const fragile = {
+      check: (envelope: Envelope) => {
+        // A check written for valid envelopes only: it fails on this value with a TypeError.
+        if (typeof envelope.body.attributes.get("v") === "bigint")
+          BigInt.asIntN(64, Symbol() as never);
+        return { envelope, issues: [] };
+      },
+    };
+    try {
+      encode(e, { check: { check: fragile } });
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error, "invalid_value")).toBe(true);
+      expect((error as EnvelopeError).path).toBe('body.attributes["v"]');
+    }
+  });
+
   test("with validate: false protobuf still refuses what it cannot write: no wrap, no stack overflow", () => {
     const e = everyKind();
     e.body.attributes.set("v", 2n ** 64n + 5n); // would wrap to 5 as an int64
