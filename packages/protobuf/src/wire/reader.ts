@@ -4,23 +4,9 @@
  * the absolute byte offset; nothing from inside a library escapes.
  */
 import { EnvelopeError } from "@envelope/core";
+import { F64, F64_BYTES, HI, HOST_LE, I64, LO, U64, W32 } from "./scratch.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const F64 = new Float64Array(1);
-const F64_BYTES = new Uint8Array(F64.buffer);
-/** Byte order of the host's Float64Array (protobuf doubles are little-endian). */
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/**
- * 64-bit scratch: bigints are made by storing the two 32-bit halves and
- * reading a BigInt64Array element, about 3x faster in V8 than
- * `BigInt(hi * 2 ** 32 + lo)` (a runtime call).
- */
-const I64 = new BigInt64Array(1);
-const U64 = new BigUint64Array(I64.buffer);
-const W32 = new Uint32Array(I64.buffer);
-const LO = HOST_LE ? 0 : 1;
-const HI = 1 - LO;
-
 /**
  * Short ASCII strings are the common case (keys, enum-like values) and
  * TextDecoder's per-call cost dominates them. Node's Buffer has a native

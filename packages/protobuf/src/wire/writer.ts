@@ -16,20 +16,9 @@
  * start of the current output, because a growing output moves to a new slab.
  */
 import { EnvelopeError } from "@envelope/core";
+import { F64, F64_BYTES, HI, HOST_LE, I64, LO, U64, W32 } from "./scratch.js";
 
 const encoder = new TextEncoder();
-/** Byte order of the host's Float64Array (protobuf doubles are little-endian). */
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/**
- * 64-bit scratch: a bigint is split into 32-bit halves by storing it in a
- * BigInt64Array (wrapping modulo 2^64, as protobuf does), about 10x faster in
- * V8 than `Number(v)` (a runtime call).
- */
-const I64 = new BigInt64Array(1);
-const U64 = new BigUint64Array(I64.buffer);
-const W32 = new Uint32Array(I64.buffer);
-const LO = HOST_LE ? 0 : 1;
-const HI = 1 - LO;
 /** Default slab size. */
 const SLAB_SIZE = 64 * 1024;
 /** A slab grown past this is not reused after the encode, so one huge envelope does not pin memory for later ones. */
@@ -61,8 +50,6 @@ export class ProtoWriter {
   private readonly slabSize: number;
   /** Set while an encode runs, so a re-entrant call (a Map subclass calling back) gets its own writer. */
   busy = false;
-  private f64 = new Float64Array(1);
-  private f64bytes = new Uint8Array(this.f64.buffer);
 
   /** The native UTF-8 writer; tests pass `undefined` to exercise the portable path. */
   private readonly utf8Write: Utf8Write | undefined;
@@ -209,8 +196,8 @@ export class ProtoWriter {
   /** A double, little-endian IEEE 754; ±Infinity and -0 kept, every NaN written as 0x7FF8000000000000. */
   double(v: number): void {
     this.ensure(8);
-    this.f64[0] = Number.isNaN(v) ? Number.NaN : v;
-    const b = this.f64bytes;
+    F64[0] = Number.isNaN(v) ? Number.NaN : v;
+    const b = F64_BYTES;
     const buf = this.buf;
     const p = this.pos;
     // Eight stores: cheaper than TypedArray#set for eight bytes.
