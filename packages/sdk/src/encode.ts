@@ -102,12 +102,16 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
   // spares validation its walk over every attribute (about a tenth of an
   // encode); when it does reject one, the full validation runs to report the
   // issue with its path, exactly as it would have up front.
-  const attributesInCodec = opts.validate && codec.checksAttributes === true;
+  const attributesInCodec = codec.checksAttributes === true;
   const encodeOne = (input: Envelope): Uint8Array => {
-    if (!attributesInCodec) return encodeChecked(input);
+    if (!opts.validate) return write(input);
+    if (!attributesInCodec) {
+      assertValidEnvelope(input);
+      return write(input);
+    }
     assertValidEnvelope(input, undefined, HEADER_ONLY);
     try {
-      return encodeChecked(input);
+      return write(input);
     } catch (error) {
       // Whatever failed (the codec, or a check that met a bad value before
       // the codec did), an invalid attribute is reported as validation would.
@@ -115,8 +119,8 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
       throw error;
     }
   };
-  const encodeChecked = (input: Envelope): Uint8Array => {
-    if (opts.validate && !attributesInCodec) assertValidEnvelope(input);
+  /** Runs the check and writes the bytes; validation is done by the caller. */
+  const write = (input: Envelope): Uint8Array => {
     const envelope = runCheck === undefined ? input : runCheck(input, "encode");
     if (!opts.framed) {
       const raw = codec.encodeEnvelope(envelope);
