@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(`pnpm bench [--quick] [--filter REGEX] [--native] [--check] [--update-baseline]
 
-  --quick            shorter runs (CI; about a minute and a half)
+  --quick            shorter runs (CI; about two minutes)
   --filter REGEX     only cases whose name matches
   --native           also run the Go and Rust benchmarks on the same fixture files
   --check            fail when an SDK/baseline ratio is > 25% below bench/baseline.json
@@ -185,7 +185,7 @@ let failed = memory.some((m) => !m.ok);
 if (args["update-baseline"]) {
   writeFileSync(
     baselinePath,
-    `${JSON.stringify({ note: "SDK/baseline throughput ratios (median ops/s), from `pnpm bench --update-baseline`; CI fails when a ratio falls more than 25% below these.", ratios: currentRatios }, null, 2)}\n`,
+    `${JSON.stringify({ note: "SDK/baseline throughput ratios from one run of `pnpm bench --update-baseline` (each the median of alternating slices, see measurePair); CI fails when a ratio falls more than 25% below these. The committed file holds 0.85x the median of five quick runs instead.", ratios: currentRatios }, null, 2)}\n`,
   );
   console.error("wrote bench/baseline.json");
 }
