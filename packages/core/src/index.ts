@@ -61,3 +61,5 @@ export {
   writeFrame,
   writeFramePrefix,
 } from "./wire/frame.js";
+export type { Utf8Write } from "./wire/utf8-write.js";
+export { nodeUtf8Write } from "./wire/utf8-write.js";

@@ -9,6 +9,7 @@
  * with other results (copy with `slice()` to own one). A slab that a caller
  * detached (transferred) is simply replaced.
  */
+import { nodeUtf8Write } from "@envelope/core";
 import { float32BitsToFloat16 } from "./float.js";
 
 /** Default slab size. */
@@ -19,16 +20,6 @@ const MAX_REUSED_SLAB = 1 << 20;
 const SHORT_TEXT = 32;
 
 const textEncoder = new TextEncoder();
-
-/**
- * Node's `Buffer.prototype.utf8Write`, when present: the same output as
- * `TextEncoder.encodeInto` (lone surrogates become U+FFFD) without its
- * argument checks, which cost more than the copy for short strings. cbor-x
- * uses it the same way. It works on any Uint8Array; elsewhere `encodeInto`.
- */
-type Utf8Write = (this: Uint8Array, text: string, offset: number, length: number) => number;
-const nodeUtf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: Utf8Write } } }).Buffer
-  ?.prototype.utf8Write;
 
 /** Major type 0 (unsigned integer), shifted into place for an initial byte. */
 export const MT_UINT = 0x00;

@@ -15,7 +15,7 @@
  * Positions handed out by {@link fork} and {@link offset} are relative to the
  * start of the current output, because a growing output moves to a new slab.
  */
-import { EnvelopeError } from "@envelope/core";
+import { EnvelopeError, nodeUtf8Write, type Utf8Write } from "@envelope/core";
 import { F64, F64_BYTES, HI, HOST_LE, I64, LO, U64, W32 } from "./scratch.js";
 
 const encoder = new TextEncoder();
@@ -26,15 +26,6 @@ const MAX_REUSED_SLAB = 1 << 20;
 
 /** Strings up to this many UTF-16 units are copied in JavaScript; longer ones natively (faster past ~20). */
 const SHORT_STRING = 20;
-
-/**
- * Node's `Buffer.prototype.utf8Write`, when present: the same output as
- * `TextEncoder.encodeInto` without its per-call cost (the CBOR writer and
- * cbor-x use it too). It works on any Uint8Array; elsewhere `encodeInto`.
- */
-export type Utf8Write = (this: Uint8Array, text: string, offset: number, length: number) => number;
-const nodeUtf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: Utf8Write } } }).Buffer
-  ?.prototype.utf8Write;
 
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
