@@ -55,8 +55,10 @@ export interface Decoder {
   /**
    * Decodes exactly one envelope from `bytes`; throws `trailing_bytes` when
    * more follows. Nothing in the result refers to `bytes`, so the caller may
-   * reuse its buffer; byte values (ids, bytes attributes) are views of one
-   * copy made per decode.
+   * reuse its buffer. Byte values are copies; short ones (ids, up to 64 bytes)
+   * read by the protobuf codec are views into a shared 8 KiB buffer, as
+   * Node's Buffer pool hands out, so `slice()` one before transferring its
+   * `ArrayBuffer`.
    */
   decode(bytes: Uint8Array): Envelope;
   /** Reads the header of the frame at `offset` without decompressing or decoding the body. */
