@@ -466,9 +466,10 @@ export function decodeSections(
   end: number,
   budget: DecodeBudget,
 ): Envelope {
-  const c = new Ctx(new ProtoReader(bytes.subarray(headerStart, end), headerStart), budget);
-  const header = readHeader(c, bodyStart - headerStart);
-  const body = readBody(c, end - headerStart);
+  // Positions are absolute in `bytes` (base 0): no subarray per decode.
+  const c = new Ctx(new ProtoReader(bytes, 0, headerStart, end), budget);
+  const header = readHeader(c, bodyStart);
+  const body = readBody(c, end);
   return { header, body };
 }
 

@@ -308,6 +308,54 @@ function decodeError(bytes: Uint8Array, limits = DEFAULT_LIMITS) {
   throw new Error("expected an EnvelopeError");
 }
 
+describe("decodeSections: the two sections of a frame, read in place", () => {
+  // Header and body sections as the frame holds them, with unrelated bytes
+  // before and after: the reader reads in place (no copy, no subarray).
+  function sectioned(e: Envelope, before: number, after: number) {
+    const header = protobufCodec.encodeHeader(e.header);
+    const body = protobufCodec.encodeBody(e.body);
+    const bytes = new Uint8Array(before + header.length + body.length + after).fill(0x41);
+    bytes.set(header, before);
+    bytes.set(body, before + header.length);
+    return {
+      bytes,
+      headerStart: before,
+      bodyStart: before + header.length,
+      end: before + header.length + body.length,
+    };
+  }
+
+  test("decodes the same envelope wherever the sections sit in the input", () => {
+    const e = minimal();
+    e.body.attributes.set("a.key.longer.than.twelve", "a value longer than twelve");
+    e.body.attributes.set("k", "v");
+    for (const before of [0, 24, 1000]) {
+      const { bytes, headerStart, bodyStart, end } = sectioned(e, before, 7);
+      expect(protobufCodec.decodeSections!(bytes, headerStart, bodyStart, end, budget())).toEqual(
+        e,
+      );
+    }
+  });
+
+  test("error offsets are absolute in the input", () => {
+    const e = minimal();
+    e.body.attributes.set("k", "v");
+    const { bytes, headerStart, bodyStart, end } = sectioned(e, 24, 0);
+    // The body is one KeyValue: 0a 08 | key 0a 01 "k" | value 12 03 (0a 01 "v").
+    expect(hex(bytes.subarray(bodyStart, end))).toBe("0a080a016b12030a0176");
+    bytes[bodyStart + 6] = 0x09; // AnyValue length 9: past the end of the KeyValue
+    let caught: unknown;
+    try {
+      protobufCodec.decodeSections!(bytes, headerStart, bodyStart, end, budget());
+    } catch (error) {
+      caught = error;
+    }
+    expect(isEnvelopeError(caught, "truncated")).toBe(true);
+    // The offset of the length that runs past the end, counted from the start of the input.
+    expect((caught as { offset: number }).offset).toBe(bodyStart + 6);
+  });
+});
+
 describe("bad input: only EnvelopeError, with a code and an offset", () => {
   test.each([
     ["length past the end", "0a05 0a01", "truncated", 101],

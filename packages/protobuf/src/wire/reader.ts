@@ -29,29 +29,44 @@ function asciiSlice(buf: Uint8Array, start: number, stop: number): string {
 /** Bytes values up to this length are copied into the shared slab (see `ProtoReader.bytes`). */
 const SMALL_BYTES = 64;
 const BYTES_SLAB_SIZE = 8 * 1024;
-let slab = new Uint8Array(BYTES_SLAB_SIZE);
-let slabUsed = 0;
+/**
+ * The shared slab for short bytes values: an ArrayBuffer and how much of it
+ * is used. (A constant object's fields load faster than module `let`s, and
+ * a view made as `new Uint8Array(ab, ...)` costs about half of a
+ * `subarray`.)
+ */
+const slab = { ab: new ArrayBuffer(BYTES_SLAB_SIZE), used: 0 };
 
 export class ProtoReader {
   pos: number;
   /** The halves of the last {@link varint64}. */
   lo = 0;
   hi = 0;
-  /** The whole input as a latin1 string, made on first use (see `ascii`). */
+  /** The input between `from` and `to` as a latin1 string, made on first use (see `ascii`). */
   private text: string | undefined;
   /** The input as a plain Uint8Array view (a Buffer's `slice` would not copy). */
   readonly buf: Uint8Array;
+
+  /** The part of `buf` this reader reads: `text` covers `[from, to)`. */
+  private readonly from: number;
+  private readonly to: number;
 
   constructor(
     input: Uint8Array,
     /** Offset of `buf[0]` in the caller's input, for error messages. */
     readonly base: number,
+    /** Where reading starts; the default is the whole input. */
+    from = 0,
+    /** Where the last message ends (the latin1 text covers no more). */
+    to = input.length,
   ) {
     this.buf =
       input.constructor === Uint8Array
         ? input
         : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    this.pos = 0;
+    this.pos = from;
+    this.from = from;
+    this.to = to;
   }
 
   fail(message: string, at = this.pos): never {
@@ -229,16 +244,24 @@ export class ProtoReader {
     const start = this.pos;
     this.pos += len;
     if (len > SMALL_BYTES) return this.buf.slice(start, start + len);
-    // byteLength 0: a caller transferred a value's ArrayBuffer, detaching the slab.
-    if (slabUsed + len > BYTES_SLAB_SIZE || slab.byteLength === 0) {
-      slab = new Uint8Array(BYTES_SLAB_SIZE);
-      slabUsed = 0;
+    let at = slab.used;
+    if (at + len > BYTES_SLAB_SIZE) {
+      slab.ab = new ArrayBuffer(BYTES_SLAB_SIZE);
+      at = 0;
     }
-    const at = slabUsed;
+    let out: Uint8Array;
+    try {
+      out = new Uint8Array(slab.ab, at, len);
+    } catch {
+      // A caller transferred a value's ArrayBuffer, detaching the slab.
+      slab.ab = new ArrayBuffer(BYTES_SLAB_SIZE);
+      at = 0;
+      out = new Uint8Array(slab.ab, 0, len);
+    }
     const buf = this.buf;
-    for (let i = 0; i < len; i++) slab[at + i] = buf[start + i]!;
-    slabUsed = (at + len + 7) & ~7;
-    return slab.subarray(at, at + len);
+    for (let i = 0; i < len; i++) out[i] = buf[start + i]!;
+    slab.used = (at + len + 7) & ~7;
+    return out;
   }
 
   /** Length-delimited UTF-8 text; invalid UTF-8 is rejected. */
@@ -266,16 +289,17 @@ export class ProtoReader {
   }
 
   /**
-   * An ASCII string from `buf[start, stop)`. For inputs up to 1 MiB the whole
-   * input is turned into one latin1 string by a single native call, and each
+   * An ASCII string from `buf[start, stop)`. For inputs up to 1 MiB the part
+   * being read (`from` to `to`) is turned into one latin1 string by a single native call, and each
    * ASCII string is a slice of it: one native call per input instead of one
    * per string. (A kept slice may keep that string alive: at most the input's size.)
    */
   private ascii(start: number, stop: number): string {
-    if (nativeLatin1 === undefined || this.buf.length > 1 << 20)
+    const from = this.from;
+    if (nativeLatin1 === undefined || this.to - from > 1 << 20)
       return asciiSlice(this.buf, start, stop);
-    this.text ??= nativeLatin1.call(this.buf, 0, this.buf.length);
-    return this.text.slice(start, stop);
+    this.text ??= nativeLatin1.call(this.buf, from, this.to);
+    return this.text.slice(start - from, stop - from);
   }
 
   /**
