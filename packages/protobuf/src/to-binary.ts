@@ -51,13 +51,22 @@ import {
   EnvelopeError,
   type HasUnknown,
   type Header,
+  type Producer,
+  type Resource,
+  type SchemaRef,
+  type Status,
+  type TraceContext,
   UnknownValue,
 } from "@envelope/core";
 import type { ProtoWriter } from "./wire/writer.js";
 
-function unknown(w: ProtoWriter, message: HasUnknown): void {
-  const u = message.$unknown;
-  if (u !== undefined && u.codec === "protobuf") w.raw(u.data as Uint8Array);
+/**
+ * Appends a message's unknown fields read by the protobuf codec. Callers
+ * load `$unknown` themselves: a load at each call site sees one object
+ * shape, where one load in here sees all of them (megamorphic).
+ */
+function unknown(w: ProtoWriter, u: NonNullable<HasUnknown["$unknown"]>): void {
+  if (u.codec === "protobuf") w.raw(u.data as Uint8Array);
 }
 
 function optionalString(w: ProtoWriter, tag: number, value: string | undefined): void {
@@ -81,74 +90,88 @@ function nonEmptyBytes(w: ProtoWriter, tag: number, value: Uint8Array | undefine
   }
 }
 
-/** Writes the Header message's fields (without its own tag and length). */
+/**
+ * Writes the Header message's fields (without its own tag and length). Each
+ * sub-message has a function of its own: one function for all of them was
+ * past what V8 inlines into one function, and its small helpers stayed calls.
+ */
 export function writeHeader(w: ProtoWriter, h: Header): void {
-  const s = h.schema;
-  if (s !== undefined) {
-    w.byte(0x0a);
-    const m = w.fork();
-    nonEmptyString(w, 0x0a, s.type);
-    nonEmptyString(w, 0x12, s.subtype);
-    nonEmptyString(w, 0x1a, s.version);
-    optionalString(w, 0x22, s.url);
-    unknown(w, s);
-    w.join(m);
-  }
+  if (h.schema !== undefined) writeSchema(w, h.schema);
   nonEmptyBytes(w, 0x12, h.eventId);
   if (h.timeUnixNano !== undefined && h.timeUnixNano !== 0n) {
     w.byte(0x19);
     w.fixed64(h.timeUnixNano);
   }
-  const p = h.producer;
-  if (p !== undefined) {
-    w.byte(0x22);
-    const m = w.fork();
-    nonEmptyString(w, 0x0a, p.language);
-    nonEmptyString(w, 0x12, p.version);
-    unknown(w, p);
-    w.join(m);
+  if (h.producer !== undefined) writeProducer(w, h.producer);
+  if (h.trace !== undefined) writeTrace(w, h.trace);
+  if (h.resource !== undefined) writeResource(w, h.resource);
+  if (h.status !== undefined) writeStatus(w, h.status);
+  if (h.$unknown !== undefined) unknown(w, h.$unknown);
+}
+
+/** Header field 1, SchemaRef. */
+function writeSchema(w: ProtoWriter, s: SchemaRef): void {
+  w.byte(0x0a);
+  const m = w.fork();
+  nonEmptyString(w, 0x0a, s.type);
+  nonEmptyString(w, 0x12, s.subtype);
+  nonEmptyString(w, 0x1a, s.version);
+  optionalString(w, 0x22, s.url);
+  if (s.$unknown !== undefined) unknown(w, s.$unknown);
+  w.join(m);
+}
+
+/** Header field 4, Producer. */
+function writeProducer(w: ProtoWriter, p: Producer): void {
+  w.byte(0x22);
+  const m = w.fork();
+  nonEmptyString(w, 0x0a, p.language);
+  nonEmptyString(w, 0x12, p.version);
+  if (p.$unknown !== undefined) unknown(w, p.$unknown);
+  w.join(m);
+}
+
+/** Header field 5, TraceContext. */
+function writeTrace(w: ProtoWriter, t: TraceContext): void {
+  w.byte(0x2a);
+  const m = w.fork();
+  nonEmptyBytes(w, 0x0a, t.traceId);
+  nonEmptyBytes(w, 0x12, t.spanId);
+  nonEmptyBytes(w, 0x1a, t.parentSpanId);
+  if (t.traceFlags !== 0) {
+    w.byte(0x20);
+    w.uint32(t.traceFlags);
   }
-  const t = h.trace;
-  if (t !== undefined) {
-    w.byte(0x2a);
-    const m = w.fork();
-    nonEmptyBytes(w, 0x0a, t.traceId);
-    nonEmptyBytes(w, 0x12, t.spanId);
-    nonEmptyBytes(w, 0x1a, t.parentSpanId);
-    if (t.traceFlags !== 0) {
-      w.byte(0x20);
-      w.uint32(t.traceFlags);
-    }
-    nonEmptyString(w, 0x2a, t.traceState);
-    unknown(w, t);
-    w.join(m);
+  nonEmptyString(w, 0x2a, t.traceState);
+  if (t.$unknown !== undefined) unknown(w, t.$unknown);
+  w.join(m);
+}
+
+/** Header field 6, Resource. */
+function writeResource(w: ProtoWriter, r: Resource): void {
+  w.byte(0x32);
+  const m = w.fork();
+  nonEmptyString(w, 0x0a, r.serviceName);
+  optionalString(w, 0x12, r.serviceVersion);
+  optionalString(w, 0x1a, r.environment);
+  optionalString(w, 0x22, r.region);
+  optionalString(w, 0x2a, r.host);
+  if (r.attributes !== undefined) writeAttributes(w, 0x32, r.attributes, 0);
+  if (r.$unknown !== undefined) unknown(w, r.$unknown);
+  w.join(m);
+}
+
+/** Header field 7, Status. */
+function writeStatus(w: ProtoWriter, st: Status): void {
+  w.byte(0x3a);
+  const m = w.fork();
+  if (st.code !== 0) {
+    w.byte(0x08);
+    w.uint32(st.code);
   }
-  const r = h.resource;
-  if (r !== undefined) {
-    w.byte(0x32);
-    const m = w.fork();
-    nonEmptyString(w, 0x0a, r.serviceName);
-    optionalString(w, 0x12, r.serviceVersion);
-    optionalString(w, 0x1a, r.environment);
-    optionalString(w, 0x22, r.region);
-    optionalString(w, 0x2a, r.host);
-    if (r.attributes !== undefined) writeAttributes(w, 0x32, r.attributes, 0);
-    unknown(w, r);
-    w.join(m);
-  }
-  const st = h.status;
-  if (st !== undefined) {
-    w.byte(0x3a);
-    const m = w.fork();
-    if (st.code !== 0) {
-      w.byte(0x08);
-      w.uint32(st.code);
-    }
-    nonEmptyString(w, 0x12, st.message);
-    unknown(w, st);
-    w.join(m);
-  }
-  unknown(w, h);
+  nonEmptyString(w, 0x12, st.message);
+  if (st.$unknown !== undefined) unknown(w, st.$unknown);
+  w.join(m);
 }
 
 /** Writes the Body message's fields (without its own tag and length). */
@@ -163,11 +186,11 @@ export function writeBody(w: ProtoWriter, b: Body): void {
       nonEmptyString(w, 0x0a, e.namespace);
       nonEmptyString(w, 0x12, e.version);
       if (e.attributes !== undefined) writeAttributes(w, 0x1a, e.attributes, 0);
-      unknown(w, e);
+      if (e.$unknown !== undefined) unknown(w, e.$unknown);
       w.join(m);
     }
   }
-  unknown(w, b);
+  if (b.$unknown !== undefined) unknown(w, b.$unknown);
 }
 
 /** Writes the Envelope message's fields. */
@@ -180,7 +203,7 @@ export function writeEnvelope(w: ProtoWriter, e: Envelope): void {
   m = w.fork();
   writeBody(w, e.body);
   w.join(m);
-  unknown(w, e);
+  if (e.$unknown !== undefined) unknown(w, e.$unknown);
 }
 
 /**
