@@ -87,11 +87,18 @@ function other(c: Ctx, known: Known, tag: number, at: number, end: number, keep:
   }
 }
 
-/** Moves the unknown fields collected since `mark` onto `target` as one copied byte string. */
+/**
+ * Moves the unknown fields collected since `mark` onto `target` as one copied
+ * byte string. (Small: it runs at the end of every message; the copying is
+ * in `keepUnknown`.)
+ */
 function attachUnknown(c: Ctx, target: HasUnknown, mark: Uint8Array[] | undefined): void {
   const chunks = c.unknown;
   c.unknown = mark;
-  if (chunks === undefined || chunks === mark) return;
+  if (chunks !== undefined && chunks !== mark) keepUnknown(target, chunks);
+}
+
+function keepUnknown(target: HasUnknown, chunks: Uint8Array[]): void {
   let size = 0;
   for (const chunk of chunks) size += chunk.length;
   const data = new Uint8Array(size);
@@ -330,33 +337,39 @@ function readKeyValue(c: Ctx, end: number, into: Attributes, depth: number, at: 
     else if (tag === 0x12) value = readAnyValue(c, sub(c, end, "KeyValue.value"), depth);
     else other(c, KEY_VALUE, tag, tagAt, end, false);
   }
-  if (value === undefined) {
-    throw new EnvelopeError("invalid_value", `attribute ${JSON.stringify(key)} has no value`, {
-      offset: r.base + start,
-    });
-  }
+  if (value === undefined) noValue(r, key, start);
   // One hash operation: a set that does not grow the map found the key already there.
   const size = into.size;
   into.set(key, value);
-  if (into.size === size) {
-    throw new EnvelopeError(
-      "duplicate_key",
-      `attribute key ${JSON.stringify(key)} appears twice in one map`,
-      {
-        offset: r.base + start,
-      },
-    );
-  }
+  if (into.size === size) duplicateKey(r, key, start);
+}
+
+function noValue(r: ProtoReader, key: string, at: number): never {
+  throw new EnvelopeError("invalid_value", `attribute ${JSON.stringify(key)} has no value`, {
+    offset: r.base + at,
+  });
+}
+
+function duplicateKey(r: ProtoReader, key: string, at: number): never {
+  throw new EnvelopeError(
+    "duplicate_key",
+    `attribute key ${JSON.stringify(key)} appears twice in one map`,
+    {
+      offset: r.base + at,
+    },
+  );
 }
 
 function enter(c: Ctx, depth: number, at: number): number {
   const next = depth + 1;
-  if (next > c.maxDepth) {
-    throw new EnvelopeError("limit_exceeded", `attribute value nested deeper than ${c.maxDepth}`, {
-      offset: c.r.base + at,
-    });
-  }
+  if (next > c.maxDepth) tooDeep(c, at);
   return next;
+}
+
+function tooDeep(c: Ctx, at: number): never {
+  throw new EnvelopeError("limit_exceeded", `attribute value nested deeper than ${c.maxDepth}`, {
+    offset: c.r.base + at,
+  });
 }
 
 /**
@@ -399,13 +412,20 @@ function readAnyValue(c: Ctx, end: number, depth: number): AttributeValue {
         sawUnknown = true;
     }
   }
-  if (value === undefined) {
-    if (sawUnknown) return new UnknownValue("protobuf", r.buf.slice(start, end));
-    throw new EnvelopeError("invalid_value", "attribute value (AnyValue) has no value set", {
-      offset: r.base + start,
-    });
-  }
-  return value;
+  return value === undefined ? noKnownValue(r, start, end, sawUnknown) : value;
+}
+
+/** An AnyValue with no member this version knows: kept whole if it had unknown ones, else an error. */
+function noKnownValue(
+  r: ProtoReader,
+  start: number,
+  end: number,
+  sawUnknown: boolean,
+): UnknownValue {
+  if (sawUnknown) return new UnknownValue("protobuf", r.buf.slice(start, end));
+  throw new EnvelopeError("invalid_value", "attribute value (AnyValue) has no value set", {
+    offset: r.base + start,
+  });
 }
 
 function readArray(c: Ctx, end: number, depth: number): AttributeValue[] {

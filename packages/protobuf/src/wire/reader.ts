@@ -37,6 +37,13 @@ const BYTES_SLAB_SIZE = 8 * 1024;
  */
 const slab = { ab: new ArrayBuffer(BYTES_SLAB_SIZE), used: 0 };
 
+/** Replaces the slab; returns where the next value goes (0). */
+function newSlab(): number {
+  slab.ab = new ArrayBuffer(BYTES_SLAB_SIZE);
+  slab.used = 0;
+  return 0;
+}
+
 export class ProtoReader {
   pos: number;
   /** The halves of the last {@link varint64}. */
@@ -79,14 +86,28 @@ export class ProtoReader {
     });
   }
 
-  /** An unsigned varint that must fit in 32 bits (tags, lengths, uint32). */
+  /**
+   * An unsigned varint that must fit in 32 bits (tags, lengths, uint32).
+   * One-byte values (most tags and lengths) take the short path here, small
+   * enough that V8 inlines it into every message loop; longer ones go to
+   * {@link uint32Long}. (The hot reader methods are kept small for that
+   * reason: V8 inlines at most about 920 bytes of bytecode into a function.)
+   */
   uint32(end: number): number {
+    const p = this.pos;
+    if (p < end) {
+      const b = this.buf[p]!;
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+    }
+    return this.uint32Long(end);
+  }
+
+  private uint32Long(end: number): number {
     const buf = this.buf;
     let p = this.pos;
-    if (p < end && buf[p]! < 0x80) {
-      this.pos = p + 1;
-      return buf[p]!;
-    }
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (p >= end) this.truncated("varint");
@@ -216,20 +237,22 @@ export class ProtoReader {
   }
 
   /** The length of a length-delimited field, checked against `end` and `limit`. */
-  length(end: number, what: string, limit = Number.POSITIVE_INFINITY): number {
+  length(end: number, what: string, limit: number = Number.POSITIVE_INFINITY): number {
     const at = this.pos;
     const len = this.uint32(end);
-    if (len > limit) {
-      throw new EnvelopeError(
-        "limit_exceeded",
-        `${what} of ${len} bytes is over the limit of ${limit}`,
-        {
-          offset: this.base + at,
-        },
-      );
-    }
+    if (len > limit) this.overLimit(what, len, limit, at);
     if (this.pos + len > end) this.truncated(what, at);
     return len;
+  }
+
+  private overLimit(what: string, len: number, limit: number, at: number): never {
+    throw new EnvelopeError(
+      "limit_exceeded",
+      `${what} of ${len} bytes is over the limit of ${limit}`,
+      {
+        offset: this.base + at,
+      },
+    );
   }
 
   /**
@@ -245,17 +268,13 @@ export class ProtoReader {
     this.pos += len;
     if (len > SMALL_BYTES) return this.buf.slice(start, start + len);
     let at = slab.used;
-    if (at + len > BYTES_SLAB_SIZE) {
-      slab.ab = new ArrayBuffer(BYTES_SLAB_SIZE);
-      at = 0;
-    }
+    if (at + len > BYTES_SLAB_SIZE) at = newSlab();
     let out: Uint8Array;
     try {
       out = new Uint8Array(slab.ab, at, len);
     } catch {
       // A caller transferred a value's ArrayBuffer, detaching the slab.
-      slab.ab = new ArrayBuffer(BYTES_SLAB_SIZE);
-      at = 0;
+      at = newSlab();
       out = new Uint8Array(slab.ab, 0, len);
     }
     const buf = this.buf;
@@ -295,11 +314,19 @@ export class ProtoReader {
    * per string. (A kept slice may keep that string alive: at most the input's size.)
    */
   private ascii(start: number, stop: number): string {
+    const text = this.text;
+    if (text !== undefined) return text.slice(start - this.from, stop - this.from);
+    return this.firstAscii(start, stop);
+  }
+
+  /** {@link ascii} before the text is made (or when it is not made: no native latin1, over 1 MiB). */
+  private firstAscii(start: number, stop: number): string {
     const from = this.from;
     if (nativeLatin1 === undefined || this.to - from > 1 << 20)
       return asciiSlice(this.buf, start, stop);
-    this.text ??= nativeLatin1.call(this.buf, from, this.to);
-    return this.text.slice(start - from, stop - from);
+    const text = nativeLatin1.call(this.buf, from, this.to);
+    this.text = text;
+    return text.slice(start - from, stop - from);
   }
 
   /**
