@@ -116,8 +116,10 @@ ${COMMON}`,
 
 Re-encodes every envelope of the input. Unknown fields (from a newer producer)
 are kept when the codec stays the same; another codec cannot carry them and a
-warning says so (docs/spec.md, "Unknown fields"). Bad frames are skipped and
-reported (exit 3).
+warning says so (docs/spec.md, "Unknown fields"). An attribute value of a
+kind this version does not know can be written only by the codec that read
+it: such an envelope is reported and left out. Bad frames are skipped and
+reported too (exit 3).
 
 Options:
       --to protobuf|cbor|json     the codec to write (required)

@@ -49,30 +49,63 @@ function login(user: string, extra: Record<string, unknown> = {}): Envelope {
   });
 }
 
+/**
+ * A framed protobuf envelope with one more attribute (key "new") whose value
+ * is a newer producer's AnyValue kind: field 9 (string "hi"), kept opaque by
+ * the protobuf reader.
+ */
+function withUnknownKind(e: Envelope): Uint8Array {
+  const unknownKind = new Uint8Array([
+    0x0a, 0x0b, 0x0a, 0x03, 0x6e, 0x65, 0x77, 0x12, 0x04, 0x4a, 0x02, 0x68, 0x69,
+  ]);
+  // Append the KeyValue to the body section and fix the frame prefix.
+  const frame = encode(e);
+  const view = new DataView(frame.buffer, frame.byteOffset);
+  const out = new Uint8Array(frame.length + unknownKind.length);
+  out.set(frame);
+  out.set(unknownKind, frame.length);
+  const ov = new DataView(out.buffer);
+  ov.setUint32(12, view.getUint32(12, true) + unknownKind.length, true);
+  ov.setUint32(16, view.getUint32(16, true) + unknownKind.length, true);
+  ov.setUint32(20, crc32c(out, 0, 0, 20), true);
+  return out;
+}
+
 describe("values of a kind this version does not know", () => {
   test("decode shows them as unknownValue with their codec and bytes, exit 0", () => {
-    const e = login("carol");
-    // A newer producer's AnyValue kind: field 9 (string "hi"), kept opaque by the protobuf reader.
-    const unknownKind = new Uint8Array([
-      0x0a, 0x0b, 0x0a, 0x03, 0x6e, 0x65, 0x77, 0x12, 0x04, 0x4a, 0x02, 0x68, 0x69,
+    const run = envelope([
+      "decode",
+      "--format",
+      "ndjson",
+      temp("unknown-kind.bin", withUnknownKind(login("carol"))),
     ]);
-    // Append one more attribute (key "new") to the body section and fix the frame prefix.
-    const frame = encode(e);
-    const view = new DataView(frame.buffer, frame.byteOffset);
-    const out = new Uint8Array(frame.length + unknownKind.length);
-    out.set(frame);
-    out.set(unknownKind, frame.length);
-    const ov = new DataView(out.buffer);
-    ov.setUint32(12, view.getUint32(12, true) + unknownKind.length, true);
-    ov.setUint32(16, view.getUint32(16, true) + unknownKind.length, true);
-    ov.setUint32(20, crc32c(out, 0, 0, 20), true);
-    const run = envelope(["decode", "--format", "ndjson", temp("unknown-kind.bin", out)]);
     expect(run.status).toBe(0);
     const [printed] = lines(run.stdout) as JsonObject[];
     expect((printed!.body as { attributes: unknown[] }).attributes.at(-1)).toEqual({
       key: "new",
       value: { unknownValue: { codec: "protobuf", hex: "4a026869" } },
     });
+  });
+
+  test("convert to another codec reports that envelope and converts the others, exit 3", () => {
+    const first = encode(login("alice"));
+    const odd = withUnknownKind(login("carol"));
+    const last = encode(login("dave"));
+    const path = temp("unknown-kind-stream.bin", concat([first, odd, last]));
+    const run = envelope(["convert", "--to", "json", "--no-frame", path]);
+    expect(run.status).toBe(3);
+    expect(lines(run.stdout)).toEqual([json(first), json(last)]);
+    expect(run.stderr).toContain(
+      `bad frame at byte ${first.length}, ${odd.length} bytes skipped: [invalid_value] an attribute value of a kind unknown to this version was read by the protobuf codec and cannot be written as JSON`,
+    );
+    expect(run.stderr).not.toContain("warning");
+    expect(run.stderr).toContain(
+      "2 envelopes read from a stream of frames; 1 bad run (158 bytes) skipped",
+    );
+    // The same codec writes it back as it was.
+    const same = envelope(["convert", "--to", "protobuf", path]);
+    expect(same.status).toBe(0);
+    expect(Buffer.compare(same.stdoutBytes, concat([first, odd, last]))).toBe(0);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type CodecName,
   createEncoder,
   type Envelope,
+  isEnvelopeError,
   UnknownValue,
 } from "@envelope/sdk";
 import { CODECS, COMPRESSIONS, choice, parseCommand, READ_OPTIONS, readOptions } from "../args.js";
@@ -138,6 +139,18 @@ export async function convertCommand(args: readonly string[], io: Io): Promise<E
         continue;
       }
       const envelope = item.envelope!;
+      let bytes: Uint8Array;
+      try {
+        bytes = encoder.encode(envelope);
+      } catch (error) {
+        if (!isEnvelopeError(error)) throw error;
+        // This envelope cannot be written as asked (a value of a kind this
+        // version does not know, read by another codec): it is reported and
+        // left out, like a bad frame, and the others are converted.
+        tally.reportBad(term, { ...item, ok: false, error });
+        continue;
+      }
+      // Written: what another codec could not carry here are unknown fields, left out.
       if (item.codec !== to && !dropped.has(item.codec) && hasUnknown(envelope)) {
         dropped.add(item.codec);
         term.warn(
@@ -159,7 +172,6 @@ export async function convertCommand(args: readonly string[], io: Io): Promise<E
           );
         }
       }
-      const bytes = encoder.encode(envelope);
       if (!framed && to === "protobuf" && delimited) await sink.write(varint(bytes.length));
       await sink.write(bytes);
       written += bytes.length;
