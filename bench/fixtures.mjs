@@ -26,7 +26,8 @@ export function bodySection(bytes) {
 /**
  * Everything the cases of one size need: framed fixtures per codec and
  * compression (Go-produced: the decoder's input is another language's
- * output), the decoded envelope, and unframed bytes for the baselines.
+ * output), the envelope (and the decoder's own output, for re-encoding), and
+ * unframed bytes for the baselines.
  */
 export function loadSize(size, producer = "go") {
   const framed = {};
@@ -50,6 +51,7 @@ export function loadSize(size, producer = "go") {
     size,
     framed,
     envelope,
+    decoded,
     raw: {
       protobuf: raw,
       json: encode(envelope, { framed: false, codec: "json" }),
