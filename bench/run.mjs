@@ -50,6 +50,9 @@ let iterations = 0;
 const turnEventLoop = () =>
   ++iterations % 16 === 0 ? new Promise((resolve) => setImmediate(resolve)) : undefined;
 
+/** Adds a case to a tinybench run; LZ4 cases let the event loop turn (see cases.mjs). */
+const addCase = (bench, c) => bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+
 /**
  * Measures every case in ROUNDS rounds; each round runs all cases once in
  * turn, and a case's throughput is the median over rounds (runs on this
@@ -67,7 +70,7 @@ for (let round = 0; round < ROUNDS; round++) {
     warmupTime: round === 0 ? warmupTime : 10,
     throws: true,
   });
-  for (const c of all) bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+  for (const c of all) addCase(bench, c);
   await bench.run();
   const measured = new Map();
   for (const task of bench.tasks) {
@@ -224,8 +227,7 @@ async function measurePair(a, b, rounds, sliceMs) {
   const ratios = [];
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time: sliceMs, warmupTime: 5, throws: true });
-    for (const c of round % 2 === 0 ? [caseA, caseB] : [caseB, caseA])
-      bench.add(c.name, c.fn, c.yields ? { afterEach: turnEventLoop } : {});
+    for (const c of round % 2 === 0 ? [caseA, caseB] : [caseB, caseA]) addCase(bench, c);
     await bench.run();
     const ops = (n) => bench.tasks.find((t) => t.name === n).result.throughput.p50;
     ratios.push(ops(a) / ops(b));
