@@ -189,6 +189,8 @@ function quickValid(e: Envelope, maxDepth: number, attributes: boolean): boolean
   if (attributes && !attributesOk(b.attributes, maxDepth)) return false;
   const extensions = b.extensions;
   if (extensions !== undefined) {
+    // Not a rule: past 16 extensions the pairwise namespace check below would
+    // grow quadratic, so those go to the full check (which keeps a Set).
     if (!Array.isArray(extensions) || extensions.length > 16) return false;
     for (let i = 0; i < extensions.length; i++) {
       const x = extensions[i];

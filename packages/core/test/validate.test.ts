@@ -218,6 +218,19 @@ describe("the quick pre-check agrees with the full check", () => {
       e.body.extensions.push(ext, { ...ext });
     },
     (e) => e.body.extensions.push({ namespace: "db", version: "01.0.0", attributes: new Map() }),
+    // More than 16 extensions skip the pre-check: valid, and with a duplicate.
+    (e) => {
+      for (let i = 0; i < 17; i++)
+        e.body.extensions.push({ namespace: `ns${i}`, version: "1.0.0", attributes: new Map() });
+    },
+    (e) => {
+      for (let i = 0; i < 17; i++)
+        e.body.extensions.push({
+          namespace: `ns${i % 16}`,
+          version: "1.0.0",
+          attributes: new Map(),
+        });
+    },
     (e) => {
       (e as { body: unknown }).body = undefined;
     },
@@ -230,6 +243,16 @@ describe("the quick pre-check agrees with the full check", () => {
         fullValidation(e, limits, attributes),
       );
     }
+  });
+  test("17 distinct extensions are valid; a 17th that repeats a namespace is reported", () => {
+    const e = valid();
+    for (let i = 0; i < 17; i++)
+      e.body.extensions.push({ namespace: `ns${i}`, version: "1.0.0", attributes: new Map() });
+    expect(validateEnvelope(e, limits)).toEqual([]);
+    (e.body.extensions[16] as { namespace: string }).namespace = "ns0";
+    expect(validateEnvelope(e, limits).map((i) => [i.path, i.code])).toEqual([
+      ["body.extensions[16].namespace", "duplicate_key"],
+    ]);
   });
   test("the unmutated envelope passes the pre-check and a broken one does not", () => {
     expect(validateEnvelope(valid(), limits)).toEqual([]);
