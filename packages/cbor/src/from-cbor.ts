@@ -482,7 +482,7 @@ function readMap(r: CborReader, at: number, level: number): Attributes {
   const count = r.arg;
   if (count >= 0) {
     r.checkCount(count, at, level);
-    if (count > r.limits.maxAttributes - r.budget.attributes) tooManyAttributes(r, at, level);
+    if (count > r.limits.maxAttributes - r.budget.entries) tooManyAttributes(r, at, level);
     for (let i = 0; i < count; i++) readEntry(r, map, level);
   } else {
     while (!r.atBreak(level)) readEntry(r, map, level);
@@ -492,7 +492,7 @@ function readMap(r: CborReader, at: number, level: number): Attributes {
 
 function readEntry(r: CborReader, map: Attributes, level: number): void {
   const at = r.pos;
-  if (++r.budget.attributes > r.limits.maxAttributes) tooManyAttributes(r, at, level);
+  if (++r.budget.entries > r.limits.maxAttributes) tooManyAttributes(r, at, level);
   const initial = r.head(level);
   if (initial >> 5 !== 3) {
     if (initial === BREAK) r.fail("invalid_cbor", "unexpected break stop code", at, level);
@@ -516,8 +516,8 @@ function readArray(r: CborReader, at: number, level: number): AttributeValue[] {
   const segments = r.segments;
   if (count >= 0) {
     r.checkCount(count, at, level);
-    if (count > r.limits.maxAttributes - r.budget.attributes) tooManyAttributes(r, at, level);
-    r.budget.attributes += count;
+    if (count > r.limits.maxAttributes - r.budget.entries) tooManyAttributes(r, at, level);
+    r.budget.entries += count;
     const out: AttributeValue[] = new Array(count);
     for (let i = 0; i < count; i++) {
       segments[level] = i;
@@ -527,7 +527,7 @@ function readArray(r: CborReader, at: number, level: number): AttributeValue[] {
   }
   const out: AttributeValue[] = [];
   for (let i = 0; !r.atBreak(level); i++) {
-    if (++r.budget.attributes > r.limits.maxAttributes) tooManyAttributes(r, r.pos, level);
+    if (++r.budget.entries > r.limits.maxAttributes) tooManyAttributes(r, r.pos, level);
     segments[level] = i;
     out.push(readValue(r, level + 1));
   }

@@ -6,6 +6,7 @@ import {
   type AttributeValue,
   type Envelope,
   isEnvelopeError,
+  MAX_DEPTH_CEILING,
 } from "@envelope/core";
 import { Encoder } from "cbor-x";
 import { describe, expect, test } from "vitest";
@@ -556,14 +557,17 @@ describe("limits are checked before allocating", () => {
     );
   });
 
-  test("nesting too deep for the call stack is an EnvelopeError even with a huge maxDepth", () => {
+  test("a maxDepth past the ceiling is refused; at the ceiling, deeper nesting is limit_exceeded", () => {
     const depth = 200_000;
     const bytes = new Uint8Array(depth + 7);
     bytes.set(fromHex("a1 01 a1 6161"), 0);
     bytes.fill(0x81, 5, 5 + depth);
     bytes[5 + depth] = 0x01;
-    const error = thrown(() => decodeBody(bytes.subarray(0, 6 + depth), { maxDepth: 10_000_000 }));
-    expect(["limit_exceeded"]).toContain(error.code);
+    const input = bytes.subarray(0, 6 + depth);
+    expect(thrown(() => decodeBody(input, { maxDepth: 10_000_000 })).code).toBe("invalid_argument");
+    expect(thrown(() => decodeBody(input, { maxDepth: MAX_DEPTH_CEILING })).code).toBe(
+      "limit_exceeded",
+    );
   });
 });
 

@@ -59,12 +59,21 @@ export type ErrorCode =
   /** No version transforms lead from an envelope's schema version to the requested one (@envelope/registry). */
   | "transform_unavailable";
 
+/** Which part of a frame an offset is relative to, when it is not the input given to the public function. */
+export type ErrorSection =
+  /** The body after LZ4 decompression: `offset` counts bytes of the decompressed body. */
+  "decompressed-body";
+
 /** Where in the input an error was found. */
 export interface ErrorLocation {
-  /** Byte offset from the start of the input given to the public function. */
+  /** Byte offset from the start of the input given to the public function (or of `section`, when set). */
   readonly offset?: number;
   /** Path of the field, e.g. `header.trace.traceId` or `body.attributes["a"][2]`. */
   readonly path?: string;
+  /** Set when `offset` is relative to a part of the frame rather than the whole input. */
+  readonly section?: ErrorSection;
+  /** With `section`: the byte offset in the input where that section is stored. */
+  readonly sectionOffset?: number;
 }
 
 /** One problem in a list of issues (see `ValidationIssue`). */
@@ -74,34 +83,107 @@ export interface IssueLike {
   readonly message: string;
 }
 
-/** The SDK's error: a stable `code`, a message saying what and where. */
+/**
+ * The SDK's error: structured fields, and a message composed from them.
+ *
+ * - `code`: a stable {@link ErrorCode};
+ * - `detail`: what is wrong, in words, without the code or the location;
+ * - `offset`, `path`, `section`, `sectionOffset`: where (each optional).
+ *
+ * `message` is `[code] detail (at path, at byte offset)`; read the fields, never
+ * parse the message. {@link EnvelopeError.rebase} moves the offset when an inner
+ * input is part of a larger one.
+ */
 export class EnvelopeError extends Error {
   override readonly name = "EnvelopeError";
   readonly code: ErrorCode;
+  /** What is wrong, without the code or location. */
+  readonly detail: string;
   readonly offset: number | undefined;
   readonly path: string | undefined;
+  readonly section: ErrorSection | undefined;
+  readonly sectionOffset: number | undefined;
   /** For `schema_violation`: every issue found, `{ path, code, message }`. */
   readonly issues: readonly IssueLike[] | undefined;
 
   constructor(
     code: ErrorCode,
-    message: string,
+    detail: string,
     location: ErrorLocation = {},
     options?: ErrorOptions & { readonly issues?: readonly IssueLike[] },
   ) {
-    super(formatMessage(code, message, location), options);
+    super(formatMessage(code, detail, location), options);
     this.code = code;
+    this.detail = detail;
     this.offset = location.offset;
     this.path = location.path;
+    this.section = location.section;
+    this.sectionOffset = location.sectionOffset;
     this.issues = options?.issues;
+  }
+
+  /** The location fields of this error, as one object. */
+  get location(): ErrorLocation {
+    const l: { -readonly [K in keyof ErrorLocation]: ErrorLocation[K] } = {};
+    if (this.offset !== undefined) l.offset = this.offset;
+    if (this.path !== undefined) l.path = this.path;
+    if (this.section !== undefined) l.section = this.section;
+    if (this.sectionOffset !== undefined) l.sectionOffset = this.sectionOffset;
+    return l;
+  }
+
+  /**
+   * The same error with its location changed: `by` is added to a whole-input
+   * offset (an error found in a part that starts at byte `by` of a larger
+   * input); `location` fields, when given, replace this error's. The original
+   * is kept as `cause`. Returns this error when nothing changes.
+   */
+  rebase(by: number, location: ErrorLocation = {}): EnvelopeError {
+    const moves =
+      by !== 0 &&
+      ((this.offset !== undefined && this.section === undefined) ||
+        this.sectionOffset !== undefined);
+    if (!moves && Object.keys(location).length === 0) return this;
+    const next: { -readonly [K in keyof ErrorLocation]: ErrorLocation[K] } = {
+      ...this.location,
+      ...location,
+    };
+    if (
+      by !== 0 &&
+      this.offset !== undefined &&
+      this.section === undefined &&
+      location.offset === undefined
+    ) {
+      next.offset = this.offset + by;
+    }
+    if (by !== 0 && this.sectionOffset !== undefined && location.sectionOffset === undefined) {
+      next.sectionOffset = this.sectionOffset + by;
+    }
+    return new EnvelopeError(
+      this.code,
+      this.detail,
+      next,
+      this.issues === undefined ? { cause: this } : { cause: this, issues: this.issues },
+    );
   }
 }
 
-function formatMessage(code: ErrorCode, message: string, location: ErrorLocation): string {
+function formatMessage(code: ErrorCode, detail: string, location: ErrorLocation): string {
   const where: string[] = [];
   if (location.path !== undefined) where.push(`at ${location.path}`);
-  if (location.offset !== undefined) where.push(`at byte ${location.offset}`);
-  return `[${code}] ${message}${where.length > 0 ? ` (${where.join(", ")})` : ""}`;
+  if (location.offset !== undefined) {
+    where.push(
+      location.section === "decompressed-body"
+        ? `at byte ${location.offset} of the decompressed body${location.sectionOffset === undefined ? "" : `, stored at byte ${location.sectionOffset}`}`
+        : `at byte ${location.offset}`,
+    );
+  }
+  return `[${code}] ${detail}${where.length > 0 ? ` (${where.join(", ")})` : ""}`;
+}
+
+/** At most `max` characters of untrusted text for an error message, with an ellipsis when cut. */
+export function excerpt(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
 /**

@@ -5,8 +5,8 @@ export { createEnvelope, newEventId, nowUnixNano, toAttributes } from "./builder
 export type { CheckMode, CheckOptions, CheckResult, CheckStage, EnvelopeCheck } from "./check.js";
 export type { EncodedSections, EnvelopeCodec } from "./codec.js";
 export { CODEC_IDS } from "./codec.js";
-export type { ErrorCode, ErrorLocation, IssueLike } from "./errors.js";
-export { EnvelopeError, isEnvelopeError } from "./errors.js";
+export type { ErrorCode, ErrorLocation, ErrorSection, IssueLike } from "./errors.js";
+export { EnvelopeError, excerpt, isEnvelopeError } from "./errors.js";
 export { bytesToHex, hexToBytes, isAllZero } from "./hex.js";
 export { base64ToBytes, bytesToBase64 } from "./json/base64.js";
 export { jsonCodec } from "./json/codec.js";
@@ -19,7 +19,7 @@ export {
 export type { JsonObject, JsonValue } from "./json/to-json.js";
 export { attributesToJson, bodyToJson, headerToJson, toJson, valueToJson } from "./json/to-json.js";
 export type { Limits } from "./limits.js";
-export { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from "./limits.js";
+export { DEFAULT_LIMITS, DecodeBudget, MAX_DEPTH_CEILING, resolveLimits } from "./limits.js";
 export type {
   Attributes,
   AttributeValue,

@@ -49,7 +49,7 @@ class Ctx {
 
   /** Counts one attribute entry at `at` (see DecodeBudget.countAttribute). */
   count(at: number): void {
-    this.budget.countAttribute(this.r.base + at);
+    this.budget.countEntry(this.r.base + at);
   }
 }
 

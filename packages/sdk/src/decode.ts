@@ -182,18 +182,13 @@ function requireCodec(codec: CodecName | undefined): CodecName {
   return codec;
 }
 
-/** Errors inside a decompressed body carry offsets into the decompressed bytes: say so. */
+/** Errors inside a decompressed body carry offsets into the decompressed bytes: say so, as structured fields. */
 function inDecompressedBody<T>(bodyOffset: number, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (isEnvelopeError(error) && error.offset !== undefined) {
-      throw new EnvelopeError(
-        error.code,
-        `${error.message.replace(/^\[[a-z_0-9]+\] /, "")} — offset ${error.offset} of the decompressed body (stored at byte ${bodyOffset})`,
-        error.path === undefined ? {} : { path: error.path },
-        { cause: error },
-      );
+    if (isEnvelopeError(error) && error.offset !== undefined && error.section === undefined) {
+      throw error.rebase(0, { section: "decompressed-body", sectionOffset: bodyOffset });
     }
     throw error;
   }

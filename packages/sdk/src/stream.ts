@@ -227,25 +227,9 @@ function shift(frame: FrameInfo, by: number): FrameInfo {
   };
 }
 
-/** The error with its byte offset moved by `by` (its message says the absolute offset). */
+/** The error with its byte offset moved by `by` (to an absolute stream position). */
 function relocate(error: EnvelopeError, by: number): EnvelopeError {
-  if (by === 0 || error.offset === undefined) return error;
-  const where: string[] = [];
-  if (error.path !== undefined) where.push(`at ${error.path}`);
-  where.push(`at byte ${error.offset}`);
-  const suffix = ` (${where.join(", ")})`;
-  const prefix = `[${error.code}] `;
-  let text = error.message;
-  if (text.startsWith(prefix)) text = text.slice(prefix.length);
-  if (text.endsWith(suffix)) text = text.slice(0, -suffix.length);
-  return new EnvelopeError(
-    error.code,
-    text,
-    error.path === undefined
-      ? { offset: error.offset + by }
-      : { offset: error.offset + by, path: error.path },
-    error.issues === undefined ? { cause: error } : { cause: error, issues: error.issues },
-  );
+  return error.rebase(by);
 }
 
 function u32(bytes: Uint8Array, at: number): number {

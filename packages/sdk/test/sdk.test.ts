@@ -399,7 +399,15 @@ describe("bad input: every public decode path throws only EnvelopeError with a s
       expect.unreachable();
     } catch (error) {
       expect(isEnvelopeError(error, "limit_exceeded")).toBe(true);
-      expect((error as Error).message).toMatch(/of the decompressed body \(stored at byte \d+\)/);
+      const e = error as EnvelopeError;
+      const bodyOffset = peek(packed).frame.bodyOffset;
+      expect(e.section).toBe("decompressed-body");
+      expect(e.sectionOffset).toBe(bodyOffset);
+      expect(e.offset).toBeGreaterThan(0);
+      expect(e.detail).not.toContain("[limit_exceeded]");
+      expect(e.message).toBe(
+        `[limit_exceeded] ${e.detail} (${e.path === undefined ? "" : `at ${e.path}, `}at byte ${e.offset} of the decompressed body, stored at byte ${bodyOffset})`,
+      );
     }
   });
 

@@ -270,18 +270,7 @@ async function* frameItems(
 
 /** The error with its offset moved from a record-relative to an input-relative position. */
 function relocate(error: EnvelopeError, by: number): EnvelopeError {
-  if (error.offset === undefined || by === 0) return error;
-  const text = error.message
-    .replace(/^\[[a-z_0-9]+\] /, "")
-    .replace(new RegExp(` \\((?:at .*, )?at byte ${error.offset}\\)$`), "");
-  return new EnvelopeError(
-    error.code,
-    text,
-    error.path === undefined
-      ? { offset: error.offset + by }
-      : { offset: error.offset + by, path: error.path },
-    { cause: error },
-  );
+  return error.rebase(by);
 }
 
 function decodeRecord(

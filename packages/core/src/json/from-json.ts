@@ -147,7 +147,7 @@ export function attributesFromJson(
   const list = array(value, path);
   for (let i = 0; i < list.length; i++) {
     const itemPath = `${path}[${i}]`;
-    budget.countAttribute(itemPath);
+    budget.countEntry(itemPath);
     const kv = object(list[i], itemPath);
     const key =
       kv.key === undefined || kv.key === null ? "" : string(kv.key, `${itemPath}.key`, budget);
@@ -238,7 +238,7 @@ function anyValue(
     const out: AttributeValue[] = new Array(list.length);
     for (let i = 0; i < list.length; i++) {
       const itemPath = `${at}.values[${i}]`;
-      budget.countAttribute(itemPath);
+      budget.countEntry(itemPath);
       out[i] = anyValue(list[i]!, itemPath, budget, depth + 1);
     }
     return out;
