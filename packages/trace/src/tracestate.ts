@@ -33,11 +33,76 @@ function isOws(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** @internal Freezes a checked list; shared with the redaction. */
+export function brand(entries: TraceStateEntry[]): TraceState {
+  return Object.freeze(entries) as unknown as TraceState;
+}
+
 /** The empty list. */
 export const EMPTY_TRACE_STATE: TraceState = brand([]);
 
-function brand(entries: TraceStateEntry[]): TraceState {
-  return Object.freeze(entries) as unknown as TraceState;
+/** True when every member of `list` can be written as it is. */
+function isWritable(list: readonly unknown[]): boolean {
+  const n = list.length;
+  if (n > MAX_TRACE_STATE_MEMBERS) return false;
+  for (let k = 0; k < n; k++) {
+    const entry: unknown = list[k];
+    if (!Array.isArray(entry)) return false;
+    const key: unknown = entry[0];
+    const value: unknown = entry[1];
+    if (
+      typeof key !== "string" ||
+      typeof value !== "string" ||
+      !isValidTraceStateKey(key) ||
+      !isValidTraceStateValue(value)
+    ) {
+      return false;
+    }
+    for (let j = 0; j < k; j++) if ((list[j] as TraceStateEntry)[0] === key) return false;
+  }
+  return true;
+}
+
+/**
+ * The valid part of whatever a context holds as its tracestate: what
+ * {@link formatTraceState}, `redactTraceState` and `inject` work on. The type's
+ * brand exists only for the compiler, and a hand-made context can hold
+ * anything, so the list is checked where it is written (about as fast as
+ * reading it; a set of trusted lists cost more to keep than the check). A list
+ * whose members are all valid is returned as it is. Otherwise it is read as an
+ * array of `[key, value]` members: members that are not a pair of strings,
+ * break the grammar or repeat an earlier key are dropped, and reading stops at
+ * 32 members (the list is full: W3C drops the rightmost). A value that is not
+ * an array, or that throws while it is read, gives the empty list. Never throws.
+ *
+ * @internal
+ * @see docs/spec.md, section "Trace context", "tracestate"
+ */
+export function validTraceState(value: unknown): TraceState {
+  if (!Array.isArray(value)) return EMPTY_TRACE_STATE;
+  const out: TraceStateEntry[] = [];
+  try {
+    if (isWritable(value)) return value as unknown as TraceState;
+    for (let k = 0; k < value.length && out.length < MAX_TRACE_STATE_MEMBERS; k++) {
+      const entry: unknown = value[k];
+      if (!Array.isArray(entry)) continue;
+      const key: unknown = entry[0];
+      const text: unknown = entry[1];
+      if (
+        typeof key === "string" &&
+        typeof text === "string" &&
+        isValidTraceStateKey(key) &&
+        isValidTraceStateValue(text) &&
+        !hasKey(out, key)
+      ) {
+        out.push([key, text]);
+      }
+    }
+  } catch {
+    // A proxy or getter that throws: a list that cannot be read whole is not written.
+    return EMPTY_TRACE_STATE;
+  }
+  return brand(out);
 }
 
 /** True when `key` follows the tracestate key grammar (1..256 characters). */
@@ -149,14 +214,24 @@ export function parseTraceStateWithReason(
 /**
  * Formats a tracestate list. When the result would be longer than `maxLength`
  * (default 512) whole members are dropped: first those longer than 128
- * characters, the longest first, then any, from the right, until it fits.
+ * characters, the longest first (of equal length, the rightmost first), then
+ * any, from the right, until it fits.
+ *
+ * A list this package did not build (a hand-made array) is first reduced to
+ * its valid members, at most 32 (see {@link inject}), so the result never
+ * holds an invalid member, a CR or a LF. Never throws.
  *
  * @see docs/spec.md, section "Trace context"
  */
 export function formatTraceState(
-  state: TraceState,
+  list: TraceState,
   maxLength: number = MAX_TRACE_STATE_LENGTH,
 ): string {
+  return formatValid(validTraceState(list), maxLength);
+}
+
+/** @internal {@link formatTraceState} of a list {@link validTraceState} returned. */
+export function formatValid(state: TraceState, maxLength: number = MAX_TRACE_STATE_LENGTH): string {
   const n = state.length;
   let total = n > 0 ? n - 1 : 0;
   for (let k = 0; k < n; k++) {
@@ -270,14 +345,14 @@ export function traceStateSet(
   checkMember(key, value);
   const out: TraceStateEntry[] = [[key, value]];
   if (state !== undefined) {
-    for (const entry of state) {
+    for (const entry of validTraceState(state)) {
       if (entry[0] !== key && out.length < MAX_TRACE_STATE_MEMBERS) out.push(entry);
     }
   }
   return brand(out);
 }
 
-/** Returns a new list without `key`. */
+/** Returns a new list without `key` (and without any invalid member of a hand-made list). */
 export function traceStateDelete(state: TraceState, key: string): TraceState {
-  return brand(state.filter((entry) => entry[0] !== key));
+  return brand(validTraceState(state).filter((entry) => entry[0] !== key));
 }
