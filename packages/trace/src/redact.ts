@@ -7,6 +7,7 @@
 import { EnvelopeError } from "@envelope/core";
 import {
   brand,
+  isValidList,
   isValidTraceStateKey,
   isValidTraceStateValue,
   validTraceState,
@@ -141,14 +142,16 @@ export function validateRedactionPolicy(policy: RedactionPolicy): void {
 
 /**
  * Applies a policy: matched members are dropped, or keep their key and
- * position with the mask as value. Returns `state` itself when nothing matched.
- * A hand-made list is first reduced to its valid members (as `formatTraceState` does).
+ * position with the mask as value. Returns `list` itself when nothing matched
+ * and it was valid; a hand-made list with invalid members is first reduced to
+ * its valid members (as `formatTraceState` does).
  *
  * @throws EnvelopeError `invalid_argument` for an invalid policy (see {@link validateRedactionPolicy}).
  * @see docs/spec.md, section "Trace context", "Redaction"
  */
 export function redactTraceState(list: TraceState, policy: RedactionPolicy): TraceState {
-  return redactValid(validTraceState(list), policy);
+  // A valid list is not copied: whoever writes it checks it again (contexts copy on start).
+  return redactValid(isValidList(list) ? list : validTraceState(list), policy);
 }
 
 /** @internal {@link redactTraceState} of a list `validTraceState` returned. */

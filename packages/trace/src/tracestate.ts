@@ -41,24 +41,35 @@ export function brand(entries: TraceStateEntry[]): TraceState {
 /** The empty list. */
 export const EMPTY_TRACE_STATE: TraceState = brand([]);
 
-/** True when every member of `list` can be written as it is. */
-function isWritable(list: readonly unknown[]): boolean {
-  const n = list.length;
-  if (n > MAX_TRACE_STATE_MEMBERS) return false;
-  for (let k = 0; k < n; k++) {
-    const entry: unknown = list[k];
-    if (!Array.isArray(entry)) return false;
-    const key: unknown = entry[0];
-    const value: unknown = entry[1];
-    if (
-      typeof key !== "string" ||
-      typeof value !== "string" ||
-      !isValidTraceStateKey(key) ||
-      !isValidTraceStateValue(value)
-    ) {
-      return false;
+/** A copy of `entry` when it is a `[key, value]` pair of strings that follow the grammar. */
+function memberOf(entry: unknown): TraceStateEntry | undefined {
+  if (!Array.isArray(entry)) return undefined;
+  // Each read once: a getter cannot change a member after its check.
+  const key: unknown = entry[0];
+  const value: unknown = entry[1];
+  return typeof key === "string" &&
+    typeof value === "string" &&
+    isValidTraceStateKey(key) &&
+    isValidTraceStateValue(value)
+    ? [key, value]
+    : undefined;
+}
+
+/**
+ * True when `list` is an array of at most 32 valid `[key, value]` members with
+ * distinct keys, so it can be used as it is (no copy). Never throws.
+ * @internal
+ */
+export function isValidList(list: unknown): list is TraceState {
+  if (!Array.isArray(list) || list.length > MAX_TRACE_STATE_MEMBERS) return false;
+  try {
+    for (let k = 0; k < list.length; k++) {
+      if (memberOf(list[k]) === undefined) return false;
+      const key = (list[k] as TraceStateEntry)[0];
+      for (let j = 0; j < k; j++) if ((list[j] as TraceStateEntry)[0] === key) return false;
     }
-    for (let j = 0; j < k; j++) if ((list[j] as TraceStateEntry)[0] === key) return false;
+  } catch {
+    return false;
   }
   return true;
 }
@@ -67,10 +78,9 @@ function isWritable(list: readonly unknown[]): boolean {
  * The valid part of whatever a context holds as its tracestate: what
  * {@link formatTraceState}, `redactTraceState` and `inject` work on. The type's
  * brand exists only for the compiler, and a hand-made context can hold
- * anything, so the list is checked where it is written (about as fast as
- * reading it; a set of trusted lists cost more to keep than the check). A list
- * whose members are all valid is returned as it is. Otherwise it is read as an
- * array of `[key, value]` members: members that are not a pair of strings,
+ * anything, so a list is checked where it is written (contexts this package
+ * built are checked once, when they are built). The list is read as an array
+ * of `[key, value]` members, each copied: members that are not a pair of strings,
  * break the grammar or repeat an earlier key are dropped, and reading stops at
  * 32 members (the list is full: W3C drops the rightmost). A value that is not
  * an array, or that throws while it is read, gives the empty list. Never throws.
@@ -82,21 +92,9 @@ export function validTraceState(value: unknown): TraceState {
   if (!Array.isArray(value)) return EMPTY_TRACE_STATE;
   const out: TraceStateEntry[] = [];
   try {
-    if (isWritable(value)) return value as unknown as TraceState;
     for (let k = 0; k < value.length && out.length < MAX_TRACE_STATE_MEMBERS; k++) {
-      const entry: unknown = value[k];
-      if (!Array.isArray(entry)) continue;
-      const key: unknown = entry[0];
-      const text: unknown = entry[1];
-      if (
-        typeof key === "string" &&
-        typeof text === "string" &&
-        isValidTraceStateKey(key) &&
-        isValidTraceStateValue(text) &&
-        !hasKey(out, key)
-      ) {
-        out.push([key, text]);
-      }
+      const member = memberOf(value[k]);
+      if (member !== undefined && !hasKey(out, member[0])) out.push(member);
     }
   } catch {
     // A proxy or getter that throws: a list that cannot be read whole is not written.
@@ -227,7 +225,7 @@ export function formatTraceState(
   list: TraceState,
   maxLength: number = MAX_TRACE_STATE_LENGTH,
 ): string {
-  return formatValid(validTraceState(list), maxLength);
+  return formatValid(isValidList(list) ? list : validTraceState(list), maxLength);
 }
 
 /** @internal {@link formatTraceState} of a list {@link validTraceState} returned. */
