@@ -9,10 +9,12 @@ import {
   type InjectCarrier,
   inject,
   type MessageHeader,
+  parseTraceParent,
   parseTraceState,
   type SpanContext,
   startSpan,
 } from "@envelope/trace";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 
 const T = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -490,6 +492,76 @@ describe("inject writes only valid headers, whatever the context holds", () => {
   test("returns true when it wrote", () => {
     expect(inject(EXPECTED, {})).toBe(true);
     expect(inject(startSpan(), [])).toBe(true);
+  });
+});
+
+describe("inject on any hand-made context (property)", () => {
+  // Strings close to the grammar, so that valid and invalid members both occur often.
+  const text = fc.oneof(
+    fc.stringMatching(/^[a-z0-9][a-z0-9_*/@-]{0,6}$/),
+    fc.string({ maxLength: 8 }),
+    fc.constantFrom("", " ", "a ", "A", "x\r\ny", "a,b", "a=b", "\u00e9", "k".repeat(300)),
+  );
+  const validMember = fc.tuple(
+    fc.stringMatching(/^[a-z0-9][a-z0-9_*/@-]{0,6}$/),
+    fc.stringMatching(/^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,10}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/),
+  );
+  const member = fc.oneof(
+    { arbitrary: validMember, weight: 6 },
+    fc.tuple(text, text),
+    fc.tuple(text, fc.anything()),
+    fc.anything(),
+  );
+  const traceState = fc.oneof(
+    { arbitrary: fc.array(member, { maxLength: 50 }), weight: 6 },
+    fc.anything(),
+  );
+  const context = fc.record({
+    // Mostly valid ids and flags, so that most runs reach the tracestate.
+    traceId: fc.oneof(
+      { arbitrary: fc.constant(T), weight: 8 },
+      fc.string({ maxLength: 33 }),
+      fc.anything(),
+    ),
+    spanId: fc.oneof(
+      { arbitrary: fc.constant(S), weight: 8 },
+      fc.string({ maxLength: 17 }),
+      fc.anything(),
+    ),
+    traceFlags: fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 255 }), weight: 8 },
+      fc.integer({ min: -2, max: 300 }),
+      fc.double(),
+      fc.anything(),
+    ),
+    traceState,
+  });
+
+  test("never throws; writes a traceparent that parses and a tracestate that parses back to itself", () => {
+    let written = 0;
+    fc.assert(
+      fc.property(context, (ctx) => {
+        const carrier: Record<string, string> = { other: "kept" };
+        const wrote = inject(ctx as unknown as SpanContext, carrier);
+        written += wrote && carrier.tracestate !== undefined ? 1 : 0;
+        if (!wrote) {
+          expect(carrier).toEqual({ other: "kept" });
+          return;
+        }
+        expect(parseTraceParent(carrier.traceparent!)).toBeDefined();
+        const state = carrier.tracestate;
+        if (state === undefined) return;
+        expect(state.length).toBeLessThanOrEqual(512);
+        expect(state).toMatch(/^[\x20-\x7e]+$/);
+        const parsed = parseTraceState(state);
+        expect(parsed).toBeDefined();
+        expect(parsed!.length).toBeLessThanOrEqual(32);
+        expect(parsed!.map(([k, v]) => `${k}=${v}`).join(",")).toBe(state);
+      }),
+      { numRuns: 2000, seed: 14 },
+    );
+    // The property is not vacuous: many runs wrote a tracestate.
+    expect(written).toBeGreaterThan(500);
   });
 });
 
