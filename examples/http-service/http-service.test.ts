@@ -188,7 +188,7 @@ afterAll(async () => {
 });
 
 describe("http-service example", { timeout: 30_000 }, () => {
-  test("child of the caller's span: same trace, new span id, calls in order, tracestate passed on", async () => {
+  test("child of the caller's span; one child span per call, each its own parent id; tracestate passed on", async () => {
     const calls = [
       { url: recorder.url("/a"), arguments: { user: "alice", n: 1 } },
       { url: recorder.url("/b"), arguments: [1, 2, 3] },
@@ -208,18 +208,41 @@ describe("http-service example", { timeout: 30_000 }, () => {
       ["/c", "null", "application/json"],
       ["/a", '"again"', "application/json"],
     ]);
-    const spanId = received[0]!.traceparent!.slice(36, 52);
-    expect(spanId).toMatch(/^[0-9a-f]{16}$/);
-    expect(spanId).not.toBe(S);
-    for (const r of received) {
-      expect(r.traceparent).toBe(`00-${T}-${spanId}-01`);
+    // One client span per call: each call carries its own parent id.
+    const spanIds = received.map((r) => r.traceparent!.slice(36, 52));
+    expect(new Set([...spanIds, S]).size).toBe(5);
+    for (const [i, r] of received.entries()) {
+      expect(r.traceparent).toBe(`00-${T}-${spanIds[i]}-01`);
       expect(r.tracestate).toBe("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
     }
 
+    // Envelopes: one per call, in order, then the request's (the server span).
+    const callEnvelopes = [];
+    for (let i = 0; i < calls.length; i++) callEnvelopes.push(await service.nextEnvelope());
     const envelope = await service.nextEnvelope();
+    const serverSpanId = (envelope.header.trace as { spanId: string }).spanId;
+    expect(serverSpanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(spanIds).not.toContain(serverSpanId);
+    for (const [i, call] of callEnvelopes.entries()) {
+      expect(call.header.schema).toEqual({
+        type: "request",
+        subtype: "http_call",
+        version: "1.0.0",
+      });
+      expect(call.header.trace).toEqual({
+        traceId: T,
+        spanId: spanIds[i],
+        parentSpanId: serverSpanId,
+        traceFlags: 1,
+        traceState: "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE",
+      });
+      expect(call.header.status).toEqual({ code: 1 });
+      expect(attribute(call, "url.full")).toEqual({ stringValue: calls[i]!.url });
+      expect(attribute(call, "http.response.status_code")).toEqual({ intValue: "200" });
+    }
     expect(envelope.header.trace).toEqual({
       traceId: T,
-      spanId,
+      spanId: serverSpanId,
       parentSpanId: S,
       traceFlags: 1,
       traceState: "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE",
@@ -257,12 +280,21 @@ describe("http-service example", { timeout: 30_000 }, () => {
     expect(traceparent.slice(3, 35)).not.toBe(T);
     expect(received!.tracestate).toBeUndefined();
 
+    const call = await service.nextEnvelope();
     const envelope = await service.nextEnvelope();
+    const root = envelope.header.trace as { spanId: string };
     expect(envelope.header.trace).toEqual({
       traceId: traceparent.slice(3, 35),
-      spanId: traceparent.slice(36, 52),
+      spanId: root.spanId,
       traceFlags: 3,
     });
+    expect(call.header.trace).toEqual({
+      traceId: traceparent.slice(3, 35),
+      spanId: traceparent.slice(36, 52),
+      parentSpanId: root.spanId,
+      traceFlags: 3,
+    });
+    expect(root.spanId).not.toBe(traceparent.slice(36, 52));
     expect(attribute(envelope, "trace.incoming")).toEqual({ stringValue: issue });
   });
 
@@ -295,6 +327,7 @@ describe("http-service example", { timeout: 30_000 }, () => {
     expect(status).toBe(200);
     const [received] = recorder.take();
     expect(received!.traceparent!.slice(3, 35)).not.toBe(T);
+    await service.nextEnvelope(); // the call's
     const envelope = await service.nextEnvelope();
     expect(attribute(envelope, "trace.incoming")).toEqual({ stringValue: "duplicate_traceparent" });
   });
@@ -309,12 +342,15 @@ describe("http-service example", { timeout: 30_000 }, () => {
       { traceparent: `00-${T}-${S}-00` },
     );
     expect(response.status).toBe(502);
+    const received = recorder.take();
     expect(
-      recorder.take().map((r) => [r.path, r.traceparent!.slice(0, 36), r.traceparent!.slice(52)]),
+      received.map((r) => [r.path, r.traceparent!.slice(0, 36), r.traceparent!.slice(52)]),
     ).toEqual([
       ["/ok", `00-${T}-`, "-00"],
       ["/fail", `00-${T}-`, "-00"],
     ]);
+    const ok = await service.nextEnvelope();
+    const failed = await service.nextEnvelope();
     const envelope = await service.nextEnvelope();
     expect(envelope.header.status).toEqual({
       code: 2,
@@ -326,6 +362,17 @@ describe("http-service example", { timeout: 30_000 }, () => {
       spanId: expect.stringMatching(/^[0-9a-f]{16}$/),
       parentSpanId: S,
     });
+    const serverSpanId = (envelope.header.trace as { spanId: string }).spanId;
+    expect([ok, failed].map((e) => [e.header.trace, e.header.status])).toEqual([
+      [
+        { traceId: T, spanId: received[0]!.traceparent!.slice(36, 52), parentSpanId: serverSpanId },
+        { code: 1 },
+      ],
+      [
+        { traceId: T, spanId: received[1]!.traceparent!.slice(36, 52), parentSpanId: serverSpanId },
+        { code: 2, message: "answered 500" },
+      ],
+    ]);
     expect(attribute(envelope, "fanout.status_codes")).toEqual({
       arrayValue: { values: [{ intValue: "200" }, { intValue: "500" }] },
     });
@@ -370,12 +417,20 @@ describe("http-service example", { timeout: 30_000 }, () => {
     await redacting.stop(); // flushes the file
     expect(redacting.lines).toEqual([]);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
-    const envelope = JSON.parse(lines[0]!);
+    expect(lines).toHaveLength(2);
+    const [call, envelope] = lines.map((line) => JSON.parse(line));
+    const serverSpanId = envelope.header.trace.spanId;
     expect(envelope.header.trace).toEqual({
       traceId: T,
-      spanId: received!.traceparent!.slice(36, 52),
+      spanId: serverSpanId,
       parentSpanId: S,
+      traceFlags: 1,
+      traceState: tracestate,
+    });
+    expect(call.header.trace).toEqual({
+      traceId: T,
+      spanId: received!.traceparent!.slice(36, 52),
+      parentSpanId: serverSpanId,
       traceFlags: 1,
       traceState: tracestate,
     });

@@ -1,12 +1,18 @@
 // A node:http service that fans a request out to other services and keeps the
-// trace: it extracts the caller's W3C trace context, starts a child span,
-// POSTs each call with that span's traceparent/tracestate, and writes one
-// envelope per request as NDJSON.
+// trace: it extracts the caller's W3C trace context, starts a server span (a
+// child of the caller's), and for each call a client span (a child of the
+// server span) whose traceparent/tracestate the call carries, so every
+// downstream call has its own parent id. It writes one envelope per span as
+// NDJSON: one per call as it ends, then one for the request.
 //
 //   pnpm build
 //   pnpm example:http-service --port 8080 [--out FILE] [--service-name NAME]
 //        [--mask KEY] [--mask-prefix PREFIX] [--drop KEY] [--drop-prefix PREFIX]
 //        [--timeout-ms MS]
+//
+// Envelopes: schema request/http_call 1.0.0 for a call (header.trace is its
+// client span, parentSpanId the server span; header.status OK for a 2xx
+// answer, ERROR otherwise), request/http_fanout 1.0.0 for the request.
 //
 // Request: POST with a JSON array of { "url": "http://...", "arguments": <any JSON> }.
 // Each element, in order, becomes a POST of `arguments` as JSON to `url`. The
@@ -111,7 +117,7 @@ function parseCalls(text) {
   return calls;
 }
 
-/** POSTs one call with the span's trace headers; resolves to the status code, or rejects. */
+/** POSTs one call with its client span's trace headers; resolves to the status code, or rejects. */
 function post(call, span) {
   const headers = {
     "content-type": "application/json",
@@ -133,6 +139,18 @@ function post(call, span) {
     request.on("error", reject);
     request.end(call.body);
   });
+}
+
+/** Writes one ended span as an NDJSON envelope (the full tracestate: it stays in our telemetry). */
+function writeEnvelope({ schema, attributes, span }) {
+  const envelope = createEnvelope({
+    schema,
+    resource: { serviceName: args["service-name"] },
+    attributes,
+    trace: traceContextFromSpan(span),
+    status: span.status,
+  });
+  out.write(`${JSON.stringify(toJson(envelope))}\n`);
 }
 
 async function handle(req) {
@@ -157,13 +175,32 @@ const server = http.createServer(async (req, res) => {
     status = request.status;
     error = request.error;
     for (const call of request.calls ?? []) {
+      // One client span per call: the called service's parent is this call, not the request.
+      const client = startSpan(span, { name: `POST ${call.url.href}` });
       let callStatus;
+      let callError;
       try {
-        callStatus = await post(call, span);
+        callStatus = await post(call, client);
+        if (callStatus < 200 || callStatus > 299) callError = `answered ${callStatus}`;
       } catch (e) {
         callStatus = 0;
+        callError = e.message;
         error = `${call.url.href}: ${e.message}`;
       }
+      client.end(
+        callError === undefined
+          ? { code: StatusCode.OK }
+          : { code: StatusCode.ERROR, message: callError },
+      );
+      writeEnvelope({
+        schema: { type: "request", subtype: "http_call", version: "1.0.0" },
+        attributes: {
+          "http.request.method": "POST",
+          "url.full": call.url.href,
+          "http.response.status_code": BigInt(callStatus),
+        },
+        span: client,
+      });
       made.push({ url: call.url.href, status: callStatus });
       if (callStatus < 200 || callStatus > 299) {
         status = 502;
@@ -179,9 +216,8 @@ const server = http.createServer(async (req, res) => {
     error === undefined ? { code: StatusCode.OK } : { code: StatusCode.ERROR, message: error },
   );
 
-  const envelope = createEnvelope({
+  writeEnvelope({
     schema: { type: "request", subtype: "http_fanout", version: "1.0.0" },
-    resource: { serviceName: args["service-name"] },
     attributes: {
       "http.request.method": req.method ?? "",
       "http.response.status_code": BigInt(status),
@@ -189,10 +225,8 @@ const server = http.createServer(async (req, res) => {
       "fanout.urls": made.map((call) => call.url),
       "fanout.status_codes": made.map((call) => BigInt(call.status)),
     },
-    trace: traceContextFromSpan(span),
-    status: span.status,
+    span,
   });
-  out.write(`${JSON.stringify(toJson(envelope))}\n`);
 
   const answer = JSON.stringify(error === undefined ? { calls: made } : { calls: made, error });
   res.writeHead(status, { "content-type": "application/json" });

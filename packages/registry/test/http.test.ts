@@ -27,7 +27,12 @@ type Behaviour =
   | "stall-body"
   | "corrupt-json"
   | "wrong-content"
-  | "huge";
+  | "huge"
+  | "redirect-same"
+  | "redirect-other"
+  | "redirect-other-back"
+  | "redirect-ftp"
+  | "redirect-no-location";
 
 /** Per path, the behaviours of the next requests (then "ok"); `always` overrides. */
 const plans = new Map<string, Behaviour[]>();
@@ -35,7 +40,46 @@ let always: Behaviour | undefined;
 const log: { path: string; ifNoneMatch: string | undefined; status: number }[] = [];
 const stalled = new Set<http.ServerResponse>();
 
+/** The credentials a request carried, per server, in order (the redirect tests). */
+interface Credentials {
+  server: "registry" | "other";
+  url: string;
+  apiKey: string | undefined;
+  authorization: string | undefined;
+  accept: string | undefined;
+}
+const credentials: Credentials[] = [];
+const credentialsOf = (server: Credentials["server"], req: http.IncomingMessage): Credentials => ({
+  server,
+  url: req.url ?? "",
+  apiKey: req.headers["x-api-key"] as string | undefined,
+  authorization: req.headers.authorization,
+  accept: req.headers.accept,
+});
+
+/**
+ * Another origin (same host, another port): serves the same folder, so a
+ * redirect there succeeds; `/back/...` redirects to the registry again.
+ */
+const other = http.createServer((req, res) => {
+  credentials.push(credentialsOf("other", req));
+  const path = new URL(req.url ?? "/", "http://x").pathname;
+  if (path.startsWith("/back/")) {
+    res.writeHead(302, { location: `${baseUrl}${path.slice("/back/".length)}?back=1` }).end();
+    return;
+  }
+  try {
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(readFileSync(join(SCHEMAS, path)));
+  } catch {
+    res.writeHead(404).end("not found");
+  }
+});
+let otherUrl = "";
+
 const server = http.createServer((req, res) => {
+  credentials.push(credentialsOf("registry", req));
   const path = new URL(req.url ?? "/", "http://x").pathname;
   const behaviour = always ?? plans.get(path)?.shift() ?? "ok";
   const record = (status: number) =>
@@ -81,6 +125,26 @@ const server = http.createServer((req, res) => {
       record(200);
       res.writeHead(200, { "content-type": "application/json" }).end(Buffer.alloc(2 << 20, 32));
       return;
+    case "redirect-same":
+      record(302);
+      res.writeHead(302, { location: `${path}?again=1` }).end("moved");
+      return;
+    case "redirect-other":
+      record(302);
+      res.writeHead(302, { location: `${otherUrl}${path.slice(1)}` }).end("moved");
+      return;
+    case "redirect-other-back":
+      record(302);
+      res.writeHead(302, { location: `${otherUrl}back/${path.slice(1)}` }).end("moved");
+      return;
+    case "redirect-ftp":
+      record(302);
+      res.writeHead(302, { location: `ftp://127.0.0.1${path}` }).end();
+      return;
+    case "redirect-no-location":
+      record(301);
+      res.writeHead(301).end();
+      return;
     default:
       if (req.headers["if-none-match"] === etag) {
         record(304);
@@ -99,12 +163,17 @@ beforeAll(async () => {
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  other.listen(0, "127.0.0.1");
+  await once(other, "listening");
+  otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
 });
 
 afterAll(async () => {
   for (const res of stalled) res.destroy();
   server.closeAllConnections();
   server.close();
+  other.closeAllConnections();
+  other.close();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -112,6 +181,7 @@ beforeEach(() => {
   plans.clear();
   always = undefined;
   log.length = 0;
+  credentials.length = 0;
   for (const res of stalled) res.destroy();
   stalled.clear();
 });
@@ -311,6 +381,88 @@ describe("stale-if-error and the disk cache", () => {
     ["not a url", "is not a URL"],
   ])("bad base URL %s", (url, message) => {
     expect(() => httpSource({ baseUrl: url })).toThrow(message);
+  });
+});
+
+describe("redirects: credentials stay on the registry's origin", () => {
+  const SECRET = { "x-api-key": "k-123", authorization: "Bearer t-456" };
+  const carried = (c: Credentials) => [c.server, c.url, c.apiKey, c.authorization, c.accept];
+
+  test("a cross-origin redirect is followed without the caller's headers", async () => {
+    plans.set("/index.json", ["redirect-other"]);
+    const { registry } = await openRegistry(source({ headers: SECRET }));
+    expect(registry.descriptors().length).toBe(4);
+    const index = credentials.filter((c) => c.url.endsWith("index.json")).map(carried);
+    expect(index).toEqual([
+      ["registry", "/index.json", "k-123", "Bearer t-456", "application/json"],
+      ["other", "/index.json", undefined, undefined, "application/json"],
+    ]);
+    // Descriptors are fetched from the base URL, with the credentials.
+    const descriptors = credentials.filter((c) => !c.url.endsWith("index.json"));
+    expect(descriptors.map((c) => [c.server, c.apiKey])).toEqual(
+      DESCRIPTORS.map(() => ["registry", "k-123"]),
+    );
+  });
+
+  test("a same-origin redirect keeps them", async () => {
+    plans.set("/index.json", ["redirect-same"]);
+    await openRegistry(source({ headers: SECRET }));
+    const index = credentials.filter((c) => c.url.includes("index.json")).map(carried);
+    expect(index).toEqual([
+      ["registry", "/index.json", "k-123", "Bearer t-456", "application/json"],
+      ["registry", "/index.json?again=1", "k-123", "Bearer t-456", "application/json"],
+    ]);
+  });
+
+  test("once dropped they stay dropped, even back on the registry's origin", async () => {
+    plans.set("/index.json", ["redirect-other-back"]);
+    await openRegistry(source({ headers: SECRET }));
+    const index = credentials.filter((c) => c.url.includes("index.json")).map(carried);
+    expect(index).toEqual([
+      ["registry", "/index.json", "k-123", "Bearer t-456", "application/json"],
+      ["other", "/back/index.json", undefined, undefined, "application/json"],
+      ["registry", "/index.json?back=1", undefined, undefined, "application/json"],
+    ]);
+  });
+
+  test.each<[string, Behaviour, RegExp, number]>([
+    ["more than 5 redirects", "redirect-same", /more than 5 redirects/, 6],
+    [
+      "a redirect to ftp:",
+      "redirect-ftp",
+      /redirect to "ftp:\/\/127\.0\.0\.1\/index\.json" is not http\(s\)/,
+      1,
+    ],
+    ["a redirect without a Location", "redirect-no-location", /HTTP 301 without a Location/, 1],
+  ])("%s fails without a retry", async (_name, behaviour, message, requests) => {
+    always = behaviour;
+    const src = source({ headers: SECRET });
+    let error: unknown;
+    try {
+      await openRegistry(src);
+    } catch (e) {
+      error = e;
+    }
+    expect(isEnvelopeError(error, "registry_unavailable")).toBe(true);
+    expect((error as Error).message).toMatch(message);
+    expect(src.stats.retries).toBe(0);
+    expect(credentials.length).toBe(requests);
+  });
+
+  test("a redirect from https to http is refused", async () => {
+    const seen: string[] = [];
+    const fake = (async (input: URL | RequestInfo) => {
+      seen.push(String(input));
+      return new Response(null, {
+        status: 302,
+        headers: { location: "http://registry.example/index.json" },
+      });
+    }) as typeof fetch;
+    const src = httpSource({ baseUrl: "https://registry.example/", fetch: fake, retries: 0 });
+    await expect(src.list()).rejects.toThrow(
+      /redirect from https to http:\/\/registry\.example refused/,
+    );
+    expect(seen).toEqual(["https://registry.example/index.json"]);
   });
 });
 

@@ -17,11 +17,11 @@
  * @see docs/spec.md, section "Trace context"
  */
 import { EnvelopeError } from "@envelope/core";
-import { TrustedSpanContext } from "./context.js";
-import { type RedactionPolicy, redactTraceState } from "./redact.js";
+import { TrustedSpanContext, writableTraceState } from "./context.js";
+import { type RedactionPolicy, redactValid, validateRedactionPolicy } from "./redact.js";
 import type { Span } from "./span.js";
-import { formatTraceParent, parseTraceParentRaw } from "./traceparent.js";
-import { formatTraceState, parseTraceStateRaw } from "./tracestate.js";
+import { parseTraceParentRaw, traceParentOf } from "./traceparent.js";
+import { formatValid, parseTraceStateRaw } from "./tracestate.js";
 import type { SpanContext, TraceParentIssue, TraceStateIssue } from "./types.js";
 
 const TRACEPARENT = "traceparent";
@@ -280,30 +280,67 @@ function removeEntries(items: MessageHeader[], lower: string): void {
 }
 
 /**
+ * The two header values of `source`, or `undefined` when its traceparent part
+ * is invalid or cannot be read. Never throws for the context.
+ */
+function valuesOf(
+  source: unknown,
+  redact: RedactionPolicy | undefined,
+): { parent: string; state: string } | undefined {
+  let context: unknown;
+  let parent: string | undefined;
+  try {
+    if (typeof source !== "object" || source === null) return undefined;
+    context = "context" in source ? (source as Span).context : source;
+    parent = traceParentOf(context);
+  } catch {
+    // A context whose properties throw (a proxy, a getter) cannot be written.
+    return undefined;
+  }
+  if (parent === undefined) return undefined;
+  let list = writableTraceState(context as object);
+  if (redact !== undefined) list = redactValid(list, redact);
+  return { parent, state: formatValid(list) };
+}
+
+/**
  * Writes `traceparent` (version 00) and `tracestate` of `source` (a context or
  * a span: then its own context) into `carrier`, replacing any earlier values
- * whatever their case. When the (redacted, truncated) tracestate is empty, any
- * earlier `tracestate` is removed and none is written.
+ * whatever their case.
  *
- * @throws EnvelopeError `invalid_id` when the context has an invalid id;
- * `invalid_argument` when the carrier is not writable or the redaction policy is invalid.
+ * What is written is always valid, whatever the context holds (contexts are
+ * often built by hand): the tracestate is reduced to its valid members (a
+ * member that is not a `[key, value]` pair of strings, breaks the grammar or
+ * repeats an earlier key is dropped; at most the first 32 are kept), then
+ * redacted, then truncated to 512 characters. When that leaves nothing, any
+ * earlier `tracestate` is removed and none is written. A context whose trace
+ * id, span id or flags (an integer 0..255) are invalid, or that is not an
+ * object, writes nothing and leaves the carrier as it was.
+ *
+ * @returns `true` when the headers were written, `false` when the context was
+ * invalid. Never throws because of the context.
+ * @throws EnvelopeError `invalid_argument` when the carrier is not writable or
+ * the redaction policy is invalid (checked on every call, with or without a tracestate).
  * @see docs/spec.md, section "Trace context"
  */
 export function inject(
   source: SpanContext | Span,
   carrier: InjectCarrier,
   options: InjectOptions = {},
-): void {
-  const context = "context" in source ? source.context : source;
-  const parent = formatTraceParent(context);
-  let state = context.traceState;
-  if (state !== undefined && options.redact !== undefined)
-    state = redactTraceState(state, options.redact);
-  const stateText = state === undefined || state.length === 0 ? "" : formatTraceState(state);
-
+): boolean {
   if (typeof carrier !== "object" || carrier === null) {
     throw new EnvelopeError("invalid_argument", "the carrier must be an object or an array");
   }
+  if (!Array.isArray(carrier) && "rawHeaders" in carrier) {
+    throw new EnvelopeError(
+      "invalid_argument",
+      "cannot inject into an incoming message; use its response or a record",
+    );
+  }
+  if (options.redact !== undefined) validateRedactionPolicy(options.redact);
+  const values = valuesOf(source, options.redact);
+  if (values === undefined) return false;
+  const { parent, state: stateText } = values;
   if (Array.isArray(carrier)) {
     const kind =
       carrier.length === 0
@@ -324,20 +361,14 @@ export function inject(
       items.push({ key: TRACEPARENT, value: parent });
       if (stateText !== "") items.push({ key: TRACESTATE, value: stateText });
     }
-    return;
-  }
-  if ("rawHeaders" in carrier) {
-    throw new EnvelopeError(
-      "invalid_argument",
-      "cannot inject into an incoming message; use its response or a record",
-    );
+    return true;
   }
   const headers = carrier as Partial<HeadersLike>;
   if (typeof headers.set === "function" && typeof headers.delete === "function") {
     headers.set(TRACEPARENT, parent);
     if (stateText !== "") headers.set(TRACESTATE, stateText);
     else headers.delete(TRACESTATE);
-    return;
+    return true;
   }
   const record = carrier as HeaderRecord;
   for (const name in record) {
@@ -347,4 +378,5 @@ export function inject(
   }
   record[TRACEPARENT] = parent;
   if (stateText !== "") record[TRACESTATE] = stateText;
+  return true;
 }

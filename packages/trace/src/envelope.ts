@@ -5,11 +5,11 @@
  * @see docs/spec.md, sections "TraceContext" and "Trace context"
  */
 import { bytesToHex, type Envelope, isAllZero, type TraceContext } from "@envelope/core";
-import { TrustedSpanContext } from "./context.js";
+import { TrustedSpanContext, writableTraceState } from "./context.js";
 import { spanIdToBytes, traceIdToBytes } from "./ids.js";
-import { type RedactionPolicy, redactTraceState } from "./redact.js";
+import { type RedactionPolicy, redactValid } from "./redact.js";
 import type { Span } from "./span.js";
-import { formatTraceState, parseTraceState } from "./tracestate.js";
+import { formatValid, parseTraceState } from "./tracestate.js";
 import type { SpanContext } from "./types.js";
 
 /** Options of {@link traceContextFromSpan} and {@link fillEnvelopeTrace}. */
@@ -21,7 +21,7 @@ export interface TraceContextOptions {
 /**
  * The envelope model's {@link TraceContext} of `span`: its trace id (16 bytes),
  * span id (8 bytes), parent span id (8 bytes, absent for a root), trace flags
- * and tracestate (absent when empty; truncated to 512 characters).
+ * and tracestate (only its valid members; absent when empty; truncated to 512 characters).
  *
  * @throws EnvelopeError `invalid_id` when the span carries an invalid id
  * (only possible for a hand-made span).
@@ -36,13 +36,11 @@ export function traceContextFromSpan(span: Span, options: TraceContextOptions = 
   if (span.parentSpanId !== undefined) {
     trace.parentSpanId = spanIdToBytes(span.parentSpanId, "trace.parentSpanId");
   }
-  let state = context.traceState;
-  if (state !== undefined && options.redact !== undefined)
-    state = redactTraceState(state, options.redact);
-  if (state !== undefined && state.length > 0) {
-    const text = formatTraceState(state);
-    if (text.length > 0) trace.traceState = text;
-  }
+  // A hand-made span's tracestate is reduced to its valid members, as inject does.
+  let state = writableTraceState(context);
+  if (options.redact !== undefined) state = redactValid(state, options.redact);
+  const text = formatValid(state);
+  if (text !== "") trace.traceState = text;
   return trace;
 }
 

@@ -5,7 +5,13 @@
  * @see docs/spec.md, section "Trace context", "Redaction"
  */
 import { EnvelopeError } from "@envelope/core";
-import { isValidTraceStateKey, isValidTraceStateValue } from "./tracestate.js";
+import {
+  brand,
+  isValidList,
+  isValidTraceStateKey,
+  isValidTraceStateValue,
+  validTraceState,
+} from "./tracestate.js";
 import type { TraceState, TraceStateEntry } from "./types.js";
 
 /**
@@ -136,12 +142,20 @@ export function validateRedactionPolicy(policy: RedactionPolicy): void {
 
 /**
  * Applies a policy: matched members are dropped, or keep their key and
- * position with the mask as value. Returns `state` itself when nothing matched.
+ * position with the mask as value. Returns `list` itself when nothing matched
+ * and it was valid; a hand-made list with invalid members is first reduced to
+ * its valid members (as `formatTraceState` does).
  *
  * @throws EnvelopeError `invalid_argument` for an invalid policy (see {@link validateRedactionPolicy}).
  * @see docs/spec.md, section "Trace context", "Redaction"
  */
-export function redactTraceState(state: TraceState, policy: RedactionPolicy): TraceState {
+export function redactTraceState(list: TraceState, policy: RedactionPolicy): TraceState {
+  // A valid list is not copied: whoever writes it checks it again (contexts copy on start).
+  return redactValid(isValidList(list) ? list : validTraceState(list), policy);
+}
+
+/** @internal {@link redactTraceState} of a list `validTraceState` returned. */
+export function redactValid(state: TraceState, policy: RedactionPolicy): TraceState {
   const p = compile(policy);
   let out: TraceStateEntry[] | undefined;
   for (let k = 0; k < state.length; k++) {
@@ -153,5 +167,5 @@ export function redactTraceState(state: TraceState, policy: RedactionPolicy): Tr
     if (replacement !== entry && out === undefined) out = state.slice(0, k);
     if (out !== undefined && replacement !== null) out.push(replacement);
   }
-  return out === undefined ? state : (Object.freeze(out) as unknown as TraceState);
+  return out === undefined ? state : brand(out);
 }

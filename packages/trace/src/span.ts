@@ -6,6 +6,7 @@
 import { EnvelopeError, type Status, type StatusCode, TraceFlags } from "@envelope/core";
 import { TrustedSpanContext } from "./context.js";
 import { generateSpanId, generateTraceId, isValidSpanId, isValidTraceId } from "./ids.js";
+import { validTraceState } from "./tracestate.js";
 import type { SpanContext, TraceState } from "./types.js";
 
 /** A status to end a span with; `message` defaults to empty. */
@@ -23,7 +24,10 @@ export interface StartSpanOptions {
    * child, which inherits its parent's decision.
    */
   readonly sampled?: boolean;
-  /** tracestate of the new span. Default: the parent's for a child, none for a root. */
+  /**
+   * tracestate of the new span. Default: the parent's for a child, none for a
+   * root. Only the valid members of a hand-made list are kept (as `inject` writes them).
+   */
   readonly traceState?: TraceState | undefined;
 }
 
@@ -115,7 +119,8 @@ class SpanImpl implements Span {
  * - With no parent, or an invalid one: a new root with a new random trace id,
  *   the random flag (0x02) set and the sampled flag per `options.sampled`.
  *
- * Ids come from `crypto.getRandomValues` and are never all zero.
+ * Ids come from `crypto.getRandomValues` and are never all zero. The span's
+ * tracestate keeps only the valid members of a hand-made list.
  *
  * @see docs/spec.md, section "Trace context"
  */
@@ -131,7 +136,8 @@ export function startSpan(
       parentContext.traceId,
       generateSpanId(),
       parentContext.traceFlags & (TraceFlags.SAMPLED | TraceFlags.RANDOM),
-      traceState,
+      // A hand-made parent or option: only the valid members are kept.
+      validTraceState(traceState),
       false,
     );
     return new SpanImpl(name, context, parentContext.spanId);
@@ -141,7 +147,7 @@ export function startSpan(
     generateTraceId(),
     generateSpanId(),
     TraceFlags.RANDOM | (sampled ? TraceFlags.SAMPLED : TraceFlags.NONE),
-    options.traceState,
+    validTraceState(options.traceState),
     false,
   );
   return new SpanImpl(name, context, undefined);

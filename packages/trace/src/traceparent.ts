@@ -103,6 +103,32 @@ export function parseTraceParentWithReason(
 }
 
 /**
+ * The version `00` value for `context`, or `undefined` when it has an invalid
+ * id or flags that are not an integer 0..255. Does not throw for any object
+ * (a property that throws is the caller's to catch).
+ * @internal Shared with the carriers: inject writes nothing for such a context.
+ */
+export function traceParentOf(context: unknown): string | undefined {
+  if (typeof context !== "object" || context === null) return undefined;
+  // Contexts this package built were checked when they were built.
+  if (context instanceof TrustedSpanContext)
+    return `00-${context.traceId}-${context.spanId}${FLAG_SUFFIX[context.traceFlags & KNOWN_FLAGS]}`;
+  const { traceId, spanId, traceFlags } = context as Partial<SpanContext>;
+  if (
+    !isValidTraceId(traceId as string) ||
+    !isValidSpanId(spanId as string) ||
+    !isValidFlags(traceFlags)
+  ) {
+    return undefined;
+  }
+  return `00-${traceId}-${spanId}${FLAG_SUFFIX[traceFlags & KNOWN_FLAGS]}`;
+}
+
+function isValidFlags(flags: unknown): flags is number {
+  return Number.isInteger(flags) && (flags as number) >= 0 && (flags as number) <= 255;
+}
+
+/**
  * Formats a version `00` `traceparent` value. Flag bits other than sampled
  * (0x01) and random (0x02) are written as zero.
  *
@@ -114,32 +140,23 @@ export function parseTraceParentWithReason(
 export function formatTraceParent(
   context: Pick<SpanContext, "traceId" | "spanId" | "traceFlags">,
 ): string {
-  const { traceId, spanId, traceFlags } = context;
-  // Contexts this package built were checked when they were built.
-  if (context instanceof TrustedSpanContext)
-    return `00-${traceId}-${spanId}${FLAG_SUFFIX[traceFlags & KNOWN_FLAGS]}`;
-  if (!isValidTraceId(traceId)) {
+  const text = traceParentOf(context);
+  if (text !== undefined) return text;
+  if (!isValidTraceId(context.traceId)) {
     throw new EnvelopeError(
       "invalid_id",
       "trace id must be 32 lowercase hex characters, not all zero",
-      {
-        path: "traceId",
-      },
+      { path: "traceId" },
     );
   }
-  if (!isValidSpanId(spanId)) {
+  if (!isValidSpanId(context.spanId)) {
     throw new EnvelopeError(
       "invalid_id",
       "span id must be 16 lowercase hex characters, not all zero",
-      {
-        path: "spanId",
-      },
+      { path: "spanId" },
     );
   }
-  if (!Number.isInteger(traceFlags) || traceFlags < 0 || traceFlags > 255) {
-    throw new EnvelopeError("invalid_argument", "trace flags must be an integer 0..255", {
-      path: "traceFlags",
-    });
-  }
-  return `00-${traceId}-${spanId}${FLAG_SUFFIX[traceFlags & KNOWN_FLAGS]}`;
+  throw new EnvelopeError("invalid_argument", "trace flags must be an integer 0..255", {
+    path: "traceFlags",
+  });
 }

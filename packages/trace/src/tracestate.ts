@@ -33,11 +33,74 @@ function isOws(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** @internal Freezes a checked list; shared with the redaction. */
+export function brand(entries: TraceStateEntry[]): TraceState {
+  return Object.freeze(entries) as unknown as TraceState;
+}
+
 /** The empty list. */
 export const EMPTY_TRACE_STATE: TraceState = brand([]);
 
-function brand(entries: TraceStateEntry[]): TraceState {
-  return Object.freeze(entries) as unknown as TraceState;
+/** A copy of `entry` when it is a `[key, value]` pair of strings that follow the grammar. */
+function memberOf(entry: unknown): TraceStateEntry | undefined {
+  if (!Array.isArray(entry)) return undefined;
+  // Each read once: a getter cannot change a member after its check.
+  const key: unknown = entry[0];
+  const value: unknown = entry[1];
+  return typeof key === "string" &&
+    typeof value === "string" &&
+    isValidTraceStateKey(key) &&
+    isValidTraceStateValue(value)
+    ? [key, value]
+    : undefined;
+}
+
+/**
+ * True when `list` is an array of at most 32 valid `[key, value]` members with
+ * distinct keys, so it can be used as it is (no copy). Never throws.
+ * @internal
+ */
+export function isValidList(list: unknown): list is TraceState {
+  if (!Array.isArray(list) || list.length > MAX_TRACE_STATE_MEMBERS) return false;
+  try {
+    for (let k = 0; k < list.length; k++) {
+      if (memberOf(list[k]) === undefined) return false;
+      const key = (list[k] as TraceStateEntry)[0];
+      for (let j = 0; j < k; j++) if ((list[j] as TraceStateEntry)[0] === key) return false;
+    }
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The valid part of whatever a context holds as its tracestate: what
+ * {@link formatTraceState}, `redactTraceState` and `inject` work on. The type's
+ * brand exists only for the compiler, and a hand-made context can hold
+ * anything, so a list is checked where it is written (contexts this package
+ * built are checked once, when they are built). The list is read as an array
+ * of `[key, value]` members, each copied: members that are not a pair of strings,
+ * break the grammar or repeat an earlier key are dropped, and reading stops at
+ * 32 members (the list is full: W3C drops the rightmost). A value that is not
+ * an array, or that throws while it is read, gives the empty list. Never throws.
+ *
+ * @internal
+ * @see docs/spec.md, section "Trace context", "tracestate"
+ */
+export function validTraceState(value: unknown): TraceState {
+  if (!Array.isArray(value)) return EMPTY_TRACE_STATE;
+  const out: TraceStateEntry[] = [];
+  try {
+    for (let k = 0; k < value.length && out.length < MAX_TRACE_STATE_MEMBERS; k++) {
+      const member = memberOf(value[k]);
+      if (member !== undefined && !hasKey(out, member[0])) out.push(member);
+    }
+  } catch {
+    // A proxy or getter that throws: a list that cannot be read whole is not written.
+    return EMPTY_TRACE_STATE;
+  }
+  return brand(out);
 }
 
 /** True when `key` follows the tracestate key grammar (1..256 characters). */
@@ -149,14 +212,24 @@ export function parseTraceStateWithReason(
 /**
  * Formats a tracestate list. When the result would be longer than `maxLength`
  * (default 512) whole members are dropped: first those longer than 128
- * characters, the longest first, then any, from the right, until it fits.
+ * characters, the longest first (of equal length, the rightmost first), then
+ * any, from the right, until it fits.
+ *
+ * A list this package did not build (a hand-made array) is first reduced to
+ * its valid members, at most 32 (see {@link inject}), so the result never
+ * holds an invalid member, a CR or a LF. Never throws.
  *
  * @see docs/spec.md, section "Trace context"
  */
 export function formatTraceState(
-  state: TraceState,
+  list: TraceState,
   maxLength: number = MAX_TRACE_STATE_LENGTH,
 ): string {
+  return formatValid(isValidList(list) ? list : validTraceState(list), maxLength);
+}
+
+/** @internal {@link formatTraceState} of a list {@link validTraceState} returned. */
+export function formatValid(state: TraceState, maxLength: number = MAX_TRACE_STATE_LENGTH): string {
   const n = state.length;
   let total = n > 0 ? n - 1 : 0;
   for (let k = 0; k < n; k++) {
@@ -270,14 +343,14 @@ export function traceStateSet(
   checkMember(key, value);
   const out: TraceStateEntry[] = [[key, value]];
   if (state !== undefined) {
-    for (const entry of state) {
+    for (const entry of validTraceState(state)) {
       if (entry[0] !== key && out.length < MAX_TRACE_STATE_MEMBERS) out.push(entry);
     }
   }
   return brand(out);
 }
 
-/** Returns a new list without `key`. */
+/** Returns a new list without `key` (and without any invalid member of a hand-made list). */
 export function traceStateDelete(state: TraceState, key: string): TraceState {
-  return brand(state.filter((entry) => entry[0] !== key));
+  return brand(validTraceState(state).filter((entry) => entry[0] !== key));
 }

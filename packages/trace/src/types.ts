@@ -17,8 +17,10 @@ export type TraceStateEntry = readonly [key: string, value: string];
 /**
  * A validated, immutable `tracestate` list, leftmost (most recently updated)
  * member first, keys unique. Obtain one from {@link parseTraceState},
- * {@link createTraceState} or {@link traceStateSet}: the brand guarantees that
- * every key and value follows the W3C grammar, so formatting needs no check.
+ * {@link createTraceState} or {@link traceStateSet}: every key and value then
+ * follows the W3C grammar and the list is frozen. The brand exists only for
+ * the compiler: a hand-made array cast to this type is checked where it is
+ * written, and only its valid members are (see `inject` and `formatTraceState`).
  */
 export type TraceState = readonly TraceStateEntry[] & { readonly [traceStateBrand]: true };
 

@@ -14,6 +14,7 @@ import {
   inject,
   parseTraceState,
   type Span,
+  type SpanContext,
   spanIdToBytes,
   spanIdToHex,
   startSpan,
@@ -158,6 +159,18 @@ describe("traceContextFromSpan / fillEnvelopeTrace", () => {
         "secret=redacted,k0=",
       ),
     ).toBe(true);
+  });
+
+  test("a hand-made tracestate: only its valid members reach the envelope", () => {
+    const handMade = {
+      traceId: T,
+      spanId: S,
+      traceFlags: 1,
+      traceState: [["ok", "1"], ["NO", "2"], null, ["cr", "a\rb"], ["also", "3"]],
+    } as unknown as SpanContext;
+    expect(traceContextFromSpan(startSpan(handMade)).traceState).toBe("ok=1,also=3");
+    const nothingValid = { ...handMade, traceState: "ok=1" } as unknown as SpanContext;
+    expect(traceContextFromSpan(startSpan(nothingValid))).not.toHaveProperty("traceState");
   });
 
   test("fills header.trace and header.status", () => {

@@ -10,6 +10,7 @@ import {
   redactTraceState,
   type SpanContext,
   startSpan,
+  type TraceState,
   validateRedactionPolicy,
 } from "@envelope/trace";
 import { describe, expect, test } from "vitest";
@@ -64,6 +65,16 @@ describe("redactTraceState", () => {
     const out = redactTraceState(state, policy);
     expect(formatTraceState(out)).toBe(expected);
     expect(formatTraceState(state)).toBe(STATE); // the input is not changed
+    expect(Object.isFrozen(out)).toBe(true);
+  });
+
+  test("a hand-made list: invalid members are dropped before the policy applies", () => {
+    const handMade = [["acme", "1"], null, ["Bad", "2"], ["rojo", "x\r\n"], ["congo", "3"]];
+    const out = redactTraceState(handMade as unknown as TraceState, { mask: ["congo"] });
+    expect(out).toEqual([
+      ["acme", "1"],
+      ["congo", "redacted"],
+    ]);
     expect(Object.isFrozen(out)).toBe(true);
   });
 

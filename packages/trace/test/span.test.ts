@@ -9,6 +9,7 @@ import {
   parseTraceState,
   type SpanContext,
   startSpan,
+  type TraceState,
 } from "@envelope/trace";
 import { afterEach, describe, expect, test, vi } from "vitest";
 
@@ -71,6 +72,27 @@ describe("startSpan: child of a valid parent", () => {
       ["b", "2"],
     ]);
     expect(startSpan(parent, { traceState: undefined }).context).not.toHaveProperty("traceState");
+  });
+
+  test("a hand-made tracestate keeps only its valid members, from a parent or the option", () => {
+    const handMade = [
+      ["a", "1"],
+      ["B", "2"],
+      null,
+      ["c", "3\r\n"],
+      ["d", "4"],
+    ] as unknown as TraceState;
+    const parent = { traceId: T, spanId: S, traceFlags: 1, traceState: handMade };
+    const expected = [
+      ["a", "1"],
+      ["d", "4"],
+    ];
+    expect(startSpan(parent).context.traceState).toEqual(expected);
+    expect(startSpan(undefined, { traceState: handMade }).context.traceState).toEqual(expected);
+    const nothingValid = [["X", "1"]] as unknown as TraceState;
+    expect(startSpan(parent, { traceState: nothingValid }).context).not.toHaveProperty(
+      "traceState",
+    );
   });
 });
 

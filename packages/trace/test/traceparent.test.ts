@@ -70,6 +70,13 @@ describe("parseTraceParent rejects", () => {
     ],
     ["higher version, flags too long", `cc-${T}-${S}-010`, "invalid_separator"],
     ["underscore separators", `00_${T}_${S}_01`, "invalid_separator"],
+    // Each separator on its own: a wrong one is never read as part of an id.
+    ["first separator wrong", `00_${T}-${S}-01`, "invalid_separator"],
+    ["second separator wrong", `00-${T}_${S}-01`, "invalid_separator"],
+    ["last separator wrong", `00-${T}-${S}_01`, "invalid_separator"],
+    ["last separator a hex digit", `00-${T}-${S}001`, "invalid_separator"],
+    ["higher version, first separator wrong", `cc.${T}-${S}-01-x`, "invalid_separator"],
+    ["higher version, last separator wrong", `cc-${T}-${S}.01-x`, "invalid_separator"],
     ["trace id too long", `00-${T}00-${S}-01`, "invalid_length"],
     ["trace id too short, span id long", `00-${T.slice(2)}-${S}00-01`, "invalid_separator"],
     ["uppercase trace id", `00-${T.toUpperCase()}-${S}-01`, "invalid_trace_id"],

@@ -252,11 +252,55 @@ describe("formatTraceState", () => {
       ["a", "b", "c"],
     ],
     ["one member over 512 alone", [["k".repeat(256), 513]], []],
+    [
+      "513, all short: only the rightmost goes",
+      [
+        ["a", 128],
+        ["b", 128],
+        ["c", 128],
+        ["d", 126],
+      ],
+      ["a", "b", "c"],
+    ],
+    [
+      "a long member goes before a short rightmost one",
+      [
+        ["a", 100],
+        ["b", 129],
+        ["c", 100],
+        ["d", 100],
+        ["e", 100],
+      ],
+      ["a", "c", "d", "e"],
+    ],
+    [
+      "of two long members only the longer goes when that is enough",
+      [
+        ["a", 129],
+        ["b", 200],
+        ["c", 100],
+        ["d", 100],
+      ],
+      ["a", "c", "d"],
+    ],
   ])("truncation: %s", (_name, spec, keys) => {
     const state = createTraceState(spec.map(([key, length]) => entry(key, length)));
     const text = formatTraceState(state);
     expect(sizes(text)).toEqual(keys);
     expect(text.length).toBeLessThanOrEqual(512);
+  });
+
+  test("a hand-made list: invalid members dropped, at most 32, never CR or LF", () => {
+    const handMade = [
+      ["a", "1"],
+      ["b", "x\r\ny"],
+      null,
+      "c=3",
+      ["D", "4"],
+      ...Array.from({ length: 40 }, (_, i) => [`k${i}`, "v"]),
+    ] as unknown as TraceState;
+    const text = formatTraceState(handMade);
+    expect(text).toBe(["a=1", ...Array.from({ length: 31 }, (_, i) => `k${i}=v`)].join(","));
   });
 
   test("a custom limit", () => {
@@ -290,6 +334,29 @@ describe("createTraceState / traceStateGet / traceStateSet / traceStateDelete", 
     expect(Object.isFrozen(next)).toBe(true);
   });
 
+  test("set and delete on a hand-made list keep only its valid members", () => {
+    const handMade = [
+      ["a", "1"],
+      ["B", "2"],
+      null,
+      ["c", "3\n"],
+      ["d", "4"],
+    ] as unknown as TraceState;
+    expect(formatTraceState(traceStateSet(handMade, "z", "9"))).toBe("z=9,a=1,d=4");
+    expect(formatTraceState(traceStateDelete(handMade, "a"))).toBe("d=4");
+  });
+
+  test("lists are frozen", () => {
+    for (const state of [
+      parseTraceState("a=1,b=2")!,
+      createTraceState([["a", "1"]]),
+      traceStateSet(base, "z", "1"),
+      traceStateDelete(base, "a"),
+    ]) {
+      expect(Object.isFrozen(state)).toBe(true);
+    }
+  });
+
   test("set leaves the original alone", () => {
     traceStateSet(base, "a", "x");
     expect(formatTraceState(base)).toBe("a=1,b=2,c=3");
@@ -321,6 +388,25 @@ describe("createTraceState / traceStateGet / traceStateSet / traceStateDelete", 
     ["create with a bad key", () => createTraceState([["", "1"]]), "invalid_argument"],
   ])("%s throws", (_name, fn, code) => {
     expect(thrownCode(fn)).toBe(code);
+  });
+
+  test("create with exactly 32 members keeps them all", () => {
+    const entries = Array.from({ length: 32 }, (_, i) => [`k${i}`, `v${i}`] as const);
+    const state = createTraceState(entries);
+    expect(state).toHaveLength(32);
+    expect(formatTraceState(state)).toBe(members(32));
+  });
+
+  test.each([
+    ["caf\u00e9", "Latin-1 letter"],
+    ["vendor\u0430", "Cyrillic a"],
+    ["\uff41bc", "fullwidth a first"],
+    ["a\u0100", "U+0100"],
+    ["a\u{1f600}", "astral"],
+  ])("create with the non-ASCII key %j (%s) throws", (key) => {
+    expect(isValidTraceStateKey(key)).toBe(false);
+    expect(thrownCode(() => createTraceState([[key, "1"]]))).toBe("invalid_argument");
+    expect(thrownCode(() => traceStateSet(undefined, key, "1"))).toBe("invalid_argument");
   });
 
   test("create keeps order", () => {

@@ -7,10 +7,12 @@ import {
   extract,
   extractWithReason,
   formatTraceState,
+  inject,
   isValidTraceStateKey,
   isValidTraceStateValue,
   parseTraceParent,
   parseTraceState,
+  type SpanContext,
 } from "@envelope/trace";
 import { describe, expect, test } from "vitest";
 
@@ -45,6 +47,19 @@ interface ValueRow {
   source: string;
   value: string;
   expect: "valid" | "invalid";
+}
+
+/** The tracestate inject writes for a hand-made context holding `members`. */
+function injectedState(members: unknown[][]): string | undefined {
+  const context = {
+    traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    spanId: "00f067aa0ba902b7",
+    traceFlags: 1,
+    traceState: members,
+  } as unknown as SpanContext;
+  const carrier: Record<string, string> = {};
+  inject(context, carrier);
+  return carrier.tracestate;
 }
 
 function load<T>(name: string): T {
@@ -161,6 +176,13 @@ describe("tracestate corpus: keys (current W3C grammar)", () => {
     const valid = NOW_VALID.has(row.key) || row.expect === "valid";
     expect(isValidTraceStateKey(row.key)).toBe(valid);
     expect(parseTraceState(`${row.key}=v`) !== undefined).toBe(valid);
+    // A hand-made context with this key: inject writes the member only when it is valid.
+    expect(
+      injectedState([
+        [row.key, "v"],
+        ["ok", "1"],
+      ]),
+    ).toBe(valid ? `${row.key}=v,ok=1` : "ok=1");
   });
 
   test("the reinterpreted rows exist", () => {
@@ -174,5 +196,8 @@ describe("tracestate corpus: values", () => {
 
   test.each(rows)("%s", (_name, row) => {
     expect(isValidTraceStateValue(row.value)).toBe(row.expect === "valid");
+    expect(injectedState([["k", row.value]])).toBe(
+      row.expect === "valid" ? `k=${row.value}` : undefined,
+    );
   });
 });

@@ -4,13 +4,14 @@
  * caches, ETag revalidation of the index, per-attempt timeouts, retries with
  * exponential backoff and jitter, stale-if-error, and SHA-256 checks against
  * the index so a corrupted body is never used. A published version is
- * immutable: once cached (memory or disk) it is never fetched again.
+ * immutable: once cached (memory or disk) it is never fetched again. The
+ * caller's headers (credentials) are sent to the base URL's origin only.
  *
  * @see docs/spec.md "Schema registry", "Sources"
  */
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { EnvelopeError, isEnvelopeError } from "@envelope/core";
+import { EnvelopeError, excerpt, isEnvelopeError } from "@envelope/core";
 import type { SchemaDescriptor } from "../descriptor.js";
 import { readDescriptor } from "../parse-descriptor.js";
 import { INDEX_FILE, parseIndex, sha256Hex } from "./index-file.js";
@@ -32,9 +33,16 @@ export interface HttpSourceOptions {
   readonly cacheDir: string | undefined;
   /** The largest body accepted. Default 1 MiB. */
   readonly maxBodyBytes: number;
-  /** Extra request headers (e.g. authorization). */
+  /**
+   * Extra request headers (e.g. authorization, an API key). Sent only to the
+   * base URL's origin: a redirect to another origin is followed without them.
+   */
   readonly headers: Readonly<Record<string, string>>;
-  /** The fetch implementation. Default: the global `fetch`. */
+  /**
+   * The fetch implementation. Default: the global `fetch`. It is called with
+   * `redirect: "manual"` and must return 3xx answers as they are (the source
+   * follows redirects itself, to keep credentials on their origin).
+   */
   readonly fetch: typeof globalThis.fetch;
   /** Random numbers in [0, 1) for the jitter. Default `Math.random`. */
   readonly random: () => number;
@@ -59,6 +67,11 @@ interface CachedIndex {
 }
 
 class Retryable extends Error {}
+
+/** Redirects {@link httpSource} follows itself (see `send`). */
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** Most redirects followed for one request (fetch's own limit is 20; a registry needs few). */
+const MAX_REDIRECTS = 5;
 
 /**
  * Creates an HTTP source. Throws `invalid_argument` for a base URL that is
@@ -137,11 +150,42 @@ export function httpSource(
     );
   };
 
+  /**
+   * Sends a GET, following redirects here rather than in fetch: fetch would
+   * send every caller header (`x-api-key`, cookies...) to whatever origin a
+   * redirect names, and it strips only `authorization`. The caller's headers
+   * go to the base URL's origin only; once a redirect leaves it they are
+   * dropped for the rest of the chain (a redirect back cannot pick the path
+   * they are sent to). A redirect from https to http, to another scheme, or
+   * beyond MAX_REDIRECTS fails the request (not retried).
+   */
+  const send = async (url: URL, signal: AbortSignal, etag: string | undefined) => {
+    const own: Record<string, string> = { accept: "application/json" };
+    if (etag !== undefined) own["if-none-match"] = etag;
+    let headers = url.origin === base.origin ? { ...opts.headers, ...own } : own;
+    let target = url;
+    for (let redirects = 0; ; redirects++) {
+      const response = await opts.fetch(target, { headers, signal, redirect: "manual" });
+      if (!REDIRECT_STATUS.has(response.status)) return response;
+      await response.body?.cancel();
+      const location = response.headers.get("location");
+      if (location === null) throw new Error(`HTTP ${response.status} without a Location`);
+      if (redirects === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+      const next = URL.canParse(location, target) ? new URL(location, target) : undefined;
+      if (next === undefined || (next.protocol !== "http:" && next.protocol !== "https:")) {
+        throw new Error(`redirect to ${JSON.stringify(excerpt(location))} is not http(s)`);
+      }
+      if (target.protocol === "https:" && next.protocol === "http:") {
+        throw new Error(`redirect from https to ${next.origin} refused`);
+      }
+      if (next.origin !== base.origin) headers = own;
+      target = next;
+    }
+  };
+
   const get = async (url: URL, signal: AbortSignal, etag?: string) => {
     stats.requests++;
-    const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
-    if (etag !== undefined) headers["if-none-match"] = etag;
-    const response = await opts.fetch(url, { headers, signal, redirect: "follow" });
+    const response = await send(url, signal, etag);
     if (response.status === 304) {
       await response.body?.cancel();
       return { status: 304, text: "", etag: response.headers.get("etag") ?? undefined };
