@@ -3,10 +3,15 @@
  * current message before it touches memory and throws `EnvelopeError` with
  * the absolute byte offset; nothing from inside a library escapes.
  */
-import { EnvelopeError } from "@envelope/core";
+import { type DecodeBudget, EnvelopeError } from "@envelope/core";
 import { F64, F64_BYTES, HI, HOST_LE, I64, LO, U64, W32 } from "./scratch.js";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/**
+ * `ignoreBOM`: a leading U+FEFF is a character of the string, as in every
+ * other codec and in protobuf-go and prost; without it TextDecoder drops it,
+ * changing the value (two keys could then collide).
+ */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /**
  * Short ASCII strings are the common case (keys, enum-like values) and
  * TextDecoder's per-call cost dominates them. Node's Buffer has a native
@@ -297,6 +302,21 @@ export class ProtoReader {
     return this.decodeUtf8(start, stop);
   }
 
+  /**
+   * An attribute key or extension namespace: a string whose length is also
+   * checked against `maxKeyLength`, from its length prefix, before the
+   * string is made.
+   */
+  key(end: number, limit: number, maxKey: number, budget: DecodeBudget): string {
+    const at = this.pos;
+    const len = this.length(end, "string", limit);
+    if (len > maxKey) budget.checkKeyLength(len, this.base + at);
+    // Read again as a string: the length (a byte or two) twice costs less
+    // than a shared helper, a call more for every string value.
+    this.pos = at;
+    return this.string(end, limit);
+  }
+
   private decodeUtf8(start: number, stop: number): string {
     try {
       return utf8.decode(this.buf.subarray(start, stop));
@@ -331,9 +351,10 @@ export class ProtoReader {
 
   /**
    * Skips the value of a field with the given wire type (groups included,
-   * nested up to `depth`), checking bounds.
+   * nested up to `depth`), checking bounds. Each field inside a group is
+   * charged to `budget` as an entry, as the field holding it was.
    */
-  skip(wireType: number, fieldNo: number, end: number, depth = 32): void {
+  skip(wireType: number, fieldNo: number, end: number, budget: DecodeBudget, depth = 32): void {
     switch (wireType) {
       case 0:
         this.varint64(end);
@@ -361,7 +382,8 @@ export class ProtoReader {
               this.fail(`end group ${fn} does not match start group ${fieldNo}`, tagAt);
             return;
           }
-          this.skip(wt, fn, end, depth - 1);
+          budget.countEntry(this.base + tagAt);
+          this.skip(wt, fn, end, budget, depth - 1);
         }
       }
       case 5:
