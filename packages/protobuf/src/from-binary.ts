@@ -43,7 +43,9 @@ class Ctx {
   readonly maxString: number;
   readonly maxBytes: number;
   readonly maxDepth: number;
+  /** The limit of a key: maxKeyLength, or maxStringLength when that is smaller (see `key`). */
   readonly maxKey: number;
+  readonly keyWhat: "key" | "string";
   /**
    * The unknown fields of the message being read, as `[start, end)` pairs of
    * positions in the input (adjacent fields share one pair), copied into
@@ -58,7 +60,8 @@ class Ctx {
     this.maxString = l.maxStringLength;
     this.maxBytes = l.maxBytesLength;
     this.maxDepth = l.maxDepth;
-    this.maxKey = l.maxKeyLength;
+    this.maxKey = Math.min(l.maxKeyLength, l.maxStringLength);
+    this.keyWhat = l.maxKeyLength <= l.maxStringLength ? "key" : "string";
   }
 
   /** Counts one entry at `at` (see DecodeBudget.countEntry). */
@@ -146,7 +149,7 @@ function str(c: Ctx, end: number): string {
 
 /** An attribute key or extension namespace (also bounded by maxKeyLength). */
 function key(c: Ctx, end: number): string {
-  return c.r.key(end, c.maxString, c.maxKey, c.budget);
+  return c.r.string(end, c.maxKey, c.keyWhat);
 }
 
 function bytes(c: Ctx, end: number): Uint8Array {

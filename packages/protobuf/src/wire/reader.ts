@@ -253,10 +253,10 @@ export class ProtoReader {
   private overLimit(what: string, len: number, limit: number, at: number): never {
     throw new EnvelopeError(
       "limit_exceeded",
-      `${what} of ${len} bytes is over the limit of ${limit}`,
-      {
-        offset: this.base + at,
-      },
+      what === "key"
+        ? `a key of ${len} bytes is longer than maxKeyLength (${limit})` // as DecodeBudget.checkKeyLength says it
+        : `${what} of ${len} bytes is over the limit of ${limit}`,
+      { offset: this.base + at },
     );
   }
 
@@ -288,9 +288,13 @@ export class ProtoReader {
     return out;
   }
 
-  /** Length-delimited UTF-8 text; invalid UTF-8 is rejected. */
-  string(end: number, limit: number): string {
-    const len = this.length(end, "string", limit);
+  /**
+   * Length-delimited UTF-8 text; invalid UTF-8 is rejected. `what` "key"
+   * reads an attribute key or extension namespace, `limit` then being
+   * maxKeyLength (checked from the length prefix, before the string is made).
+   */
+  string(end: number, limit: number, what: "string" | "key" = "string"): string {
+    const len = this.length(end, what, limit);
     const start = this.pos;
     const stop = start + len;
     this.pos = stop;
@@ -300,21 +304,6 @@ export class ProtoReader {
       return this.ascii(start, stop);
     }
     return this.decodeUtf8(start, stop);
-  }
-
-  /**
-   * An attribute key or extension namespace: a string whose length is also
-   * checked against `maxKeyLength`, from its length prefix, before the
-   * string is made.
-   */
-  key(end: number, limit: number, maxKey: number, budget: DecodeBudget): string {
-    const at = this.pos;
-    const len = this.length(end, "string", limit);
-    if (len > maxKey) budget.checkKeyLength(len, this.base + at);
-    // Read again as a string: the length (a byte or two) twice costs less
-    // than a shared helper, a call more for every string value.
-    this.pos = at;
-    return this.string(end, limit);
   }
 
   private decodeUtf8(start: number, stop: number): string {
