@@ -52,6 +52,8 @@ class Ctx {
    * one byte string at the end of the message (see `attachUnknown`).
    */
   unknown: number[] | undefined = undefined;
+  /** The value an AnyValue being read merges into (see `readAnyValue`). */
+  merging: AttributeValue | undefined = undefined;
   constructor(
     readonly r: ProtoReader,
     readonly budget: DecodeBudget,
@@ -381,8 +383,10 @@ function readKeyValue(c: Ctx, end: number, into: Attributes, depth: number, at: 
     const tagAt = r.pos;
     const tag = r.uint32(end);
     if (tag === 0x0a) k = key(c, end);
-    else if (tag === 0x12) value = readAnyValue(c, sub(c, end, "KeyValue.value"), depth, value);
-    else other(c, KEY_VALUE, tag, tagAt, end, false);
+    else if (tag === 0x12) {
+      c.merging = value;
+      value = readAnyValue(c, sub(c, end, "KeyValue.value"), depth);
+    } else other(c, KEY_VALUE, tag, tagAt, end, false);
   }
   // Checked here, not per occurrence: an empty first occurrence may be merged with a later one.
   if (value === undefined) noValue(r, k, start);
@@ -423,23 +427,20 @@ function tooDeep(c: Ctx, at: number): never {
 }
 
 /**
- * Reads an AnyValue, merged into `prev` (the value of an earlier occurrence
- * of the same KeyValue.value, if any). As in protobuf, the last member of the
+ * Reads an AnyValue, merged into `c.merging` (the value of an earlier
+ * occurrence of the same KeyValue.value, if any; taken from the context, not
+ * passed: a fourth argument made every decode about 3% slower). As in protobuf, the last member of the
  * oneof wins, and an array or map member set again while it is the one set
  * appends to it. An AnyValue holding only fields this version does not know
  * becomes an `UnknownValue` with its raw bytes, written back as it was; one
  * with no fields at all gives `undefined` (the caller decides: an array
  * element must have a value, a KeyValue's value may still come).
  */
-function readAnyValue(
-  c: Ctx,
-  end: number,
-  depth: number,
-  prev: AttributeValue | undefined,
-): AttributeValue | undefined {
+function readAnyValue(c: Ctx, end: number, depth: number): AttributeValue | undefined {
   const r = c.r;
   const start = r.pos;
-  let value = prev;
+  let value = c.merging;
+  if (value !== undefined) c.merging = undefined;
   let sawUnknown = false;
   while (r.pos < end) {
     const at = r.pos;
@@ -483,7 +484,7 @@ function readAnyValue(
   }
   if (sawUnknown) {
     if (value === undefined) return new UnknownValue("protobuf", r.buf.slice(start, end));
-    // Only `prev` can be an UnknownValue: unknown members after unknown members join it.
+    // Only an earlier occurrence can be an UnknownValue: unknown members after unknown members join it.
     if (value instanceof UnknownValue) return joinUnknown(value, r, start, end);
   }
   return value;
@@ -511,7 +512,7 @@ function readArray(c: Ctx, end: number, depth: number, out: AttributeValue[]): A
     const tag = r.uint32(end);
     if (tag === 0x0a) {
       c.count(at);
-      const value = readAnyValue(c, sub(c, end, "ArrayValue.values"), depth, undefined);
+      const value = readAnyValue(c, sub(c, end, "ArrayValue.values"), depth);
       out.push(value ?? noArrayValue(r, at));
     } else other(c, LIST, tag, at, end, false);
   }
