@@ -9,7 +9,7 @@ import { readWhole } from "./wire/reader.js";
 /**
  * Decodes exactly one CBOR item as an attribute value, with the checks the
  * codec applies to every attribute: well-formed CBOR, strict UTF-8, no
- * trailing bytes, the limits (depth, attribute entries, string and bytes
+ * trailing bytes, the limits (depth, entries, key, string and bytes
  * length) checked before allocation, unique map keys. Integers become
  * `bigint` (int64 range), floats of any width `number`, text `string`, byte
  * strings `Uint8Array`, arrays arrays, maps `Map`s with text keys.

@@ -27,9 +27,9 @@ import {
   type StatusCode,
   type TraceContext,
 } from "@envelope/core";
-import type { CborKey, CborUnknownEntry } from "./unknown.js";
+import type { CborKey, CborUnknownEntry, CborUnknownFields } from "./unknown.js";
 import { float16ToNumber } from "./wire/float.js";
-import { BREAK, type CborReader, MAJOR_NAMES, type Where } from "./wire/reader.js";
+import { BREAK, type CborReader, MAJOR_NAMES } from "./wire/reader.js";
 
 const EMPTY_BYTES = new Uint8Array(0);
 
@@ -43,14 +43,19 @@ function messageHead(r: CborReader, path: string, what: string): number {
   return count;
 }
 
-/** Reads a message map key: an integer (`number` when safe, else `bigint`). */
+/**
+ * Reads a message map key: an integer, a `number` when it is a safe integer,
+ * else a `bigint` (so equal keys are equal values, see {@link UnknownKeys}).
+ */
 function messageKey(r: CborReader, path: string): CborKey {
   const at = r.pos;
   const initial = r.head(path);
   const major = initial >> 5;
   if (major <= 1) {
     if (r.arg < 0) r.fail("invalid_cbor", "an integer cannot have an indefinite length", at, path);
-    if (r.arg <= Number.MAX_SAFE_INTEGER) return major === 0 ? r.arg : -1 - r.arg;
+    // -1 - arg is safe for arg up to 2^53 - 2.
+    if (major === 0 ? r.arg <= Number.MAX_SAFE_INTEGER : r.arg < Number.MAX_SAFE_INTEGER)
+      return major === 0 ? r.arg : -1 - r.arg;
     const big = r.argBigInt();
     return major === 0 ? big : -1n - big;
   }
@@ -78,21 +83,73 @@ function seenOnce(r: CborReader, seen: number, key: number, at: number, path: st
   return seen | bit;
 }
 
-/** Keeps an unknown key with the raw bytes of its (well-formed) value. */
+/**
+ * The unknown keys of one message map so far: a set of them, for duplicate
+ * detection in constant time (a map may hold as many unknown keys as the
+ * entry limit allows), and where each value is in the input. Keys are
+ * canonical, a safe integer always a `number` and anything else a `bigint`,
+ * so equal keys are equal in the set.
+ */
+interface UnknownKeys {
+  readonly keys: Set<CborKey>;
+  /** `[start, end)` of each value in the input, in key order. */
+  readonly ranges: number[];
+}
+
+/**
+ * Notes an unknown key and where its (well-formed) value is. The key is an
+ * entry, and its value is walked as known data is (entries, depth, key and
+ * string lengths).
+ */
 function readUnknown(
   r: CborReader,
   key: CborKey,
-  list: CborUnknownEntry[] | undefined,
+  list: UnknownKeys | undefined,
   at: number,
   path: string,
-): CborUnknownEntry[] {
-  const out = list ?? [];
-  for (const [k] of out)
-    if (k === key) r.fail("duplicate_key", `key ${key} appears twice`, at, path);
+): UnknownKeys {
+  const out = list ?? { keys: new Set(), ranges: [] };
+  r.countEntry(at, path);
+  if (out.keys.has(key)) r.fail("duplicate_key", `key ${key} appears twice`, at, path);
+  out.keys.add(key);
   const start = r.pos;
-  r.skip(1, `${path}[${key}]`);
-  out.push([key, r.bytes.slice(start, r.pos)]);
+  // The error path `path[key]` is made only on failure: level 1 of the reader's segments.
+  r.pathPrefix = path;
+  r.pathStart = 0;
+  r.segments[0] = key;
+  r.skip(1, 1);
+  out.ranges.push(start, r.pos);
   return out;
+}
+
+/**
+ * The `$unknown` of a message: its unknown entries with their values copied
+ * out of the input, all into one buffer (one allocation per message, not
+ * per entry).
+ */
+function unknownFields(r: CborReader, u: UnknownKeys): CborUnknownFields {
+  const ranges = u.ranges;
+  let size = 0;
+  for (let i = 0; i < ranges.length; i += 2) size += ranges[i + 1]! - ranges[i]!;
+  const buffer = new ArrayBuffer(size);
+  const copy = new Uint8Array(buffer);
+  const bytes = r.bytes;
+  const data: CborUnknownEntry[] = [];
+  let at = 0;
+  let i = 0;
+  for (const key of u.keys) {
+    const start = ranges[i++]!;
+    const end = ranges[i++]!;
+    // Values are mostly a few bytes: a loop beats making a subarray to `set` from.
+    if (end - start <= 32) for (let j = start; j < end; j++) copy[at++] = bytes[j]!;
+    else {
+      copy.set(bytes.subarray(start, end), at);
+      at += end - start;
+    }
+    // A view made from the buffer costs about half of a `subarray`.
+    data.push([key, new Uint8Array(buffer, at - (end - start), end - start)]);
+  }
+  return { codec: "cbor", data };
 }
 
 function textField(r: CborReader, path: string): string {
@@ -100,6 +157,14 @@ function textField(r: CborReader, path: string): string {
   const initial = r.head(path);
   if (initial >> 5 !== 3) r.wrongType(initial, at, path, "a text string");
   return r.text(at, path);
+}
+
+/** A text field that is a key (an extension namespace): bounded by maxKeyLength too. */
+function keyField(r: CborReader, path: string): string {
+  const at = r.pos;
+  const initial = r.head(path);
+  if (initial >> 5 !== 3) r.wrongType(initial, at, path, "a text string");
+  return r.key(at, path);
 }
 
 function bytesField(r: CborReader, path: string): Uint8Array {
@@ -132,7 +197,7 @@ export function readEnvelope(r: CborReader): Envelope {
   let header: Header | undefined;
   let body: Body | undefined;
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak() : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, "");
@@ -156,7 +221,7 @@ export function readEnvelope(r: CborReader): Envelope {
     });
   }
   const envelope: Envelope = { header, body: body ?? { attributes: new Map(), extensions: [] } };
-  if (unknown !== undefined) envelope.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) envelope.$unknown = unknownFields(r, unknown);
   return envelope;
 }
 
@@ -168,7 +233,7 @@ export function readHeader(r: CborReader): Header {
   const count = messageHead(r, "header", "a Header map");
   const header = { eventId: EMPTY_BYTES, timeUnixNano: 0n } as Header;
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak("header") : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, "header");
@@ -205,7 +270,7 @@ export function readHeader(r: CborReader): Header {
         unknown = readUnknown(r, key, unknown, at, "header");
     }
   }
-  if (unknown !== undefined) header.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) header.$unknown = unknownFields(r, unknown);
   return header;
 }
 
@@ -214,7 +279,7 @@ function readSchema(r: CborReader): SchemaRef {
   const count = messageHead(r, path, "a SchemaRef map");
   const schema: SchemaRef = { type: "", subtype: "", version: "" };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
@@ -239,7 +304,7 @@ function readSchema(r: CborReader): SchemaRef {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) schema.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) schema.$unknown = unknownFields(r, unknown);
   return schema;
 }
 
@@ -248,7 +313,7 @@ function readProducer(r: CborReader): Producer {
   const count = messageHead(r, path, "a Producer map");
   const producer: Producer = { language: "", version: "" };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
@@ -265,7 +330,7 @@ function readProducer(r: CborReader): Producer {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) producer.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) producer.$unknown = unknownFields(r, unknown);
   return producer;
 }
 
@@ -275,7 +340,7 @@ function readTrace(r: CborReader): TraceContext {
   const count = messageHead(r, path, "a TraceContext map");
   const trace: TraceContext = { traceId: EMPTY_BYTES, spanId: EMPTY_BYTES, traceFlags: 0 };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
@@ -308,7 +373,7 @@ function readTrace(r: CborReader): TraceContext {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) trace.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) trace.$unknown = unknownFields(r, unknown);
   return trace;
 }
 
@@ -317,7 +382,7 @@ function readResource(r: CborReader): Resource {
   const count = messageHead(r, path, "a Resource map");
   const resource: Resource = { serviceName: "", attributes: new Map() };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
@@ -350,7 +415,7 @@ function readResource(r: CborReader): Resource {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) resource.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) resource.$unknown = unknownFields(r, unknown);
   return resource;
 }
 
@@ -360,7 +425,7 @@ function readStatus(r: CborReader): Status {
   const count = messageHead(r, path, "a Status map");
   const status: Status = { code: 0, message: "" };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
@@ -377,7 +442,7 @@ function readStatus(r: CborReader): Status {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) status.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) status.$unknown = unknownFields(r, unknown);
   return status;
 }
 
@@ -387,7 +452,7 @@ export function readBody(r: CborReader): Body {
   const count = messageHead(r, path, "a Body map");
   const body: Body = { attributes: new Map(), extensions: [] };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
@@ -404,7 +469,7 @@ export function readBody(r: CborReader): Body {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) body.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) body.$unknown = unknownFields(r, unknown);
   return body;
 }
 
@@ -417,26 +482,27 @@ function readExtensions(r: CborReader): Extension[] {
   const out: Extension[] = [];
   if (count >= 0) {
     r.checkCount(count, at, path);
-    for (let i = 0; i < count; i++) out.push(readExtension(r, i));
-  } else {
-    for (let i = 0; !r.atBreak(path); i++) out.push(readExtension(r, i));
+    r.checkEntries(count, at, path);
   }
+  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) out.push(readExtension(r, i));
   return out;
 }
 
+/** Reads an Extension map (an entry of the budget). */
 function readExtension(r: CborReader, index: number): Extension {
   const path = `body.extensions[${index}]`;
+  r.countEntry(r.pos, path);
   const count = messageHead(r, path, "an Extension map");
   const ext: Extension = { namespace: "", version: "", attributes: new Map() };
   let seen = 0;
-  let unknown: CborUnknownEntry[] | undefined;
+  let unknown: UnknownKeys | undefined;
   for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
     const at = r.pos;
     const key = messageKey(r, path);
     switch (key) {
       case 1:
         seen = seenOnce(r, seen, key, at, `${path}.namespace`);
-        ext.namespace = textField(r, `${path}.namespace`);
+        ext.namespace = keyField(r, `${path}.namespace`);
         break;
       case 2:
         seen = seenOnce(r, seen, key, at, `${path}.version`);
@@ -450,7 +516,7 @@ function readExtension(r: CborReader, index: number): Extension {
         unknown = readUnknown(r, key, unknown, at, path);
     }
   }
-  if (unknown !== undefined) ext.$unknown = { codec: "cbor", data: unknown };
+  if (unknown !== undefined) ext.$unknown = unknownFields(r, unknown);
   return ext;
 }
 
@@ -464,15 +530,6 @@ function readAttributes(r: CborReader, path: string): Attributes {
   return readMap(r, at, 0);
 }
 
-function tooManyAttributes(r: CborReader, at: number, where: Where): never {
-  return r.fail(
-    "limit_exceeded",
-    `more than maxAttributes (${r.limits.maxAttributes}) attribute entries`,
-    at,
-    where,
-  );
-}
-
 /**
  * Reads the entries of a map whose head was just read at `at`; its keys are
  * path level `level`, its values level `level + 1`.
@@ -482,7 +539,7 @@ function readMap(r: CborReader, at: number, level: number): Attributes {
   const count = r.arg;
   if (count >= 0) {
     r.checkCount(count, at, level);
-    if (count > r.limits.maxAttributes - r.budget.entries) tooManyAttributes(r, at, level);
+    r.checkEntries(count, at, level);
     for (let i = 0; i < count; i++) readEntry(r, map, level);
   } else {
     while (!r.atBreak(level)) readEntry(r, map, level);
@@ -492,7 +549,7 @@ function readMap(r: CborReader, at: number, level: number): Attributes {
 
 function readEntry(r: CborReader, map: Attributes, level: number): void {
   const at = r.pos;
-  if (++r.budget.entries > r.limits.maxAttributes) tooManyAttributes(r, at, level);
+  r.countEntry(at, level);
   const initial = r.head(level);
   if (initial >> 5 !== 3) {
     if (initial === BREAK) r.fail("invalid_cbor", "unexpected break stop code", at, level);
@@ -503,7 +560,7 @@ function readEntry(r: CborReader, map: Attributes, level: number): void {
       level,
     );
   }
-  const key = r.text(at, level);
+  const key = r.key(at, level);
   r.segments[level] = key;
   const size = map.size;
   map.set(key, readValue(r, level + 1));
@@ -516,7 +573,7 @@ function readArray(r: CborReader, at: number, level: number): AttributeValue[] {
   const segments = r.segments;
   if (count >= 0) {
     r.checkCount(count, at, level);
-    if (count > r.limits.maxAttributes - r.budget.entries) tooManyAttributes(r, at, level);
+    r.checkEntries(count, at, level);
     r.budget.entries += count;
     const out: AttributeValue[] = new Array(count);
     for (let i = 0; i < count; i++) {
@@ -527,7 +584,7 @@ function readArray(r: CborReader, at: number, level: number): AttributeValue[] {
   }
   const out: AttributeValue[] = [];
   for (let i = 0; !r.atBreak(level); i++) {
-    if (++r.budget.entries > r.limits.maxAttributes) tooManyAttributes(r, r.pos, level);
+    r.countEntry(r.pos, level);
     segments[level] = i;
     out.push(readValue(r, level + 1));
   }

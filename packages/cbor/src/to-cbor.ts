@@ -34,6 +34,7 @@ import {
   EnvelopeError,
   type Extension,
   type Header,
+  MAX_DEPTH_CEILING,
   type Producer,
   type Resource,
   type SchemaRef,
@@ -559,6 +560,7 @@ export class EnvelopeWriter {
           return;
         }
         if (Array.isArray(v)) {
+          if (level > MAX_DEPTH_CEILING) this.tooDeep(level);
           w.head(MT_ARRAY, v.length);
           const segments = this.segments;
           for (let i = 0; i < v.length; i++) {
@@ -568,6 +570,7 @@ export class EnvelopeWriter {
           return;
         }
         if (v instanceof Map) {
+          if (level > MAX_DEPTH_CEILING) this.tooDeep(level);
           this.map(v, level);
           return;
         }
@@ -576,6 +579,18 @@ export class EnvelopeWriter {
       this.path(level),
       `cannot encode ${describe(v)} as an attribute value (the CBOR mapping has string, bool, int64, double, bytes, array, map)`,
     );
+  }
+
+  /**
+   * Validation holds encoded values to the configured `maxDepth`; the writer
+   * itself goes as deep as any decoder may be configured to read, so whatever
+   * was decoded can be written back, and past that (a Map that contains
+   * itself) it stops with `limit_exceeded`, never a stack overflow.
+   */
+  private tooDeep(level: number): never {
+    throw new EnvelopeError("limit_exceeded", `nested deeper than ${MAX_DEPTH_CEILING}`, {
+      path: this.path(level),
+    });
   }
 
   /** int64: major 0 or 1 in the shortest form, never a float. */

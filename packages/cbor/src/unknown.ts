@@ -5,7 +5,13 @@
  * CBOR codec: after the known keys by default, in sorted position in the
  * deterministic profile.
  */
-import { DEFAULT_LIMITS, DecodeBudget, EnvelopeError, type HasUnknown } from "@envelope/core";
+import {
+  DecodeBudget,
+  EnvelopeError,
+  type HasUnknown,
+  MAX_DEPTH_CEILING,
+  resolveLimits,
+} from "@envelope/core";
 import { CborReader } from "./wire/reader.js";
 import { CborWriter, MT_NEGINT, MT_UINT } from "./wire/writer.js";
 
@@ -122,9 +128,23 @@ export function prepareUnknown(
   return out;
 }
 
+/**
+ * What the writer's well-formedness check of an unknown value allows: any
+ * value a decoder may have read, however its limits were raised (the check
+ * is linear in the value's size; only nesting is bounded, to the depth any
+ * decoder may be configured to, so the walk cannot overflow the stack).
+ */
+const WRITE_CHECK_LIMITS = resolveLimits({
+  maxDepth: MAX_DEPTH_CEILING,
+  maxAttributes: Number.MAX_SAFE_INTEGER,
+  maxKeyLength: Number.MAX_SAFE_INTEGER,
+  maxStringLength: Number.MAX_SAFE_INTEGER,
+  maxBytesLength: Number.MAX_SAFE_INTEGER,
+});
+
 /** Fails unless `bytes` is exactly one well-formed CBOR item. */
 function checkOneItem(bytes: Uint8Array, path: string): void {
-  const reader = new CborReader(bytes, new DecodeBudget(DEFAULT_LIMITS), 0);
+  const reader = new CborReader(bytes, new DecodeBudget(WRITE_CHECK_LIMITS), 0);
   try {
     reader.skip(1);
     reader.expectEnd();

@@ -12,7 +12,9 @@ import { readWhole } from "./wire/reader.js";
  * strings, arrays and maps, string chunks definite and of the same type,
  * break codes only where they close something, two-byte simple values >= 32,
  * text strings valid UTF-8, no trailing bytes; and that nesting (arrays, maps
- * and tags), string and bytes lengths stay within `limits`. Tags, null,
+ * and tags), entries (array elements, map entries, string chunks, counted
+ * against `maxAttributes`), text map keys (`maxKeyLength`), string and bytes
+ * lengths stay within `limits`. Tags, null,
  * undefined and every simple value are accepted. Allocates nothing per item.
  *
  * @throws EnvelopeError (`truncated`, `invalid_cbor`, `invalid_utf8`, `trailing_bytes`, `limit_exceeded`) with the byte offset.

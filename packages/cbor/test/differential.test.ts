@@ -183,9 +183,9 @@ describe("attribute values against cbor-x", () => {
     const encoder = new TextEncoder();
     for (const text of [
       "a".repeat(33),
-      `${"é".repeat(40)}\ud800x`,
+      `${"é".repeat(40)}x`,
       "🎉".repeat(100),
-      `\udc00${"z".repeat(70)}`,
+      `\ufeff${"z".repeat(70)}`,
     ]) {
       const bytes = encodeCborItem(text);
       const utf8 = encoder.encode(text);

@@ -504,9 +504,9 @@ describe("limits are checked before allocating", () => {
     e.header.resource.attributes.set("r", 1n);
     e.body.attributes.set("a", [1n, 2n]);
     e.body.extensions.push({ namespace: "x", version: "1.0.0", attributes: new Map([["x", 1n]]) });
-    const bytes = cborCodec.encodeEnvelope(e); // 1 + (1 + 2) + 1 = 5 entries
-    expect(() => decodeEnvelope(bytes, { maxAttributes: 5 })).not.toThrow();
-    expectError(() => decodeEnvelope(bytes, { maxAttributes: 4 }), "limit_exceeded");
+    const bytes = cborCodec.encodeEnvelope(e); // 1 + (1 + 2) + (1 extension + 1) = 6 entries
+    expect(() => decodeEnvelope(bytes, { maxAttributes: 6 })).not.toThrow();
+    expectError(() => decodeEnvelope(bytes, { maxAttributes: 5 }), "limit_exceeded");
   });
 
   test("a declared count over maxAttributes fails before reading the entries", () => {
@@ -568,6 +568,160 @@ describe("limits are checked before allocating", () => {
     expect(thrown(() => decodeBody(input, { maxDepth: MAX_DEPTH_CEILING })).code).toBe(
       "limit_exceeded",
     );
+  });
+});
+
+describe("every entry is charged to the budget (maxAttributes)", () => {
+  test.each([
+    // [what, body, entries it costs, where the entry over the limit fails]
+    [
+      "extensions (definite: refused before reading them)",
+      "a1 02 83 a0 a0 a0",
+      3,
+      "body.extensions",
+      2,
+    ],
+    ["extensions (indefinite)", "a1 02 9f a0 a0 a0 ff", 3, "body.extensions[2]", 5],
+    [
+      "chunks of an indefinite text string",
+      "a1 01 a1 6161 7f 60 60 6161 ff",
+      4,
+      'body.attributes["a"]',
+      8,
+    ],
+    [
+      "chunks of an indefinite byte string",
+      "a1 01 a1 6161 5f 40 40 4100 ff",
+      4,
+      'body.attributes["a"]',
+      8,
+    ],
+    ["unknown keys", "a3 09 00 0a 00 0b 00", 3, "body", 5],
+    ["items of an unknown value", "a1 09 83 00 00 00", 4, "body[9]", 2],
+    ["entries of an unknown map value", "a1 09 a2 00 00 01 00", 3, "body[9]", 2],
+    ["chunks of a string in an unknown value", "a1 09 5f 40 40 ff", 3, "body[9]", 4],
+  ])("%s", (_, hex, entries, path, offset) => {
+    const bytes = fromHex(hex);
+    expect(() => decodeBody(bytes, { maxAttributes: entries })).not.toThrow();
+    expectError(() => decodeBody(bytes, { maxAttributes: entries - 1 }), "limit_exceeded", {
+      path,
+      offset,
+    });
+  });
+
+  test("a million empty chunks fail at the limit, not out of memory", () => {
+    const chunks = 1_000_000;
+    const bytes = new Uint8Array(6 + chunks + 1);
+    bytes.set(fromHex("a1 01 a1 6161 5f"), 0);
+    bytes.fill(0x40, 6, 6 + chunks);
+    bytes[6 + chunks] = 0xff;
+    expectError(() => decodeBody(bytes), "limit_exceeded", { offset: 6 + 99_999 });
+    bytes[5] = 0x7f; // the same as text
+    bytes.fill(0x60, 6, 6 + chunks);
+    expectError(() => decodeBody(bytes), "limit_exceeded", { offset: 6 + 99_999 });
+  });
+
+  test("checkCborWellFormed counts the items of any value too", () => {
+    expect(() => checkCborWellFormed(fromHex("83 00 00 00"), { maxAttributes: 3 })).not.toThrow();
+    expect(
+      thrown(() => checkCborWellFormed(fromHex("83 00 00 00"), { maxAttributes: 2 })).code,
+    ).toBe("limit_exceeded");
+  });
+});
+
+describe("unknown keys: duplicates found by hashing", () => {
+  test("tens of thousands of unknown keys decode; a repeat of the first is found at the end", () => {
+    const n = 50_000;
+    const parts = ["ba", (n + 1).toString(16).padStart(8, "0")];
+    for (let k = 100; k < 100 + n; k++) parts.push("1a", k.toString(16).padStart(8, "0"), "00");
+    parts.push("1a", (100).toString(16).padStart(8, "0"), "00");
+    const bytes = fromHex(parts.join(""));
+    expectError(() => decodeBody(bytes), "duplicate_key", { path: "body", offset: 5 + 6 * n });
+    const unique = fromHex(
+      `ba${n.toString(16).padStart(8, "0")}${parts.slice(2, 2 + 3 * n).join("")}`,
+    );
+    expect((decodeBody(unique).$unknown?.data as unknown[]).length).toBe(n);
+  });
+
+  test.each([
+    ["a key in two encodings (9 and 18 09)", "a2 09 00 1809 01", 3],
+    ["a huge key twice", "a2 1bffffffffffffffff 00 1bffffffffffffffff 01", 11],
+    ["a huge negative key twice", "a2 3b0020000000000000 00 3b0020000000000000 01", 11],
+  ])("%s is a duplicate", (_, hex, offset) => {
+    expectError(() => decodeBody(fromHex(hex)), "duplicate_key", { path: "body", offset });
+  });
+
+  test("a positive and a negative key of the same magnitude are two keys; past ±(2^53-1) keys are bigints", () => {
+    const bytes = fromHex("a2 1b0020000000000000 00 3b001fffffffffffff 01");
+    const body = decodeBody(bytes);
+    expect(body.$unknown?.data).toEqual([
+      [2n ** 53n, fromHex("00")],
+      [-(2n ** 53n), fromHex("01")],
+    ]);
+    expect(toHex(cborCodec.encodeBody(body))).toBe(
+      "a2 1b0020000000000000 00 3b001fffffffffffff 01".replace(/ /g, ""),
+    );
+  });
+});
+
+describe("maxKeyLength bounds keys, from the head, before the string is made", () => {
+  const limits = { maxKeyLength: 4 };
+
+  test.each([
+    // [what, the input for a key given as hex text, where it fails]
+    ["an attribute key", (k: string) => `a1 01 a1 ${k} 01`, "body.attributes", 3],
+    ["a nested map key", (k: string) => `a1 01 a1 6161 a1 ${k} 01`, 'body.attributes["a"]', 6],
+    [
+      "an extension namespace",
+      (k: string) => `a1 02 81 a1 01 ${k}`,
+      "body.extensions[0].namespace",
+      5,
+    ],
+    ["a text key in an unknown value", (k: string) => `a1 09 a1 ${k} 00`, "body[9]", 3],
+  ])("%s", (_, build, path, offset) => {
+    expect(() => decodeBody(fromHex(build("64 61626364")), limits)).not.toThrow();
+    // Indefinite: the chunks add up past the limit.
+    expectError(
+      () => decodeBody(fromHex(build("7f 62 6162 63 636465 ff")), limits),
+      "limit_exceeded",
+      {
+        path,
+        offset,
+      },
+    );
+    const error = expectError(
+      () => decodeBody(fromHex(build("65 6162636465")), limits),
+      "limit_exceeded",
+      { path, offset },
+    );
+    expect(error.detail).toBe("a key of 5 bytes is longer than maxKeyLength (4)");
+  });
+
+  test("checked before the key is decoded: a long key of invalid UTF-8 is over the limit, not invalid", () => {
+    const bytes = new Uint8Array(5 + 3 + 2000 + 1);
+    bytes.set(fromHex("a1 01 a1 7907d0"), 0);
+    bytes.fill(0xff, 8, 8 + 2000);
+    bytes[8 + 2000] = 0x01;
+    expectError(() => decodeBody(bytes), "limit_exceeded", { offset: 3 });
+  });
+
+  test("string values are not keys", () => {
+    const long = "v".repeat(5000);
+    const bytes = cborCodec.encodeBody({ attributes: new Map([["k", long]]), extensions: [] });
+    expect(decodeBody(bytes).attributes.get("k")).toBe(long);
+  });
+});
+
+describe("a raised maxDepth never overflows the stack", () => {
+  test("256 levels of attributes and of unknown values decode with maxDepth 256 and are written back", () => {
+    const arrays = `${"81".repeat(256)}01`;
+    const maps = `${"a16161".repeat(256)}01`;
+    for (const value of [arrays, maps]) {
+      const body = fromHex(`a2 01 a1 6161 ${value} 09 ${value}`);
+      const decoded = decodeBody(body, { maxDepth: 256 });
+      expect(toHex(cborCodec.encodeBody(decoded))).toBe(toHex(body));
+      expect(thrown(() => decodeBody(body, { maxDepth: 255 })).code).toBe("limit_exceeded");
+    }
   });
 });
 

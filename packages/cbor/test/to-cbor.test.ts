@@ -120,12 +120,7 @@ const VALUES: Array<[string, AttributeValue, string]> = [
   ["non-ASCII text", "ü水𐅑", "69c3bce6b0b4f0908591"],
   ["non-ASCII text that outgrows a one-byte head", "é".repeat(12), `7818${"c3a9".repeat(12)}`],
   ["long text through the native encoder", "ab".repeat(100), `78c8${"6162".repeat(100)}`],
-  ["lone surrogate as U+FFFD", "a\ud800", "6461efbfbd"],
-  [
-    "lone surrogate as U+FFFD (long text)",
-    `${"a".repeat(40)}\udc00`,
-    `782b${"61".repeat(40)}efbfbd`,
-  ],
+  ["a leading U+FEFF is a character like any other", "\ufeffa", "64efbbbf61"],
   ["true", true, "f5"],
   ["false", false, "f4"],
   ["int 0", 0n, "00"],
@@ -177,6 +172,22 @@ describe("attribute values (default profile)", () => {
       cborCodec.encodeBody({ attributes: new Map([["v", value]]), extensions: [] }),
     );
     expect(body).toBe(`a101a16176${hex}`);
+  });
+
+  // No codec can carry a string that is not Unicode: rejected as the protobuf writer does.
+  test.each([
+    ["a lone high surrogate (short text)", "a\ud800"],
+    ["a lone low surrogate first", "\udc00a"],
+    ["reversed pair", "\udc00\ud800"],
+    ["in long text (native encoder)", `${"é".repeat(40)}\ud800x`],
+    ["at the end of long text", `${"a".repeat(40)}\udc00`],
+  ])("%s -> invalid_utf8", (_, text) => {
+    const error = expectError(() => encodeCborItem(text), "invalid_utf8");
+    expect(error.detail).toBe("string has a lone surrogate and is not valid Unicode");
+    expectError(
+      () => cborCodec.encodeBody({ attributes: new Map([[text, "v"]]), extensions: [] }),
+      "invalid_utf8",
+    );
   });
 
   test("a Uint8Array view is written as its own bytes, not its buffer", () => {
@@ -486,12 +497,13 @@ describe("malformed models are rejected with invalid_value and a path", () => {
     }
   });
 
-  test("a cycle ends in an EnvelopeError, not a stack overflow escaping", () => {
+  test("a cycle ends in limit_exceeded past the depth ceiling, not a stack overflow escaping", () => {
     const cyclic: AttributeValue[] = [];
     cyclic.push(cyclic);
     const e = minimalEnvelope();
     e.body.attributes.set("x", cyclic);
-    expectError(() => cborCodec.encodeEnvelope(e), "invalid_value");
+    const error = expectError(() => cborCodec.encodeEnvelope(e), "limit_exceeded");
+    expect(error.path).toBe(`body.attributes["x"]${"[0]".repeat(256)}`);
     // The codec still works afterwards.
     expect(toHex(cborCodec.encodeBody({ attributes: new Map(), extensions: [] }))).toBe("a0");
   });

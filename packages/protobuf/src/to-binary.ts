@@ -289,7 +289,11 @@ function shortAsciiValue(w: ProtoWriter, value: string): boolean {
 /**
  * The depth of the values inside an array or map at `depth`; past
  * DEFAULT_LIMITS.maxDepth it is an error, as in validation (a Map that
- * contains itself ends here, not in a stack overflow).
+ * contains itself ends here, not in a stack overflow). The encoder relies on
+ * it: this codec checks attribute values for it (`checksAttributes`), and
+ * an encoder validates at the default limits, so a value decoded under a
+ * raised `maxDepth` is not written deeper than 32 (the CBOR and JSON
+ * writers are held to the same by validation).
  */
 function enter(depth: number): number {
   const next = depth + 1;

@@ -372,7 +372,8 @@ describe("bad input: only EnvelopeError, with a code and an offset", () => {
     ],
     ["invalid UTF-8 in a key", "0a06 0a02c328 1200", "invalid_utf8", 104],
     ["attribute without a value", "0a03 0a0161", "invalid_value", 102],
-    ["AnyValue with nothing set", "0a05 0a0161 1200", "invalid_value", 107],
+    ["AnyValue with nothing set", "0a05 0a0161 1200", "invalid_value", 102],
+    ["array element with nothing set", "0a09 0a0161 1204 2a02 0a00", "invalid_value", 109],
     ["duplicate key", "0a07 0a0161 1202 1001 0a07 0a0161 1202 1000", "duplicate_key", 111],
     ["mismatched end group in an unknown field", "2b 34", "invalid_protobuf", 101],
   ])("%s -> %s", (_name, input, code, offset) => {

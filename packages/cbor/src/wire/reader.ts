@@ -50,8 +50,8 @@ export type PathSegment = string | number;
  */
 export type Where = string | number;
 
-function formatSegment(segment: PathSegment): string {
-  return typeof segment === "number" ? `[${segment}]` : `[${JSON.stringify(segment)}]`;
+function formatSegment(segment: PathSegment | bigint): string {
+  return typeof segment === "string" ? `[${JSON.stringify(segment)}]` : `[${segment}]`;
 }
 
 /** Reads one CBOR input. Not exported from the package. */
@@ -68,8 +68,11 @@ export class CborReader {
   /** High and low 32 bits of the last 8-byte argument (for exact 64-bit integers). */
   argHigh = 0;
   argLow = 0;
-  /** Attribute path segments, indexed by nesting level (see {@link Where}). */
-  readonly segments: PathSegment[] = [];
+  /**
+   * Path segments, indexed by nesting level (see {@link Where}): attribute
+   * keys and array indexes, or the key of an unknown message entry.
+   */
+  readonly segments: (PathSegment | bigint)[] = [];
   pathPrefix = "";
   pathStart = 0;
   /** The input as a one-byte string, made on first use (see {@link SLICE_TEXT}). */
@@ -186,6 +189,29 @@ export class CborReader {
   }
 
   /**
+   * Counts one entry (an attribute, array element, extension, unknown key,
+   * item of an unknown value or string chunk) against `maxAttributes`, as
+   * DecodeBudget.countEntry does, with the path in the error.
+   */
+  countEntry(at: number, where: Where): void {
+    if (++this.budget.entries > this.limits.maxAttributes) this.tooManyEntries(at, where);
+  }
+
+  /** Fails unless `count` more entries fit the budget (checked before a definite container is read). */
+  checkEntries(count: number, at: number, where: Where): void {
+    if (count > this.limits.maxAttributes - this.budget.entries) this.tooManyEntries(at, where);
+  }
+
+  tooManyEntries(at: number, where: Where): never {
+    return this.fail(
+      "limit_exceeded",
+      `more than ${this.limits.maxAttributes} entries (attributes, array elements, extensions, unknown fields)`,
+      at,
+      where,
+    );
+  }
+
+  /**
    * Checks a definite container count against the input left before anything
    * is allocated or looped over: every element or entry takes at least one
    * byte. (Not two per map entry: a map cut short by a misplaced break or a
@@ -195,10 +221,33 @@ export class CborReader {
     if (count > this.end - this.pos) this.truncated(at, where);
   }
 
+  /**
+   * Reads the content of a text string whose head was just read at `at`, as
+   * an attribute key or extension namespace: its length is checked against
+   * `maxKeyLength` before the string is made (for an indefinite length,
+   * chunk by chunk).
+   */
+  key(at: number, where: Where): string {
+    const length = this.arg;
+    if (length > this.limits.maxKeyLength) this.keyTooLong(length, at, where);
+    return length < 0
+      ? this.indefiniteText(at, where, this.limits.maxKeyLength)
+      : this.text(at, where);
+  }
+
+  keyTooLong(length: number, at: number, where: Where): never {
+    return this.fail(
+      "limit_exceeded",
+      `a key of ${length} bytes is longer than maxKeyLength (${this.limits.maxKeyLength})`,
+      at,
+      where,
+    );
+  }
+
   /** Reads the content of a text string whose head was just read at `at`. */
   text(at: number, where: Where): string {
     const length = this.arg;
-    if (length < 0) return this.indefiniteText(at, where);
+    if (length < 0) return this.indefiniteText(at, where, -1);
     const p = this.pos;
     if (length > this.end - p) this.truncated(at, where);
     if (length > this.limits.maxStringLength) this.stringTooLong(at, where);
@@ -225,11 +274,13 @@ export class CborReader {
     return true;
   }
 
-  private indefiniteText(at: number, where: Where): string {
+  /** An indefinite-length text string; `maxKey` >= 0 bounds it as a key. Each chunk is an entry. */
+  private indefiniteText(at: number, where: Where, maxKey: number): string {
     let text = "";
     let total = 0;
     while (!this.atBreak(where)) {
       const chunkAt = this.pos;
+      this.countEntry(chunkAt, where);
       const initial = this.head(where);
       if (initial >> 5 !== 3 || this.arg < 0) {
         this.fail(
@@ -244,6 +295,7 @@ export class CborReader {
       if (length > this.end - p) this.truncated(chunkAt, where);
       total += length;
       if (total > this.limits.maxStringLength) this.stringTooLong(at, where);
+      if (maxKey >= 0 && total > maxKey) this.keyTooLong(total, at, where);
       const chunk = decodeUtf8(this.bytes, p, p + length);
       if (chunk === undefined) this.invalidUtf8(p, p + length, where);
       text += chunk;
@@ -263,11 +315,13 @@ export class CborReader {
     return this.bytes.slice(p, p + length);
   }
 
+  /** An indefinite-length byte string; each chunk is an entry (an empty one costs a `subarray` here). */
   private indefiniteBytes(at: number, where: Where): Uint8Array {
     const chunks: Uint8Array[] = [];
     let total = 0;
     while (!this.atBreak(where)) {
       const chunkAt = this.pos;
+      this.countEntry(chunkAt, where);
       const initial = this.head(where);
       if (initial >> 5 !== 2 || this.arg < 0) {
         this.fail(
@@ -336,7 +390,9 @@ export class CborReader {
   /**
    * Skips one well-formed item (any CBOR: tags, simple values and all), checking
    * it as RFC 8949 Appendix C does, plus strict UTF-8 in text strings and the
-   * string, bytes and depth limits. `depth` is the nesting level an array, map
+   * limits, as for known data: each array element, map entry and string chunk
+   * is an entry, text map keys are bounded by `maxKeyLength`, and strings,
+   * bytes and nesting by theirs. `depth` is the nesting level an array, map
    * or tag at this position would have. Allocates nothing.
    */
   skip(depth: number, where: Where = ""): void {
@@ -356,16 +412,15 @@ export class CborReader {
       case 4:
       case 5: {
         if (depth > this.limits.maxDepth) this.tooDeep(at, where);
-        const perEntry = major === 4 ? 1 : 2;
         const count = this.arg;
         if (count >= 0) {
           this.checkCount(count, at, where);
-          for (let i = count * perEntry; i > 0; i--) this.skip(depth + 1, where);
-          return;
+          this.checkEntries(count, at, where);
         }
-        while (!this.atBreak(where)) {
-          this.skip(depth + 1, where);
-          if (perEntry === 2) this.skip(depth + 1, where); // a break here is "unexpected break"
+        for (let i = 0; count < 0 ? !this.atBreak(where) : i < count; i++) {
+          this.countEntry(this.pos, where);
+          if (major === 5) this.skipKey(depth + 1, where);
+          this.skip(depth + 1, where); // a break here is "unexpected break"
         }
         return;
       }
@@ -390,7 +445,20 @@ export class CborReader {
     }
   }
 
-  private skipString(major: number, at: number, where: Where): void {
+  /** Skips a map key: any item, and a text key no longer than `maxKeyLength`, as an attribute key. */
+  private skipKey(depth: number, where: Where): void {
+    const p = this.pos;
+    if (p >= this.end || this.bytes[p]! >> 5 !== 3) {
+      this.skip(depth, where);
+      return;
+    }
+    this.head(where);
+    if (this.arg > this.limits.maxKeyLength) this.keyTooLong(this.arg, p, where);
+    this.skipString(3, p, where, this.limits.maxKeyLength);
+  }
+
+  /** Skips a string's content; `maxKey` >= 0 bounds a text key. Each chunk of an indefinite length is an entry. */
+  private skipString(major: number, at: number, where: Where, maxKey = -1): void {
     const max = major === 3 ? this.limits.maxStringLength : this.limits.maxBytesLength;
     if (this.arg >= 0) {
       this.skipChunk(major, this.arg, at, at, max, where);
@@ -399,6 +467,7 @@ export class CborReader {
     let total = 0;
     while (!this.atBreak(where)) {
       const chunkAt = this.pos;
+      this.countEntry(chunkAt, where);
       const initial = this.head(where);
       if (initial >> 5 !== major || this.arg < 0) {
         this.fail(
@@ -409,6 +478,7 @@ export class CborReader {
         );
       }
       total += this.arg;
+      if (maxKey >= 0 && total > maxKey) this.keyTooLong(total, at, where);
       this.skipChunk(major, this.arg, chunkAt, at, total > max ? -1 : max, where);
     }
   }

@@ -9,7 +9,7 @@
  * with other results (copy with `slice()` to own one). A slab that a caller
  * detached (transferred) is simply replaced.
  */
-import { nodeUtf8Write } from "@envelope/core";
+import { EnvelopeError, nodeUtf8Write } from "@envelope/core";
 import { float32BitsToFloat16 } from "./float.js";
 
 /** Default slab size. */
@@ -37,6 +37,10 @@ export const MT_MAP = 0xa0;
 /** Bytes a head takes for argument `n`. */
 export function headSize(n: number): number {
   return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x1_0000 ? 3 : n < 0x1_0000_0000 ? 5 : 9;
+}
+
+function loneSurrogate(): never {
+  throw new EnvelopeError("invalid_utf8", "string has a lone surrogate and is not valid Unicode");
 }
 
 /** Writes CBOR into a growable scratch buffer. Not exported from the package. */
@@ -155,7 +159,11 @@ export class CborWriter {
     this.pos += 9;
   }
 
-  /** A text string. Lone surrogates become U+FFFD, as `TextEncoder` does, so the output is always valid UTF-8. */
+  /**
+   * A text string. A string with a lone surrogate is not Unicode and has no
+   * UTF-8 form: it is rejected (`invalid_utf8`), as the protobuf writer does,
+   * rather than silently changed to U+FFFD.
+   */
   text(s: string): void {
     const units = s.length;
     // Room for the worst case (3 bytes per UTF-16 unit) and the largest head.
@@ -182,9 +190,14 @@ export class CborWriter {
     const start = at + guess;
     let length: number;
     if (units <= SHORT_TEXT) length = this.utf8(s, start) - start;
-    else if (nodeUtf8Write !== undefined)
+    else if (nodeUtf8Write !== undefined) {
       length = nodeUtf8Write.call(b, s, start, b.length - start);
-    else length = textEncoder.encodeInto(s, b.subarray(start)).written;
+      // Every non-ASCII unit takes more than one byte; only then can there be a lone surrogate.
+      if (length !== units && !s.isWellFormed()) loneSurrogate();
+    } else {
+      if (!s.isWellFormed()) loneSurrogate();
+      length = textEncoder.encodeInto(s, b.subarray(start)).written;
+    }
     const size = headSize(length);
     if (size !== guess) b.copyWithin(at + size, start, start + length);
     this.head(MT_TEXT, length);
@@ -215,11 +228,7 @@ export class CborWriter {
           b[p++] = 0x80 | ((c >> 12) & 0x3f);
           b[p++] = 0x80 | ((c >> 6) & 0x3f);
           b[p++] = 0x80 | (c & 0x3f);
-        } else {
-          b[p++] = 0xef; // lone surrogate: U+FFFD
-          b[p++] = 0xbf;
-          b[p++] = 0xbd;
-        }
+        } else loneSurrogate();
       }
     }
     return p;

@@ -3,10 +3,15 @@
  * current message before it touches memory and throws `EnvelopeError` with
  * the absolute byte offset; nothing from inside a library escapes.
  */
-import { EnvelopeError } from "@envelope/core";
+import { type DecodeBudget, EnvelopeError } from "@envelope/core";
 import { F64, F64_BYTES, HI, HOST_LE, I64, LO, U64, W32 } from "./scratch.js";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/**
+ * `ignoreBOM`: a leading U+FEFF is a character of the string, as in every
+ * other codec and in protobuf-go and prost; without it TextDecoder drops it,
+ * changing the value (two keys could then collide).
+ */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /**
  * Short ASCII strings are the common case (keys, enum-like values) and
  * TextDecoder's per-call cost dominates them. Node's Buffer has a native
@@ -248,10 +253,10 @@ export class ProtoReader {
   private overLimit(what: string, len: number, limit: number, at: number): never {
     throw new EnvelopeError(
       "limit_exceeded",
-      `${what} of ${len} bytes is over the limit of ${limit}`,
-      {
-        offset: this.base + at,
-      },
+      what === "key"
+        ? `a key of ${len} bytes is longer than maxKeyLength (${limit})` // as DecodeBudget.checkKeyLength says it
+        : `${what} of ${len} bytes is over the limit of ${limit}`,
+      { offset: this.base + at },
     );
   }
 
@@ -283,9 +288,13 @@ export class ProtoReader {
     return out;
   }
 
-  /** Length-delimited UTF-8 text; invalid UTF-8 is rejected. */
-  string(end: number, limit: number): string {
-    const len = this.length(end, "string", limit);
+  /**
+   * Length-delimited UTF-8 text; invalid UTF-8 is rejected. `what` "key"
+   * reads an attribute key or extension namespace, `limit` then being
+   * maxKeyLength (checked from the length prefix, before the string is made).
+   */
+  string(end: number, limit: number, what: "string" | "key" = "string"): string {
+    const len = this.length(end, what, limit);
     const start = this.pos;
     const stop = start + len;
     this.pos = stop;
@@ -331,9 +340,10 @@ export class ProtoReader {
 
   /**
    * Skips the value of a field with the given wire type (groups included,
-   * nested up to `depth`), checking bounds.
+   * nested up to `depth`), checking bounds. Each field inside a group is
+   * charged to `budget` as an entry, as the field holding it was.
    */
-  skip(wireType: number, fieldNo: number, end: number, depth = 32): void {
+  skip(wireType: number, fieldNo: number, end: number, budget: DecodeBudget, depth = 32): void {
     switch (wireType) {
       case 0:
         this.varint64(end);
@@ -361,7 +371,8 @@ export class ProtoReader {
               this.fail(`end group ${fn} does not match start group ${fieldNo}`, tagAt);
             return;
           }
-          this.skip(wt, fn, end, depth - 1);
+          budget.countEntry(this.base + tagAt);
+          this.skip(wt, fn, end, budget, depth - 1);
         }
       }
       case 5:
