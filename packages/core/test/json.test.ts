@@ -298,7 +298,7 @@ describe("JSON mapping: bad input names the path", () => {
     };
     expect(codecError(new TextEncoder().encode('{"header":'))).toEqual({
       code: "invalid_json",
-      offset: 10,
+      offset: 20,
     });
     expect(codecError(new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22]))).toEqual({
       code: "invalid_utf8",
