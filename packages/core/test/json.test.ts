@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import {
   type AttributeValue,
   base64ToBytes,
@@ -83,6 +84,12 @@ const SPEC_EXAMPLE = {
 
 describe("JSON mapping", () => {
   test("matches the example in docs/spec.md exactly, both ways", () => {
+    const spec = readFileSync(new URL("../../../docs/spec.md", import.meta.url), "utf8");
+    const section = spec.slice(spec.indexOf("## Codec: JSON"), spec.indexOf("## Codec: CBOR"));
+    const block = section.slice(section.indexOf("### Example"));
+    const from = block.indexOf("```json\n") + 8;
+    const text = block.slice(from, block.indexOf("\n```", from));
+    expect(JSON.parse(text)).toEqual(SPEC_EXAMPLE);
     expect(toJson(sample())).toEqual(SPEC_EXAMPLE);
     expect(envelopeFromJson(SPEC_EXAMPLE, budget())).toEqual(sample());
   });
