@@ -644,3 +644,21 @@ describe("toJson throws only EnvelopeError", () => {
     expect(() => toJson(e)).toThrow(/\[invalid_value\]/);
   });
 });
+
+describe("JSON at the deepest maxDepth a caller may set", () => {
+  test(`values of depth ${MAX_DEPTH_CEILING} in maps read and write without a RangeError; one deeper is limit_exceeded`, () => {
+    const limits = resolveLimits({ maxDepth: MAX_DEPTH_CEILING });
+    const nested = (depth: number) => {
+      let v = '{"boolValue":true}';
+      for (let i = 0; i < depth; i++) v = `{"kvlistValue":{"values":[{"key":"k","value":${v}}]}}`;
+      return attributeText(v);
+    };
+    const read = readText(nested(MAX_DEPTH_CEILING), limits).envelope;
+    expect(read).toBeDefined();
+    const text = new TextDecoder().decode(jsonCodec.encodeEnvelope(read!));
+    expect(readText(text, limits).envelope).toEqual(read);
+    expect(readText(nested(MAX_DEPTH_CEILING + 1), limits).error).toMatchObject({
+      code: "limit_exceeded",
+    });
+  });
+});
