@@ -130,6 +130,12 @@ describe("parseJson refuses what is not one JSON value", () => {
       "invalid_json",
       151,
     ],
+    [
+      "inherited names in an object of 20 members",
+      `{${Array.from({ length: 20 }, (_, i) => `"k${i}":0`).join(",")},"toString":1,"__proto__":1,"__proto__":2}`,
+      "invalid_json",
+      178,
+    ],
     ["lone high surrogate", '"\\ud800"', "invalid_utf8", 1],
     ["lone low surrogate", '"a\\udc00"', "invalid_utf8", 2],
     ["high surrogate then a letter", '"\\ud800\\u0041"', "invalid_utf8", 1],

@@ -173,10 +173,12 @@ class Parser {
       return obj;
     }
     // Member names seen in this object: a scan of the shared stack while the
-    // object is small (most are), a Set once it is not, so time stays linear.
+    // object is small (most are); past 16 members, a lookup in the object
+    // itself, the hash table being built anyway. Values are never undefined,
+    // so only inherited names ("constructor", "__proto__") need hasOwn.
     const names = this.names;
     const first = this.top;
-    let seen: Set<string> | undefined;
+    let large = false;
     for (;;) {
       if (c !== 0x22) this.fail(`expected a member name, got ${describe(this.text, this.i)}`);
       const at = this.i;
@@ -190,9 +192,8 @@ class Parser {
         );
       }
       let twice: boolean;
-      if (seen !== undefined) {
-        twice = seen.has(key);
-        seen.add(key);
+      if (large) {
+        twice = obj[key] !== undefined && Object.hasOwn(obj, key);
       } else {
         twice = false;
         const top = this.top;
@@ -204,7 +205,7 @@ class Parser {
         }
         names[top] = key;
         this.top = top + 1;
-        if (top + 1 - first > 16) seen = new Set(names.slice(first, top + 1));
+        if (top + 1 - first > 16) large = true;
       }
       if (twice) {
         this.fail(`member name ${JSON.stringify(excerpt(key))} appears twice in one object`, at);
