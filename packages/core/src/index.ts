@@ -17,7 +17,7 @@ export {
   headerFromJson,
 } from "./json/from-json.js";
 export type { JsonBounds } from "./json/json-value.js";
-export { asJsonValue, cachedJsonBounds, jsonBounds, parseJson } from "./json/json-value.js";
+export { asJsonValue, jsonBounds, parseJson } from "./json/json-value.js";
 export type { JsonObject, JsonValue } from "./json/to-json.js";
 export { attributesToJson, bodyToJson, headerToJson, toJson, valueToJson } from "./json/to-json.js";
 export type { Limits } from "./limits.js";

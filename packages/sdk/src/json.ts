@@ -4,12 +4,12 @@
 import {
   asJsonValue,
   assertValidEnvelope,
-  cachedJsonBounds,
   toJson as coreToJson,
   DecodeBudget,
   type Envelope,
   envelopeFromJson,
   type JsonObject,
+  jsonBounds,
   type Limits,
   resolveLimits,
 } from "@envelope/core";
@@ -37,7 +37,7 @@ export function fromJson(
 ): Envelope {
   const limits = resolveLimits(options?.limits);
   const envelope = envelopeFromJson(
-    asJsonValue(value, cachedJsonBounds(limits)),
+    asJsonValue(value, jsonBounds(limits)),
     new DecodeBudget(limits),
   );
   if (options?.validate ?? true) assertValidEnvelope(envelope, limits);

@@ -6,7 +6,7 @@ import { CODEC_IDS, type EnvelopeCodec } from "../codec.js";
 import { EnvelopeError } from "../errors.js";
 import type { DecodeBudget } from "../limits.js";
 import { bodyFromJson, envelopeFromJson, headerFromJson } from "./from-json.js";
-import { cachedJsonBounds, parseJson } from "./json-value.js";
+import { jsonBounds, parseJson } from "./json-value.js";
 import { bodyToJson, headerToJson, type JsonValue, toJson } from "./to-json.js";
 
 const encoder = new TextEncoder();
@@ -21,7 +21,7 @@ function parse(bytes: Uint8Array, budget: DecodeBudget, offset: number): JsonVal
       offset: offset + firstInvalidUtf8(bytes),
     });
   }
-  return parseJson(text, cachedJsonBounds(budget.limits), offset);
+  return parseJson(text, jsonBounds(budget.limits), offset);
 }
 
 /** Byte index of the first invalid UTF-8 sequence (for error messages). */

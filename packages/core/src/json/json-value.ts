@@ -46,18 +46,6 @@ export function jsonBounds(limits: Limits): JsonBounds {
   };
 }
 
-const boundsCache = new WeakMap<Limits, JsonBounds>();
-
-/** {@link jsonBounds}, computed once per limits object. */
-export function cachedJsonBounds(limits: Limits): JsonBounds {
-  let bounds = boundsCache.get(limits);
-  if (bounds === undefined) {
-    bounds = jsonBounds(limits);
-    boundsCache.set(limits, bounds);
-  }
-  return bounds;
-}
-
 /** Sets a member; a `__proto__` name stays an own member and never touches the prototype. */
 export function defineKey(target: JsonObject, key: string, value: JsonValue): void {
   if (key === "__proto__") {
