@@ -16,6 +16,8 @@ export {
   envelopeFromJson,
   headerFromJson,
 } from "./json/from-json.js";
+export type { JsonBounds } from "./json/json-value.js";
+export { asJsonValue, jsonBounds, parseJson } from "./json/json-value.js";
 export type { JsonObject, JsonValue } from "./json/to-json.js";
 export { attributesToJson, bodyToJson, headerToJson, toJson, valueToJson } from "./json/to-json.js";
 export type { Limits } from "./limits.js";

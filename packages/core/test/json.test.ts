@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import {
+  type AttributeValue,
   base64ToBytes,
   bytesToBase64,
   DEFAULT_LIMITS,
@@ -6,11 +8,14 @@ import {
   type Envelope,
   envelopeFromJson,
   isEnvelopeError,
+  type JsonObject,
   type JsonValue,
   jsonCodec,
+  MAX_DEPTH_CEILING,
   resolveLimits,
   toJson,
   UnknownValue,
+  valueToJson,
 } from "@envelope/core";
 import { describe, expect, test } from "vitest";
 
@@ -79,6 +84,12 @@ const SPEC_EXAMPLE = {
 
 describe("JSON mapping", () => {
   test("matches the example in docs/spec.md exactly, both ways", () => {
+    const spec = readFileSync(new URL("../../../docs/spec.md", import.meta.url), "utf8");
+    const section = spec.slice(spec.indexOf("## Codec: JSON"), spec.indexOf("## Codec: CBOR"));
+    const block = section.slice(section.indexOf("### Example"));
+    const from = block.indexOf("```json\n") + 8;
+    const text = block.slice(from, block.indexOf("\n```", from));
+    expect(JSON.parse(text)).toEqual(SPEC_EXAMPLE);
     expect(toJson(sample())).toEqual(SPEC_EXAMPLE);
     expect(envelopeFromJson(SPEC_EXAMPLE, budget())).toEqual(sample());
   });
@@ -298,11 +309,356 @@ describe("JSON mapping: bad input names the path", () => {
     };
     expect(codecError(new TextEncoder().encode('{"header":'))).toEqual({
       code: "invalid_json",
-      offset: 10,
+      offset: 20,
     });
     expect(codecError(new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x22]))).toEqual({
       code: "invalid_utf8",
       offset: 12,
+    });
+  });
+});
+
+/** Decodes JSON text through the codec; returns the envelope or the error's code and location. */
+function readText(text: string, limits = DEFAULT_LIMITS) {
+  try {
+    return {
+      envelope: jsonCodec.decodeEnvelope(
+        new TextEncoder().encode(text),
+        new DecodeBudget(limits),
+        0,
+      ),
+    };
+  } catch (error) {
+    if (!isEnvelopeError(error)) throw error;
+    return {
+      error: {
+        code: error.code,
+        ...(error.path === undefined ? {} : { path: error.path }),
+        ...(error.offset === undefined ? {} : { offset: error.offset }),
+        length: error.message.length,
+      },
+    };
+  }
+}
+
+const HEADER_TEXT = JSON.stringify(SPEC_EXAMPLE.header);
+const attributeText = (valueText: string) =>
+  `{"header":${HEADER_TEXT},"body":{"attributes":[{"key":"k","value":${valueText}}]}}`;
+const attributeOf = (valueText: string) => {
+  const read = readText(attributeText(valueText));
+  return read.envelope === undefined ? read.error : read.envelope.body.attributes.get("k");
+};
+const headerWith = (patch: Record<string, string>) => {
+  let text = HEADER_TEXT;
+  for (const [from, to] of Object.entries(patch)) text = text.replace(from, to);
+  return readText(`{"header":${text},"body":{}}`);
+};
+
+describe("JSON mapping: integers (docs/spec.md, Codec: JSON)", () => {
+  test.each([
+    ['{"intValue":"42"}', 42n],
+    ['{"intValue":"-0"}', 0n],
+    ['{"intValue":42}', 42n],
+    ['{"intValue":42.0}', 42n],
+    ['{"intValue":4.2e1}', 42n],
+    ['{"intValue":4200e-2}', 42n],
+    ['{"intValue":-9007199254740991}', -9007199254740991n],
+  ])("%s reads as %s", (text, value) => {
+    expect(attributeOf(text)).toBe(value);
+  });
+
+  test.each([
+    ['{"intValue":"4.2e1"}', "invalid_json"],
+    ['{"intValue":"42.0"}', "invalid_json"],
+    ['{"intValue":" 42"}', "invalid_json"],
+    ['{"intValue":""}', "invalid_json"],
+    ['{"intValue":4.5}', "invalid_json"],
+    ['{"intValue":9007199254740992}', "invalid_json"],
+    ['{"intValue":true}', "invalid_json"],
+    ['{"intValue":"9223372036854775808"}', "invalid_value"],
+  ])("%s -> %s", (text, code) => {
+    expect(attributeOf(text)).toMatchObject({ code, path: "body.attributes[0].value.intValue" });
+  });
+
+  test("a huge integer string is refused without converting it, and quoted only in part", () => {
+    const digits = "9".repeat(1_000_000);
+    const error = attributeOf(`{"intValue":"${digits}"}`);
+    expect(error).toMatchObject({ code: "invalid_value" });
+    expect((error as { length: number }).length).toBeLessThan(200);
+    const bad = attributeOf(`{"intValue":"${digits}x"}`);
+    expect(bad).toMatchObject({ code: "invalid_json" });
+    expect((bad as { length: number }).length).toBeLessThan(200);
+  });
+
+  test("the same rule for timeUnixNano, traceFlags and status.code", () => {
+    expect(headerWith({ '"1700000000000000000"': "17e17" }).error).toMatchObject({
+      code: "invalid_json",
+      path: "header.timeUnixNano",
+    });
+    expect(headerWith({ '"1700000000000000000"': "1e15" }).envelope?.header.timeUnixNano).toBe(
+      10n ** 15n,
+    );
+    expect(
+      headerWith({ '"traceFlags":1': '"traceFlags":"1"' }).envelope?.header.trace?.traceFlags,
+    ).toBe(1);
+    expect(
+      headerWith({ '"traceFlags":1': '"traceFlags":1.0' }).envelope?.header.trace?.traceFlags,
+    ).toBe(1);
+    expect(headerWith({ '"traceFlags":1': '"traceFlags":"1e0"' }).error).toMatchObject({
+      code: "invalid_json",
+      path: "header.trace.traceFlags",
+    });
+    expect(headerWith({ '"code":1': '"code":"2"' }).envelope?.header.status?.code).toBe(2);
+  });
+});
+
+describe("JSON mapping: enum names are read (docs/spec.md, Codec: JSON)", () => {
+  test.each([
+    ["STATUS_CODE_UNSET", 0],
+    ["STATUS_CODE_OK", 1],
+    ["STATUS_CODE_ERROR", 2],
+  ])("%s reads as %s", (name, code) => {
+    expect(headerWith({ '"code":1': `"code":"${name}"` }).envelope?.header.status?.code).toBe(code);
+  });
+
+  test.each([
+    "ERROR",
+    "status_code_error",
+    "STATUS_CODE_ERROR ",
+    "constructor",
+  ])("%s is refused", (name) => {
+    expect(headerWith({ '"code":1': `"code":"${name}"` }).error).toMatchObject({
+      code: "invalid_value",
+      path: "header.status.code",
+    });
+  });
+
+  test("writers write the integer", () => {
+    expect((toJson(sample()).header as JsonObject).status).toEqual({ code: 1 });
+  });
+});
+
+describe("JSON mapping: doubles in strings (docs/spec.md, Codec: JSON)", () => {
+  test.each([
+    ['{"doubleValue":"1e3"}', 1000],
+    ['{"doubleValue":"-2.5"}', -2.5],
+    ['{"doubleValue":"-0"}', -0],
+    ['{"doubleValue":1e3}', 1000],
+    ['{"doubleValue":"NaN"}', Number.NaN],
+  ])("%s reads as %s", (text, value) => {
+    expect(Object.is(attributeOf(text), value)).toBe(true);
+  });
+
+  test.each([
+    ['{"doubleValue":"1e400"}', "invalid_json"],
+    ['{"doubleValue":"+1"}', "invalid_json"],
+    ['{"doubleValue":"0x10"}', "invalid_json"],
+    ['{"doubleValue":"inf"}', "invalid_json"],
+  ])("%s -> %s", (text, code) => {
+    expect(attributeOf(text)).toMatchObject({ code, path: "body.attributes[0].value.doubleValue" });
+  });
+
+  test("a number beyond a double is refused while parsing", () => {
+    const text = attributeText('{"doubleValue":1e400}');
+    expect(readText(text).error).toMatchObject({
+      code: "invalid_json",
+      offset: text.indexOf("1e400"),
+    });
+  });
+});
+
+describe("JSON mapping: the value oneof (docs/spec.md, Codec: JSON)", () => {
+  test("the set member is always written, defaults included", () => {
+    expect(valueToJson(false)).toEqual({ boolValue: false });
+    expect(valueToJson(0n)).toEqual({ intValue: "0" });
+    expect(valueToJson("")).toEqual({ stringValue: "" });
+    expect(valueToJson(0)).toEqual({ doubleValue: 0 });
+    expect(valueToJson(new Uint8Array(0))).toEqual({ bytesValue: "" });
+    expect(valueToJson([])).toEqual({ arrayValue: {} });
+    expect(valueToJson(new Map())).toEqual({ kvlistValue: {} });
+  });
+
+  test.each([
+    ["{}", { code: "invalid_value" }],
+    ['{"boolValue":null}', { code: "invalid_value" }],
+    ['{"boolValue":false,"stringValue":""}', { code: "invalid_json" }],
+    ['{"boolValue":false,"stringValue":null}', false],
+    ['{"arrayValue":{}}', []],
+    ['{"kvlistValue":{"values":[]}}', new Map()],
+    ['{"futureValue":{"x":1}}', new UnknownValue("json", [["futureValue", { x: 1 }]])],
+  ])("%s", (text, expected) => {
+    const got = attributeOf(text);
+    if (typeof expected === "object" && "code" in expected) {
+      expect(got).toMatchObject({ ...expected, path: "body.attributes[0].value" });
+    } else expect(got).toEqual(expected);
+  });
+});
+
+describe("JSON mapping: duplicates, text and Unicode (docs/spec.md, Codec: JSON)", () => {
+  test("a member name twice in one object is invalid_json, with the byte offset", () => {
+    const text = `{"header":${HEADER_TEXT},"body":{},"body":{}}`;
+    expect(readText(text).error).toMatchObject({
+      code: "invalid_json",
+      offset: text.lastIndexOf('"body"'),
+    });
+    expect(attributeOf('{"boolValue":true,"boolValue":false}')).toMatchObject({
+      code: "invalid_json",
+    });
+  });
+
+  test("an attribute key twice in one list is duplicate_key", () => {
+    const text = `{"header":${HEADER_TEXT},"body":{"attributes":[{"key":"a","value":{"boolValue":true}},{"key":"a","value":{"boolValue":true}}]}}`;
+    expect(readText(text).error).toMatchObject({
+      code: "duplicate_key",
+      path: "body.attributes[1]",
+    });
+  });
+
+  test("a byte order mark before the text is invalid_json at byte 0", () => {
+    expect(readText(`\ufeff{"header":${HEADER_TEXT},"body":{}}`).error).toMatchObject({
+      code: "invalid_json",
+      offset: 0,
+    });
+  });
+
+  test("U+FEFF inside strings is kept, written raw or escaped", () => {
+    expect(attributeOf('{"stringValue":"\ufeffa"}')).toBe("\ufeffa");
+    expect(attributeOf('{"stringValue":"\\ufeffa"}')).toBe("\ufeffa");
+  });
+
+  test("a lone surrogate is invalid_utf8, on read and on write", () => {
+    expect(attributeOf('{"stringValue":"\\udfff"}')).toMatchObject({ code: "invalid_utf8" });
+    const e = sample();
+    e.body.attributes.set("bad", "a\ud800");
+    expect(() => jsonCodec.encodeEnvelope(e)).toThrow(/\[invalid_utf8\]/);
+    e.body.attributes.set("bad", "\\ud800 is only text");
+    expect(jsonCodec.encodeEnvelope(e).length).toBeGreaterThan(0);
+  });
+
+  test("writers of the same envelope may differ in key order and number form; readers agree", () => {
+    const reordered = `{"body":{"attributes":[{"value":{"doubleValue":1.0},"key":"latency_ms"}]},"header":${HEADER_TEXT}}`;
+    const plain = `{"header":${HEADER_TEXT},"body":{"attributes":[{"key":"latency_ms","value":{"doubleValue":1}}]}}`;
+    expect(readText(reordered).envelope).toEqual(readText(plain).envelope);
+  });
+});
+
+describe("JSON mapping: limits count UTF-8 bytes and unknown data", () => {
+  // The longest string of the example header has 32 bytes, its longest member name 12.
+  test("maxStringLength counts UTF-8 bytes", () => {
+    const limits = resolveLimits({ maxStringLength: 32 });
+    const s = (n: number) => attributeText(`{"stringValue":"${"é".repeat(n)}"}`);
+    expect(readText(s(16), limits).envelope).toBeDefined();
+    expect(readText(s(17), limits).error).toMatchObject({
+      code: "limit_exceeded",
+      path: "body.attributes[0].value.stringValue",
+    });
+  });
+
+  test("maxKeyLength bounds attribute keys, namespaces and member names", () => {
+    const limits = resolveLimits({ maxKeyLength: 12 });
+    const key = (k: string) =>
+      readText(
+        `{"header":${HEADER_TEXT},"body":{"attributes":[{"key":"${k}","value":{"boolValue":true}}]}}`,
+        limits,
+      );
+    expect(key("abcdefghijkl").envelope).toBeDefined();
+    expect(key("abcdefghijké").error).toMatchObject({
+      code: "limit_exceeded",
+      path: "body.attributes[0].key",
+    });
+    const ns = `{"header":${HEADER_TEXT},"body":{"extensions":[{"namespace":"abcdefghijklm","version":"1.0.0"}]}}`;
+    expect(readText(ns, limits).error).toMatchObject({
+      code: "limit_exceeded",
+      path: "body.extensions[0].namespace",
+    });
+    const member = `{"header":${HEADER_TEXT},"body":{"abcdefghijklm":1}}`;
+    expect(readText(member, limits).error).toMatchObject({
+      code: "limit_exceeded",
+      offset: member.indexOf('"abcdefghijklm"'),
+    });
+  });
+
+  test("unknown keys and values count as entries and nest like attribute values", () => {
+    const text = (extra: string) => `{"header":${HEADER_TEXT},"body":{},"x":${extra}}`;
+    expect(readText(text("[1,2]"), resolveLimits({ maxAttributes: 3 })).envelope).toBeDefined();
+    expect(readText(text("[1,2,3]"), resolveLimits({ maxAttributes: 3 })).error).toMatchObject({
+      code: "limit_exceeded",
+      path: "x",
+    });
+    expect(readText(text("[[1]]"), resolveLimits({ maxDepth: 2 })).envelope).toBeDefined();
+    expect(readText(text("[[[1]]]"), resolveLimits({ maxDepth: 2 })).error).toMatchObject({
+      code: "limit_exceeded",
+      path: "x",
+    });
+    expect(
+      readText(text(`["${"é".repeat(17)}"]`), resolveLimits({ maxStringLength: 32 })).error,
+    ).toMatchObject({
+      code: "limit_exceeded",
+      path: "x",
+    });
+    // An unknown kind inside an attribute value nests on top of its depth.
+    const nested = `{"arrayValue":{"values":[{"futureValue":[1]}]}}`;
+    expect(attributeOf(nested)).toEqual([new UnknownValue("json", [["futureValue", [1]]])]);
+    expect(readText(attributeText(nested), resolveLimits({ maxDepth: 1 })).error).toMatchObject({
+      code: "limit_exceeded",
+    });
+  });
+
+  test("extensions count as entries", () => {
+    const ext = '{"namespace":"a","version":"1.0.0"},{"namespace":"b","version":"1.0.0"}';
+    const text = `{"header":${HEADER_TEXT},"body":{"extensions":[${ext}]}}`;
+    expect(readText(text, resolveLimits({ maxAttributes: 2 })).envelope).toBeDefined();
+    expect(readText(text, resolveLimits({ maxAttributes: 1 })).error).toMatchObject({
+      code: "limit_exceeded",
+      path: "body.extensions[1]",
+    });
+  });
+});
+
+describe("toJson throws only EnvelopeError", () => {
+  test("a value nested deeper than MAX_DEPTH_CEILING, or circular, is limit_exceeded", () => {
+    const e = sample();
+    let deep: AttributeValue = [];
+    for (let i = 0; i < 300; i++) deep = [deep];
+    e.body.attributes.set("deep", deep);
+    expect(() => toJson(e)).toThrow(/\[limit_exceeded\]/);
+    const loop: AttributeValue[] = [];
+    loop.push(loop);
+    e.body.attributes.set("deep", loop);
+    expect(() => toJson(e)).toThrow(/\[limit_exceeded\]/);
+    let ok: AttributeValue = [];
+    for (let i = 1; i < MAX_DEPTH_CEILING; i++) ok = [ok];
+    e.body.attributes.set("deep", ok);
+    expect(() => toJson(e)).not.toThrow();
+  });
+
+  test("kept unknown data that is not JSON is refused", () => {
+    const e = sample();
+    e.header.$unknown = { codec: "json", data: [["x", 1n]] };
+    expect(() => toJson(e)).toThrow(/\[invalid_json\]/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    e.header.$unknown = { codec: "json", data: [["x", cycle]] };
+    expect(() => toJson(e)).toThrow(/\[invalid_json\]/);
+    e.header.$unknown = { codec: "json", data: "not pairs" };
+    expect(() => toJson(e)).toThrow(/\[invalid_value\]/);
+  });
+});
+
+describe("JSON at the deepest maxDepth a caller may set", () => {
+  test(`values of depth ${MAX_DEPTH_CEILING} in maps read and write without a RangeError; one deeper is limit_exceeded`, () => {
+    const limits = resolveLimits({ maxDepth: MAX_DEPTH_CEILING });
+    const nested = (depth: number) => {
+      let v = '{"boolValue":true}';
+      for (let i = 0; i < depth; i++) v = `{"kvlistValue":{"values":[{"key":"k","value":${v}}]}}`;
+      return attributeText(v);
+    };
+    const read = readText(nested(MAX_DEPTH_CEILING), limits).envelope;
+    expect(read).toBeDefined();
+    const text = new TextDecoder().decode(jsonCodec.encodeEnvelope(read!));
+    expect(readText(text, limits).envelope).toEqual(read);
+    expect(readText(nested(MAX_DEPTH_CEILING + 1), limits).error).toMatchObject({
+      code: "limit_exceeded",
     });
   });
 });

@@ -6,12 +6,13 @@ import { CODEC_IDS, type EnvelopeCodec } from "../codec.js";
 import { EnvelopeError } from "../errors.js";
 import type { DecodeBudget } from "../limits.js";
 import { bodyFromJson, envelopeFromJson, headerFromJson } from "./from-json.js";
+import { jsonBounds, parseJson } from "./json-value.js";
 import { bodyToJson, headerToJson, type JsonValue, toJson } from "./to-json.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-function parse(bytes: Uint8Array, offset: number): JsonValue {
+function parse(bytes: Uint8Array, budget: DecodeBudget, offset: number): JsonValue {
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -20,17 +21,7 @@ function parse(bytes: Uint8Array, offset: number): JsonValue {
       offset: offset + firstInvalidUtf8(bytes),
     });
   }
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new EnvelopeError(
-      "invalid_json",
-      `not well-formed JSON: ${detail}`,
-      { offset },
-      { cause },
-    );
-  }
+  return parseJson(text, jsonBounds(budget.limits), offset);
 }
 
 /** Byte index of the first invalid UTF-8 sequence (for error messages). */
@@ -55,8 +46,45 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return i;
 }
 
+/**
+ * Index of the first `\uD800`–`\uDFFF` escape in JSON text, or -1.
+ * `JSON.stringify` escapes a lone surrogate that way and writes every other
+ * character outside U+0000–U+001F as itself, so one native search finds lone
+ * surrogates anywhere in the output; the backslashes before a hit are counted
+ * so that an escaped backslash followed by "ud" is not one.
+ */
+function loneSurrogateEscape(text: string): number {
+  for (let at = text.indexOf("\\ud"); at !== -1; at = text.indexOf("\\ud", at + 1)) {
+    let backslashes = 1;
+    while (text.charCodeAt(at - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 1) return at;
+  }
+  return -1;
+}
+
 function encodeJson(value: JsonValue): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    // toJson checks nesting and kept data, so what is left is the engine's
+    // longest string: a JSON text too large to hold.
+    if (!(cause instanceof RangeError)) throw cause;
+    throw new EnvelopeError(
+      "too_large",
+      `cannot write the JSON text (${cause.message})`,
+      {},
+      { cause },
+    );
+  }
+  // Readers refuse lone surrogates (invalid_utf8), so the writer does not write them.
+  if (loneSurrogateEscape(text) !== -1) {
+    throw new EnvelopeError(
+      "invalid_utf8",
+      "a string has a lone surrogate and is not valid Unicode",
+    );
+  }
+  return encoder.encode(text);
 }
 
 /** The JSON codec object (codec id 2). */
@@ -67,9 +95,9 @@ export const jsonCodec: EnvelopeCodec = Object.freeze({
   encodeBody: (body) => encodeJson(bodyToJson(body)),
   encodeEnvelope: (envelope) => encodeJson(toJson(envelope)),
   decodeHeader: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>
-    headerFromJson(parse(bytes, offset), budget),
+    headerFromJson(parse(bytes, budget, offset), budget),
   decodeBody: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>
-    bodyFromJson(parse(bytes, offset), budget),
+    bodyFromJson(parse(bytes, budget, offset), budget),
   decodeEnvelope: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>
-    envelopeFromJson(parse(bytes, offset), budget),
+    envelopeFromJson(parse(bytes, budget, offset), budget),
 } satisfies EnvelopeCodec);

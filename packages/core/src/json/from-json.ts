@@ -1,9 +1,14 @@
 /**
  * The spec's JSON mapping, reading side (docs/spec.md, section "Codec: JSON").
  * Strict about types, lenient where OTLP/JSON is (int64 as numbers, null as
- * absent); unknown keys are kept for re-encoding.
+ * absent, enum names); unknown keys are kept for re-encoding and charged to the
+ * decode budget like known data.
+ *
+ * The input is a JSON value as `parseJson` or `asJsonValue` return it
+ * (./json-value.ts): plain, acyclic, without lone surrogates, member names
+ * within `maxKeyLength`, nesting and size within bounds derived from the limits.
  */
-import { EnvelopeError } from "../errors.js";
+import { EnvelopeError, excerpt } from "../errors.js";
 import { hexToBytes } from "../hex.js";
 import type { DecodeBudget } from "../limits.js";
 import {
@@ -23,6 +28,7 @@ import {
 } from "../model.js";
 import { base64ToBytes } from "./base64.js";
 import type { JsonObject, JsonValue } from "./to-json.js";
+import { utf8Length, utf8LongerThan } from "./utf8-length.js";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -45,10 +51,15 @@ function object(value: JsonValue | undefined, path: string): JsonObject {
   return value;
 }
 
-/** Reads an object's keys: known ones through `read`, unknown ones kept on `target.$unknown`. */
+/**
+ * Reads an object's keys: known ones through `read`, unknown ones kept on
+ * `target.$unknown` and charged to the budget (one entry each, plus their values).
+ */
 function readKeys(
   obj: JsonObject,
   target: HasUnknown,
+  path: string,
+  budget: DecodeBudget,
   read: (key: string, value: JsonValue) => boolean,
 ): void {
   let unknown: Array<[string, JsonValue]> | undefined;
@@ -56,6 +67,9 @@ function readKeys(
     const value = obj[key]!;
     if (value === null) continue;
     if (!read(key, value)) {
+      const at = path === "" ? excerpt(key) : `${path}.${excerpt(key)}`;
+      budget.countEntry(at);
+      chargeUnknown(value, at, budget, 0);
       unknown ??= [];
       unknown.push([key, value]);
     }
@@ -63,16 +77,57 @@ function readKeys(
   if (unknown !== undefined) target.$unknown = { codec: "json", data: unknown };
 }
 
+function tooLong(value: string, path: string, budget: DecodeBudget): never {
+  throw new EnvelopeError(
+    "limit_exceeded",
+    `a string of ${utf8Length(value)} UTF-8 bytes is longer than maxStringLength (${budget.limits.maxStringLength})`,
+    { path },
+  );
+}
+
 function string(value: JsonValue, path: string, budget: DecodeBudget): string {
   if (typeof value !== "string") fail(path, `expected a string, got ${typeName(value)}`);
-  if (value.length > budget.limits.maxStringLength) {
-    throw new EnvelopeError(
-      "limit_exceeded",
-      `string longer than ${budget.limits.maxStringLength}`,
-      { path },
-    );
-  }
+  if (utf8LongerThan(value, budget.limits.maxStringLength)) tooLong(value, path, budget);
   return value;
+}
+
+/** A string that names something (attribute key, namespace): also within `maxKeyLength`. */
+function nameString(value: JsonValue, path: string, budget: DecodeBudget): string {
+  const s = string(value, path, budget);
+  if (utf8LongerThan(s, budget.limits.maxKeyLength)) budget.checkKeyLength(utf8Length(s), path);
+  return s;
+}
+
+/**
+ * Charges a kept unknown value to the budget as the codecs charge an attribute
+ * value at `depth`: each array element and object member is an entry, each
+ * array or object a level of nesting, each string within `maxStringLength`.
+ * (Member names are within `maxKeyLength` already; see ./json-value.ts.)
+ */
+function chargeUnknown(value: JsonValue, path: string, budget: DecodeBudget, depth: number): void {
+  if (typeof value === "string") {
+    if (utf8LongerThan(value, budget.limits.maxStringLength)) tooLong(value, path, budget);
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  if (depth + 1 > budget.limits.maxDepth) tooDeep(path, budget);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      budget.countEntry(path);
+      chargeUnknown(item, path, budget, depth + 1);
+    }
+    return;
+  }
+  for (const k of Object.keys(value)) {
+    budget.countEntry(path);
+    chargeUnknown(value[k]!, path, budget, depth + 1);
+  }
+}
+
+function tooDeep(path: string, budget: DecodeBudget): never {
+  throw new EnvelopeError("limit_exceeded", `value nested deeper than ${budget.limits.maxDepth}`, {
+    path,
+  });
 }
 
 function id(value: JsonValue, length: number, path: string): Uint8Array {
@@ -80,22 +135,36 @@ function id(value: JsonValue, length: number, path: string): Uint8Array {
   return hexToBytes(value, length, path);
 }
 
-function int64(value: JsonValue, path: string, min: bigint, max: bigint): bigint {
+const DECIMAL = /^-?(0|[1-9][0-9]*)$/;
+
+/**
+ * An integer field: a JSON number whose value is an integer within ±(2^53 − 1)
+ * (so `3`, `3.0` and `3e0` alike: JSON values carry no integer type), or a
+ * string of decimal digits. The string is matched (linear) and its length
+ * checked before any conversion, so a huge one costs no BigInt parse.
+ */
+function integer(value: JsonValue, path: string, min: bigint, max: bigint): bigint {
   let n: bigint;
-  if (typeof value === "string") {
-    if (!/^-?(0|[1-9][0-9]*)$/.test(value))
-      fail(path, `${JSON.stringify(value)} is not a decimal integer`);
-    n = BigInt(value);
-  } else if (typeof value === "number") {
+  if (typeof value === "number") {
     if (!Number.isSafeInteger(value)) {
       fail(
         path,
-        `${value} is not an integer within ±(2^53-1); write large integers as decimal strings`,
+        Number.isInteger(value)
+          ? `${value} is beyond ±(2^53-1); write large integers as decimal strings`
+          : `${value} is not an integer`,
       );
     }
     n = BigInt(value);
+  } else if (typeof value === "string") {
+    if (!DECIMAL.test(value))
+      fail(path, `${JSON.stringify(excerpt(value))} is not a decimal integer`);
+    // 21 or more characters without leading zeros: at least 10^20, beyond every integer field.
+    if (value.length > 20) {
+      throw new EnvelopeError("invalid_value", `${excerpt(value)} is out of range`, { path });
+    }
+    n = BigInt(value);
   } else {
-    fail(path, `expected an integer (decimal string or number), got ${typeName(value)}`);
+    fail(path, `expected an integer (number or decimal string), got ${typeName(value)}`);
   }
   if (n < min || n > max)
     throw new EnvelopeError("invalid_value", `${n} is out of range`, { path });
@@ -103,14 +172,33 @@ function int64(value: JsonValue, path: string, min: bigint, max: bigint): bigint
 }
 
 function uint32(value: JsonValue, path: string, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    fail(path, `expected an integer, got ${JSON.stringify(value)}`);
-  }
-  if (value < 0 || value > max) {
-    throw new EnvelopeError("invalid_value", `${value} is out of range 0..${max}`, { path });
-  }
-  return value;
+  return Number(integer(value, path, 0n, BigInt(max)));
 }
+
+/** The names of `StatusCode`'s values, accepted on read as the proto3 JSON mapping allows. */
+const STATUS_CODE_NAMES = new Map([
+  ["STATUS_CODE_UNSET", 0],
+  ["STATUS_CODE_OK", 1],
+  ["STATUS_CODE_ERROR", 2],
+]);
+
+function statusCode(value: JsonValue, path: string): number {
+  if (typeof value === "string" && !DECIMAL.test(value)) {
+    const code = STATUS_CODE_NAMES.get(value);
+    if (code === undefined) {
+      throw new EnvelopeError(
+        "invalid_value",
+        `${JSON.stringify(excerpt(value))} is not a StatusCode name (${[...STATUS_CODE_NAMES.keys()].join(", ")})`,
+        { path },
+      );
+    }
+    return code;
+  }
+  return uint32(value, path, 0x7fff_ffff);
+}
+
+/** A JSON number literal, as a double field may also be written in a string. */
+const NUMBER_LITERAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
 function double(value: JsonValue, path: string): number {
   if (typeof value === "number") return value;
@@ -123,11 +211,15 @@ function double(value: JsonValue, path: string): number {
       case "-Infinity":
         return Number.NEGATIVE_INFINITY;
     }
-    if (/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(value)) return Number(value);
+    if (NUMBER_LITERAL.test(value)) {
+      const n = Number(value);
+      if (Number.isFinite(n)) return n;
+      fail(path, `${JSON.stringify(excerpt(value))} is beyond the range of a double`);
+    }
   }
   return fail(
     path,
-    `expected a number or "NaN", "Infinity", "-Infinity", "-0", got ${JSON.stringify(value)}`,
+    `expected a number, a number in a string, or "NaN", "Infinity", "-Infinity", got ${typeof value === "string" ? JSON.stringify(excerpt(value)) : typeName(value)}`,
   );
 }
 
@@ -150,7 +242,7 @@ export function attributesFromJson(
     budget.countEntry(itemPath);
     const kv = object(list[i], itemPath);
     const key =
-      kv.key === undefined || kv.key === null ? "" : string(kv.key, `${itemPath}.key`, budget);
+      kv.key === undefined || kv.key === null ? "" : nameString(kv.key, `${itemPath}.key`, budget);
     if (out.has(key)) {
       throw new EnvelopeError("duplicate_key", `key ${JSON.stringify(key)} appears twice`, {
         path: itemPath,
@@ -191,6 +283,9 @@ function anyValue(
       if (kind !== undefined) fail(path, `AnyValue has both ${kind} and ${key}`);
       kind = key;
     } else {
+      // A kind this version does not know: kept whole, charged like a value at this depth.
+      budget.countEntry(path);
+      chargeUnknown(obj[key]!, path, budget, depth);
       unknown ??= [];
       unknown.push([key, obj[key]!]);
     }
@@ -208,7 +303,7 @@ function anyValue(
       if (typeof v !== "boolean") fail(at, `expected a boolean, got ${typeName(v)}`);
       return v;
     case "intValue":
-      return int64(v, at, INT64_MIN, INT64_MAX);
+      return integer(v, at, INT64_MIN, INT64_MAX);
     case "doubleValue":
       return double(v, at);
     case "bytesValue": {
@@ -223,13 +318,7 @@ function anyValue(
       return base64ToBytes(v, at);
     }
   }
-  if (depth + 1 > budget.limits.maxDepth) {
-    throw new EnvelopeError(
-      "limit_exceeded",
-      `value nested deeper than ${budget.limits.maxDepth}`,
-      { path: at },
-    );
-  }
+  if (depth + 1 > budget.limits.maxDepth) tooDeep(at, budget);
   const inner = object(v, at);
   const values = inner.values;
   if (kind === "arrayValue") {
@@ -251,7 +340,7 @@ function anyValue(
 export function headerFromJson(value: JsonValue, budget: DecodeBudget, path = "header"): Header {
   const obj = object(value, path);
   const header = {} as Header;
-  readKeys(obj, header, (key, v) => {
+  readKeys(obj, header, path, budget, (key, v) => {
     const at = `${path}.${key}`;
     switch (key) {
       case "schema":
@@ -261,11 +350,11 @@ export function headerFromJson(value: JsonValue, budget: DecodeBudget, path = "h
         header.eventId = id(v, 16, at);
         return true;
       case "timeUnixNano":
-        header.timeUnixNano = int64(v, at, 0n, UINT64_MAX);
+        header.timeUnixNano = integer(v, at, 0n, UINT64_MAX);
         return true;
       case "producer": {
         const p = { language: "", version: "" } as Producer;
-        readKeys(object(v, at), p, (k, pv) => {
+        readKeys(object(v, at), p, at, budget, (k, pv) => {
           if (k !== "language" && k !== "version") return false;
           p[k] = string(pv, `${at}.${k}`, budget);
           return true;
@@ -281,8 +370,8 @@ export function headerFromJson(value: JsonValue, budget: DecodeBudget, path = "h
         return true;
       case "status": {
         const s = { code: 0, message: "" } as Status;
-        readKeys(object(v, at), s, (k, sv) => {
-          if (k === "code") s.code = uint32(sv, `${at}.code`, 0x7fff_ffff);
+        readKeys(object(v, at), s, at, budget, (k, sv) => {
+          if (k === "code") s.code = statusCode(sv, `${at}.code`);
           else if (k === "message") s.message = string(sv, `${at}.message`, budget);
           else return false;
           return true;
@@ -300,7 +389,7 @@ export function headerFromJson(value: JsonValue, budget: DecodeBudget, path = "h
 
 function schemaFromJson(value: JsonValue, path: string, budget: DecodeBudget): SchemaRef {
   const schema: SchemaRef = { type: "", subtype: "", version: "" };
-  readKeys(object(value, path), schema, (key, v) => {
+  readKeys(object(value, path), schema, path, budget, (key, v) => {
     if (key !== "type" && key !== "subtype" && key !== "version" && key !== "url") return false;
     schema[key] = string(v, `${path}.${key}`, budget);
     return true;
@@ -314,7 +403,7 @@ function traceFromJson(value: JsonValue, path: string, budget: DecodeBudget): Tr
     spanId: new Uint8Array(0),
     traceFlags: 0,
   };
-  readKeys(object(value, path), trace, (key, v) => {
+  readKeys(object(value, path), trace, path, budget, (key, v) => {
     const at = `${path}.${key}`;
     switch (key) {
       case "traceId":
@@ -350,7 +439,7 @@ const RESOURCE_STRINGS = new Set([
 
 function resourceFromJson(value: JsonValue, path: string, budget: DecodeBudget): Resource {
   const resource: Resource = { serviceName: "", attributes: new Map() };
-  readKeys(object(value, path), resource, (key, v) => {
+  readKeys(object(value, path), resource, path, budget, (key, v) => {
     const at = `${path}.${key}`;
     if (key === "attributes") {
       resource.attributes = attributesFromJson(v, at, budget, 0);
@@ -366,14 +455,18 @@ function resourceFromJson(value: JsonValue, path: string, budget: DecodeBudget):
 /** Reads the body object of the JSON mapping. */
 export function bodyFromJson(value: JsonValue, budget: DecodeBudget, path = "body"): Body {
   const body: Body = { attributes: new Map(), extensions: [] };
-  readKeys(object(value, path), body, (key, v) => {
+  readKeys(object(value, path), body, path, budget, (key, v) => {
     const at = `${path}.${key}`;
     if (key === "attributes") {
       body.attributes = attributesFromJson(v, at, budget, 0);
       return true;
     }
     if (key === "extensions") {
-      body.extensions = array(v, at).map((e, i) => extensionFromJson(e, `${at}[${i}]`, budget));
+      body.extensions = array(v, at).map((e, i) => {
+        const itemPath = `${at}[${i}]`;
+        budget.countEntry(itemPath);
+        return extensionFromJson(e, itemPath, budget);
+      });
       return true;
     }
     return false;
@@ -383,9 +476,10 @@ export function bodyFromJson(value: JsonValue, budget: DecodeBudget, path = "bod
 
 function extensionFromJson(value: JsonValue, path: string, budget: DecodeBudget): Extension {
   const ext: Extension = { namespace: "", version: "", attributes: new Map() };
-  readKeys(object(value, path), ext, (key, v) => {
+  readKeys(object(value, path), ext, path, budget, (key, v) => {
     const at = `${path}.${key}`;
-    if (key === "namespace" || key === "version") ext[key] = string(v, at, budget);
+    if (key === "namespace") ext.namespace = nameString(v, at, budget);
+    else if (key === "version") ext.version = string(v, at, budget);
     else if (key === "attributes") ext.attributes = attributesFromJson(v, at, budget, 0);
     else return false;
     return true;
@@ -397,7 +491,7 @@ function extensionFromJson(value: JsonValue, path: string, budget: DecodeBudget)
 export function envelopeFromJson(value: JsonValue, budget: DecodeBudget): Envelope {
   const obj = object(value, "");
   const envelope = {} as Envelope;
-  readKeys(obj, envelope, (key, v) => {
+  readKeys(obj, envelope, "", budget, (key, v) => {
     if (key === "header") envelope.header = headerFromJson(v, budget);
     else if (key === "body") envelope.body = bodyFromJson(v, budget);
     else return false;

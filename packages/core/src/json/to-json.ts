@@ -2,8 +2,9 @@
  * The spec's JSON mapping, writing side (docs/spec.md, section "Codec: JSON"):
  * OTLP/JSON conventions, hex ids, int64 as decimal strings, defaults omitted.
  */
-import { EnvelopeError } from "../errors.js";
+import { EnvelopeError, excerpt } from "../errors.js";
 import { bytesToHex } from "../hex.js";
+import { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "../limits.js";
 import type {
   Attributes,
   AttributeValue,
@@ -15,6 +16,7 @@ import type {
 } from "../model.js";
 import { UnknownValue } from "../model.js";
 import { bytesToBase64 } from "./base64.js";
+import { asJsonValue, defineKey, type JsonBounds, jsonBounds } from "./json-value.js";
 
 /** A JSON value as `JSON.parse` returns it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -23,24 +25,42 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-/** Adds a key without ever touching the prototype (a `__proto__` key stays a plain key). */
-export function defineKey(target: JsonObject, key: string, value: JsonValue): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
+/** Bounds for unknown JSON data written back: the nesting a reader at `MAX_DEPTH_CEILING` accepts. */
+const WRITE_BOUNDS: JsonBounds = Object.freeze({
+  ...jsonBounds({ ...DEFAULT_LIMITS, maxDepth: MAX_DEPTH_CEILING }),
+  maxMembers: Number.POSITIVE_INFINITY,
+  maxKeyLength: Number.POSITIVE_INFINITY,
+});
+
+/**
+ * Checks kept unknown `[key, value]` pairs before they are written: data the
+ * JSON codec read passes; hand-made data that is not JSON (a bigint, a cycle,
+ * nesting no reader accepts) fails here with `EnvelopeError` rather than in
+ * `JSON.stringify` with a `TypeError` or `RangeError`.
+ */
+function checkedPairs(data: unknown): Array<[string, JsonValue]> {
+  if (!Array.isArray(data)) {
+    throw new EnvelopeError(
+      "invalid_value",
+      "unknown JSON data is not a list of [key, value] pairs",
+    );
   }
+  for (const pair of data as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== "string") {
+      throw new EnvelopeError(
+        "invalid_value",
+        "unknown JSON data is not a list of [key, value] pairs",
+      );
+    }
+    asJsonValue(pair[1], WRITE_BOUNDS, excerpt(pair[0]));
+  }
+  return data as Array<[string, JsonValue]>;
 }
 
 function appendUnknown(out: JsonObject, message: HasUnknown): JsonObject {
   const unknown = message.$unknown;
   if (unknown !== undefined && unknown.codec === "json") {
-    for (const [key, value] of unknown.data as Array<[string, JsonValue]>) {
+    for (const [key, value] of checkedPairs(unknown.data)) {
       if (!Object.hasOwn(out, key)) defineKey(out, key, value);
     }
   }
@@ -125,16 +145,30 @@ export function toJson(envelope: Envelope): JsonObject {
 
 /** An attribute map as a list of `{ key, value }` objects. */
 export function attributesToJson(attributes: Attributes): JsonObject[] {
-  const out: JsonObject[] = [];
-  for (const [key, value] of attributes) {
-    // An empty key is the proto3 default and is omitted, like every default.
-    out.push(key === "" ? { value: valueToJson(value) } : { key, value: valueToJson(value) });
-  }
-  return out;
+  return attributeList(attributes, 0);
 }
 
 /** One attribute value as an `AnyValue` object. */
 export function valueToJson(value: AttributeValue): JsonObject {
+  return anyValue(value, 0);
+}
+
+function attributeList(attributes: Attributes, depth: number): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const [key, value] of attributes) {
+    // An empty key is the proto3 default and is omitted, like every default.
+    const v = anyValue(value, depth);
+    out.push(key === "" ? { value: v } : { key, value: v });
+  }
+  return out;
+}
+
+/**
+ * `depth` counts the arrays and maps around `value`. Past `MAX_DEPTH_CEILING`
+ * no reader accepts the value, and a cycle never ends: both fail with
+ * `limit_exceeded` before the stack does.
+ */
+function anyValue(value: AttributeValue, depth: number): JsonObject {
   switch (typeof value) {
     case "string":
       return { stringValue: value };
@@ -146,15 +180,26 @@ export function valueToJson(value: AttributeValue): JsonObject {
       return { doubleValue: doubleToJson(value) };
     default:
       if (value instanceof Uint8Array) return { bytesValue: bytesToBase64(value) };
-      if (Array.isArray(value)) {
-        return { arrayValue: value.length > 0 ? { values: value.map(valueToJson) } : {} };
-      }
-      if (value instanceof Map) {
-        return { kvlistValue: value.size > 0 ? { values: attributesToJson(value) } : {} };
+      if (Array.isArray(value) || value instanceof Map) {
+        if (depth >= MAX_DEPTH_CEILING) {
+          throw new EnvelopeError(
+            "limit_exceeded",
+            `attribute value nested deeper than ${MAX_DEPTH_CEILING} (the deepest any reader accepts), or circular`,
+          );
+        }
+        if (Array.isArray(value)) {
+          return {
+            arrayValue:
+              value.length > 0 ? { values: value.map((v) => anyValue(v, depth + 1)) } : {},
+          };
+        }
+        return {
+          kvlistValue: value.size > 0 ? { values: attributeList(value, depth + 1) } : {},
+        };
       }
       if (value instanceof UnknownValue && value.codec === "json") {
         const out: JsonObject = {};
-        for (const [k, v] of value.data as Array<[string, JsonValue]>) defineKey(out, k, v);
+        for (const [k, v] of checkedPairs(value.data)) defineKey(out, k, v);
         return out;
       }
       if (value instanceof UnknownValue) {
