@@ -1,14 +1,17 @@
 /**
  * The LZ4 block format in JavaScript (lz4_Block_format.md): a greedy
- * compressor with a 4096-entry hash table and a bounds-checked decompressor.
- * Used when lz4-napi may not allocate any more before the event loop turns
- * (see ../native-budget.ts); differential-tested against lz4-napi.
+ * compressor with a 4096-entry hash table, and one bounds-checked reader
+ * that measures a block (every platform's first pass) or decodes it (where
+ * no native decoder is loaded, and for small blocks). Differential-tested
+ * against lz4-napi.
  */
 const MIN_MATCH = 4;
 const LAST_LITERALS = 5; // the last 5 bytes are always literals
 const MF_LIMIT = 12; // no match may start within the last 12 bytes
 const HASH_LOG = 12;
 const MAX_OFFSET = 65535;
+/** Copies up to this long are faster byte by byte than through subarray/copyWithin. */
+const SHORT_COPY = 32;
 
 function read32(b: Uint8Array, i: number): number {
   return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
@@ -106,17 +109,24 @@ function writeLiterals(
 }
 
 /**
- * Decompresses one LZ4 block `src[start, end)` into `dst` from `at`, writing
- * at most up to `limit`; matches may reach back to `windowStart` (the block's
- * own start for independent blocks, the frame's output start for linked ones).
- * Returns the end of the output, or -1 when the block is malformed (an offset
- * before the window, a length past either end).
+ * Reads the LZ4 block `src[start, end)`: decodes it into `dst` from `at`
+ * when `dst` is given, else only measures it, reading its sequence headers
+ * and writing nothing (the first pass of ../decompress.ts). Matches may reach
+ * back to `windowStart` (the block's own start for independent blocks, the
+ * frame's output start for linked ones); when measuring, `at` stands for the
+ * output before the block and `windowStart` for where that output began.
+ *
+ * Returns the end of the output; -1 when the block is malformed (a length
+ * past its end, an offset of 0 or before the window, no final literals-only
+ * sequence); a value over `limit` as soon as the output would pass it, before
+ * anything past it is written, so a bomb is refused after reading no more of
+ * it than it takes to pass the limit.
  */
-export function decompressBlock(
+export function decodeBlock(
   src: Uint8Array,
   start: number,
   end: number,
-  dst: Uint8Array,
+  dst: Uint8Array | undefined,
   at: number,
   windowStart: number,
   limit: number,
@@ -134,10 +144,19 @@ export function decompressBlock(
         litLen += b;
       } while (b === 255);
     }
-    if (ip + litLen > end || op + litLen > limit) return -1;
-    dst.set(src.subarray(ip, ip + litLen), op);
-    ip += litLen;
-    op += litLen;
+    if (ip + litLen > end) return -1;
+    if (op + litLen > limit) return op + litLen;
+    if (dst === undefined) {
+      ip += litLen;
+      op += litLen;
+    } else if (litLen > SHORT_COPY) {
+      dst.set(src.subarray(ip, ip + litLen), op);
+      ip += litLen;
+      op += litLen;
+    } else {
+      // A subarray costs more than copying a few bytes one by one.
+      for (const stop = ip + litLen; ip < stop; ) dst[op++] = src[ip++]!;
+    }
     if (ip === end) return op; // the last sequence has literals only
     if (ip + 2 > end) return -1;
     const offset = src[ip]! | (src[ip + 1]! << 8);
@@ -152,13 +171,18 @@ export function decompressBlock(
         matchLen += b;
       } while (b === 255);
     }
-    if (op + matchLen > limit) return -1;
+    if (op + matchLen > limit) return op + matchLen;
+    if (dst === undefined) {
+      op += matchLen;
+      continue;
+    }
     let from = op - offset;
-    if (offset >= matchLen) {
+    if (offset >= matchLen && matchLen > SHORT_COPY) {
       dst.copyWithin(op, from, from + matchLen);
       op += matchLen;
     } else {
-      for (let i = 0; i < matchLen; i++) dst[op++] = dst[from++]!;
+      // Byte by byte, an overlapping match repeats its pattern as LZ4 means.
+      for (const stop = op + matchLen; op < stop; ) dst[op++] = dst[from++]!;
     }
   }
   return -1; // a block must end with a literals-only sequence
