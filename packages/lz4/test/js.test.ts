@@ -1,7 +1,8 @@
 /**
- * The JavaScript LZ4 engine against lz4-napi (the native library the
- * platform engine uses on Node) and against the LZ4 frames the Go
- * (pierrec/lz4) and Rust (lz4_flex) producers wrote into test/fixtures.
+ * The JavaScript LZ4 writer and decoder against lz4-napi (whose block
+ * decoder the platform engine uses on Node), and both decoders against the
+ * LZ4 frames the Go (pierrec/lz4) and Rust (lz4_flex) producers wrote into
+ * test/fixtures.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { DEFAULT_LIMITS, isEnvelopeError, readFramePrefix } from "@envelope/core";

@@ -53,6 +53,64 @@ describe("round trip in the standard LZ4 frame format", () => {
   });
 });
 
+describe("the bytes written: one JavaScript writer on every platform, the same bytes every time", () => {
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+  const sample = new TextEncoder().encode(
+    "telemetry envelope telemetry envelope telemetry envelope!",
+  );
+
+  test.each([
+    ["empty", new Uint8Array(0), {}, "04224d1860408200000000"],
+    [
+      "empty, with checksums",
+      new Uint8Array(0),
+      { contentChecksum: true, blockChecksums: true },
+      "04224d187440bd00000000055dcc02",
+    ],
+    [
+      "a repeated phrase",
+      sample,
+      {},
+      "04224d186040821e000000ff0474656c656d6574727920656e76656c6f70652013000e506c6f70652100000000",
+    ],
+    [
+      "a repeated phrase, with checksums",
+      sample,
+      { contentChecksum: true, blockChecksums: true },
+      "04224d187440bd1e000000ff0474656c656d6574727920656e76656c6f70652013000e506c6f70652116ccc561000000009b93ad98",
+    ],
+  ])("%s: exact bytes", (_name, input, options, expected) => {
+    expect(hex(compress(input, options))).toBe(expected);
+  });
+
+  test("the same bytes in a tight loop (the old encoder switched engines after 32 MiB)", () => {
+    const data = noise(65536, 21);
+    const first = hex(compress(data));
+    for (let i = 0; i < 1000; i++) {
+      if (hex(compress(data)) !== first) throw new Error(`call ${i} wrote other bytes`);
+    }
+  });
+
+  test("the same bytes whatever was compressed before, and wherever the input sits in its buffer", () => {
+    const data = new TextEncoder().encode("attribute value ".repeat(9000));
+    const first = hex(compress(data));
+    compress(noise(300_000, 4));
+    compress(new Uint8Array(200_000));
+    const shifted = new Uint8Array(data.length + 3);
+    shifted.set(data, 3);
+    expect(hex(compress(data))).toBe(first);
+    expect(hex(compress(shifted.subarray(3)))).toBe(first);
+  });
+
+  test("incompressible blocks are stored, and the frame is exactly that size", () => {
+    const data = noise(100_000, 8);
+    const frame = compress(data);
+    expect(frame.length).toBe(7 + 4 + 65536 + 4 + (100_000 - 65536) + 4);
+    expect(frame[10]! & 0x80).toBe(0x80);
+    expect(frame.buffer.byteLength).toBe(frame.length);
+  });
+});
+
 describe.each(ENGINES)("%s", (_engine, decode) => {
   describe("frames the format allows", () => {
     test("concatenated frames are decoded completely (lz4-napi alone returns only the first)", () => {

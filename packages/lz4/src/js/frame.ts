@@ -1,15 +1,18 @@
 /**
- * The standard LZ4 frame format written in JavaScript, on top of block.ts
- * and xxh32.ts: version 01, independent 64 KiB blocks, no checksums, blocks
- * that do not shrink stored uncompressed. Reading is ../decompress.ts.
+ * The standard LZ4 frame format written in JavaScript, on top of block.ts and
+ * xxh32.ts: version 01, independent 64 KiB blocks, no content size, blocks
+ * that do not shrink stored uncompressed, block and content checksums when
+ * asked. The one LZ4 writer on every platform (see ../compress.ts); reading
+ * is ../decompress.ts.
  */
-import { compressBlock, compressBound } from "./block.js";
+import { BlockCompressor, compressBound } from "./block.js";
 import { xxh32 } from "./xxh32.js";
 
 const BLOCK = 65536;
-const FLG = 0x60; // version 01, independent blocks
+const MAGIC = Uint8Array.of(0x04, 0x22, 0x4d, 0x18);
 const BD = 0x40; // 64 KiB block maximum
-const HC = (xxh32(new Uint8Array([FLG, BD])) >>> 8) & 0xff;
+/** Outputs up to this size are written into a scratch buffer kept between calls. */
+const SCRATCH_MAX = 1 << 20;
 
 function put32(b: Uint8Array, at: number, v: number): void {
   b[at] = v & 0xff;
@@ -18,30 +21,61 @@ function put32(b: Uint8Array, at: number, v: number): void {
   b[at + 3] = (v >>> 24) & 0xff;
 }
 
-/** A JavaScript LZ4 frame writer with its own scratch state. */
-export class JsLz4 {
-  private readonly table = new Int32Array(4096);
+/** Options of {@link FrameWriter.write}. */
+export interface FrameOptions {
+  readonly blockChecksums: boolean;
+  readonly contentChecksum: boolean;
+}
 
-  /** One LZ4 frame holding `src`. */
-  compress(src: Uint8Array): Uint8Array {
-    const blocks = Math.max(1, Math.ceil(src.length / BLOCK));
-    const out = new Uint8Array(7 + blocks * (4 + compressBound(BLOCK)) + 4);
-    out.set([0x04, 0x22, 0x4d, 0x18, FLG, BD, HC]);
+/**
+ * Writes LZ4 frames. Its scratch (hash table, output buffer) never changes
+ * what it writes: the bytes depend only on the input and the options.
+ */
+export class FrameWriter {
+  private readonly blocks = new BlockCompressor();
+  private scratch = new Uint8Array(0);
+
+  /** One LZ4 frame holding `src`, in a new buffer of its exact size. */
+  write(src: Uint8Array, options: FrameOptions): Uint8Array {
+    const count = Math.ceil(src.length / BLOCK);
+    const trailer = options.blockChecksums ? 4 : 0;
+    const bound = 7 + src.length + count * (4 + trailer + compressBound(BLOCK) - BLOCK) + 4 + 4;
+    const out = bound <= SCRATCH_MAX ? this.scratchOf(bound) : new Uint8Array(bound);
+    const flg = 0x60 | (options.blockChecksums ? 0x10 : 0) | (options.contentChecksum ? 0x04 : 0);
+    out.set(MAGIC, 0);
+    out[4] = flg;
+    out[5] = BD;
+    out[6] = (xxh32(out, 4, 6) >>> 8) & 0xff;
     let op = 7;
     for (let start = 0; start < src.length; start += BLOCK) {
       const end = Math.min(start + BLOCK, src.length);
-      const blockEnd = compressBlock(src, start, end, out, op + 4, this.table);
-      const size = blockEnd - op - 4;
+      const data = op + 4;
+      const blockEnd = this.blocks.compress(src, start, end, out, data);
+      let size = blockEnd - data;
       if (size >= end - start) {
-        put32(out, op, (end - start) | 0x80000000);
-        out.set(src.subarray(start, end), op + 4);
-        op += 4 + (end - start);
+        size = end - start;
+        put32(out, op, size | 0x80000000);
+        out.set(src.subarray(start, end), data);
       } else {
         put32(out, op, size);
-        op = blockEnd;
+      }
+      op = data + size;
+      if (options.blockChecksums) {
+        put32(out, op, xxh32(out, data, op));
+        op += 4;
       }
     }
     put32(out, op, 0); // end mark
-    return out.slice(0, op + 4);
+    op += 4;
+    if (options.contentChecksum) {
+      put32(out, op, xxh32(src));
+      op += 4;
+    }
+    return out.slice(0, op);
+  }
+
+  private scratchOf(size: number): Uint8Array {
+    if (this.scratch.length < size) this.scratch = new Uint8Array(Math.max(size, 4096));
+    return this.scratch;
   }
 }
