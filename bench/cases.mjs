@@ -4,6 +4,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DEFAULT_LIMITS, readFramePrefix, writeFrame } from "@envelope/core";
 import { compress as lz4Compress, decompress as lz4Decompress } from "@envelope/lz4";
+import { decompress as lz4JsDecompress } from "@envelope/lz4/js";
 import { EnvelopeSchema } from "@envelope/protobuf/schema";
 import { createDecoder, createEncoder } from "@envelope/sdk";
 import { formatTraceParent, parseTraceParent } from "@envelope/trace";
@@ -26,10 +27,11 @@ const CBOR_X_OPTIONS = {
 
 /**
  * LZ4 cases (ours and raw lz4-napi alike) let the event loop turn every 16
- * iterations, as a service does: lz4-napi frees its buffers only then, and
- * without turns both would measure memory exhaustion (our encoder would switch
- * to its JavaScript path; see packages/lz4/src/native-budget.ts). The memory
- * cases measure the tight-loop behaviour instead.
+ * iterations, as a service does: lz4-napi's frame functions free their
+ * buffers only then, and without turns the baselines would measure memory
+ * exhaustion. Ours need no turns (one JavaScript writer; lz4-napi's block
+ * decoder, whose results the collector frees at once; see
+ * packages/lz4/src/compress.ts); the memory cases measure tight loops.
  *
  * @returns {Array<{ name: string, bytes: number, fn: () => unknown, baselines?: string[], yields: boolean }>}
  */
@@ -137,8 +139,9 @@ export function buildCases() {
     add(`json/json/decode/${size}`, d.raw.json.length, () => JSON.parse(jsonText));
     add(`json/json/encode/${size}`, d.raw.json.length, () => JSON.stringify(jsonObject));
 
-    // The frame + LZ4 layer alone, on the protobuf body section: what the SDK
-    // adds around lz4-napi (size checks, memory budget, frame) against raw lz4-napi.
+    // The frame + LZ4 layer alone, on the protobuf body section, against raw
+    // lz4-napi: our JavaScript writer against its native frame compressor, and
+    // our two-pass bounded decoder against its unbounded frame decoder.
     const compressed = compressFrameSync(buf(d.body));
     const header = d.raw.protobuf.subarray(0, 0);
     add(
@@ -163,17 +166,23 @@ export function buildCases() {
       body: compressed,
       bodyRawLength: d.body.length,
     });
-    add(
+    /** Reads the frame prefix and decompresses the body with `decompress`. */
+    const decompressBody = (decompress) => () => {
+      const frame = readFramePrefix(frameWithBody, 0, DEFAULT_LIMITS);
+      return decompress(frameWithBody.subarray(frame.bodyOffset), {
+        expectedSize: frame.bodyRawLength,
+      });
+    };
+    add(`sdk/lz4/decompress/${size}`, d.body.length, decompressBody(lz4Decompress), [
+      `lz4-napi/lz4/decompress/${size}`,
+    ]);
+    // The two decoding engines side by side on the same frame: the platform's
+    // (lz4-napi's block decoder on Node) above, the JavaScript one here, as
+    // browsers, Deno without addons and --omit=optional installs run it.
+    add(`sdk-js/lz4/decompress/${size}`, d.body.length, decompressBody(lz4JsDecompress), [
       `sdk/lz4/decompress/${size}`,
-      d.body.length,
-      () => {
-        const frame = readFramePrefix(frameWithBody, 0, DEFAULT_LIMITS);
-        return lz4Decompress(frameWithBody.subarray(frame.bodyOffset), {
-          expectedSize: frame.bodyRawLength,
-        });
-      },
-      [`lz4-napi/lz4/decompress/${size}`],
-    );
+      `lz4-napi/lz4/decompress/${size}`,
+    ]);
     add(`lz4-napi/lz4/compress/${size}`, d.body.length, () => compressFrameSync(buf(d.body)));
     add(`lz4-napi/lz4/decompress/${size}`, d.body.length, () => decompressFrameSync(compressed));
   }

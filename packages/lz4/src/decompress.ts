@@ -1,125 +1,170 @@
 /**
- * LZ4 frame decompression with limits checked before any memory is taken
- * (docs/spec.md, "Compression"). lz4-napi alone expands forged sizes and
- * bombs fully, accepts truncated frames, ignores trailing bytes and returns
- * only the first of concatenated frames; this module rejects or handles each.
+ * LZ4 frame decompression in two passes (docs/spec.md, "Compression"). The
+ * first reads every frame, block and sequence header without decompressing,
+ * so it knows the exact output size and refuses anything over the limit
+ * before any output is allocated; the second decodes block by block into one
+ * buffer of exactly that size, with lz4-napi's block decoder on Node and the
+ * JavaScript one elsewhere. No frame is ever handed whole to a decoder that
+ * could expand it without bound.
  */
 import { EnvelopeError } from "@envelope/core";
-import { decompressFrameSync } from "lz4-napi";
-import { asBuffer } from "./compress.js";
-import { JsLz4 } from "./js/frame.js";
-import { nativeAllowed, nativeSpent } from "./native-budget.js";
-import { scanLz4 } from "./wire/lz4-frame.js";
+import { loadNative } from "#native";
+import { decodeBlock } from "./js/block.js";
+import { xxh32 } from "./js/xxh32.js";
+import type { NativeLz4 } from "./native.js";
+import {
+  forEachFrame,
+  measureFrame,
+  NATIVE_MIN_BLOCK,
+  type OutputCap,
+  readFrameHeader,
+  u32,
+} from "./wire/lz4-frame.js";
 
 /** Options for {@link decompress}. */
 export interface DecompressOptions {
   /** Largest decompressed size accepted, in bytes (default 64 MiB). */
   readonly maxSize?: number;
-  /** When set, the decompressed size must be exactly this. */
+  /**
+   * The decompressed size the caller was promised (a frame's body raw
+   * length): output past it is refused with `too_large` as soon as it is
+   * seen, output short of it with `invalid_lz4`.
+   */
   readonly expectedSize?: number;
-  /** Added to byte offsets in error messages (where `bytes` sits in a larger input). */
+  /** Added to byte offsets in errors (where `bytes` sits in a larger input). */
   readonly offset?: number;
 }
 
 const DEFAULT_MAX = 64 * 1024 * 1024;
+/** Matches reach at most this far back, so a linked block needs no more of the output before it. */
+const WINDOW = 65536;
+/** Pass 2 re-reads headers pass 1 checked: no size is over any cap by then. */
+const UNCAPPED: OutputCap = { bytes: Number.MAX_SAFE_INTEGER, what: "no limit" };
 
-const LZ4_ERRORS: ReadonlyArray<[RegExp, string]> = [
-  [/HeaderChecksum/i, "LZ4 frame header checksum does not match"],
-  [/BlockChecksum/i, "LZ4 block checksum does not match"],
-  [/ContentChecksum/i, "LZ4 content checksum does not match"],
-];
-
-function describe(cause: unknown): string {
-  const text = cause instanceof Error ? cause.message : String(cause);
-  for (const [pattern, message] of LZ4_ERRORS) if (pattern.test(text)) return message;
-  return `LZ4 data is corrupt (${text})`;
-}
-
-const js = new JsLz4();
-
-function checkExpected(total: number, expected: number | undefined, base: number): void {
-  if (expected !== undefined && total !== expected) {
-    throw new EnvelopeError(
-      "invalid_lz4",
-      `LZ4 data decompressed to ${total} bytes, expected ${expected}`,
-      {
-        offset: base,
-      },
-    );
-  }
-}
-
-/** A plain Uint8Array view of lz4-napi's Buffer (so `slice` copies, as callers expect). */
-function plain(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function corrupt(offset: number, cause?: unknown): EnvelopeError {
+  const detail = cause instanceof Error ? ` (${cause.message})` : " (bad block)";
+  return new EnvelopeError(
+    "invalid_lz4",
+    `LZ4 data is corrupt${detail}`,
+    { offset },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
- * Decompresses one or more concatenated standard LZ4 frames (skippable
- * frames are skipped, as the reference lz4 tool does). Throws `too_large`
- * before decompressing when the declared sizes could exceed `maxSize`, and
- * `invalid_lz4` for a malformed, truncated or trailing-garbage input.
+ * Decompresses one or more concatenated standard LZ4 frames; skippable
+ * frames are skipped, as the reference lz4 tool does. Throws `too_large`
+ * when the output would pass `maxSize` or `expectedSize` (found before any
+ * output is allocated), and `invalid_lz4` for a malformed, truncated or
+ * trailing-garbage input or a checksum that does not match.
  */
 export function decompress(bytes: Uint8Array, options: DecompressOptions = {}): Uint8Array {
+  return decompressWith(loadNative(), bytes, options);
+}
+
+/** {@link decompress} with the given native block decoder, or the JavaScript one. */
+export function decompressWith(
+  native: NativeLz4 | undefined,
+  bytes: Uint8Array,
+  options: DecompressOptions,
+): Uint8Array {
   const base = options.offset ?? 0;
   const maxSize = options.maxSize ?? DEFAULT_MAX;
-  if (options.expectedSize !== undefined && options.expectedSize > maxSize) {
+  const expected = options.expectedSize;
+  if (expected !== undefined && expected > maxSize) {
     throw new EnvelopeError(
       "too_large",
-      `expected decompressed size ${options.expectedSize} is over the limit of ${maxSize}`,
+      `expected decompressed size ${expected} is over the limit of ${maxSize}`,
       { offset: base },
     );
   }
-  const scan = scanLz4(bytes, maxSize, base);
-  const expected = options.expectedSize;
-  if (expected !== undefined && scan.frames.every((f) => f.contentSize !== undefined)) {
-    const declared = scan.frames.reduce((n, f) => n + f.contentSize!, 0);
-    if (declared !== expected) {
-      throw new EnvelopeError(
-        declared > expected ? "too_large" : "invalid_lz4",
-        `LZ4 frames declare ${declared} bytes of content, expected ${expected}`,
-        { offset: base },
-      );
-    }
-  }
-  if (!nativeAllowed(expected ?? scan.maxOutput)) {
-    const out = js.decompress(bytes, scan, expected ?? scan.maxOutput, base);
-    checkExpected(out.length, expected, base);
-    return out;
-  }
-  const parts: Uint8Array[] = [];
+  const cap: OutputCap =
+    expected === undefined
+      ? { bytes: maxSize, what: `the limit of ${maxSize} bytes` }
+      : { bytes: expected, what: `the ${expected} bytes expected` };
+  // Pass 1: structure and exact sizes; nothing allocated for the output yet.
+  const sizes: number[] | undefined = native === undefined ? undefined : [];
   let total = 0;
-  for (const frame of scan.frames) {
-    let out: Uint8Array;
-    try {
-      const whole = frame.start === 0 && frame.end === bytes.length;
-      out = decompressFrameSync(asBuffer(whole ? bytes : bytes.subarray(frame.start, frame.end)));
-    } catch (cause) {
-      throw new EnvelopeError(
-        "invalid_lz4",
-        describe(cause),
-        { offset: base + frame.start },
-        { cause },
-      );
-    }
-    if (frame.contentSize !== undefined && out.length !== frame.contentSize) {
-      throw new EnvelopeError(
-        "invalid_lz4",
-        `LZ4 frame declares ${frame.contentSize} bytes of content but holds ${out.length}`,
-        { offset: base + frame.start },
-      );
-    }
-    total += out.length;
-    parts.push(out);
+  forEachFrame(bytes, base, (start) => {
+    const frame = measureFrame(bytes, start, cap.bytes - total, cap, base, sizes);
+    total += frame.outputSize;
+    return frame.end;
+  });
+  if (expected !== undefined && total !== expected) {
+    throw new EnvelopeError(
+      "invalid_lz4",
+      `LZ4 data decompresses to ${total} bytes, expected ${expected}`,
+      { offset: base },
+    );
   }
-  nativeSpent(total);
-  checkExpected(total, expected, base);
-  if (parts.length === 1) return plain(parts[0]!);
+  // Pass 2: decode into exactly the measured size.
   const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
+  decodeFrames(bytes, out, native, sizes, base);
   return out;
+}
+
+function decodeFrames(
+  bytes: Uint8Array,
+  out: Uint8Array,
+  native: NativeLz4 | undefined,
+  sizes: number[] | undefined,
+  base: number,
+): void {
+  let op = 0;
+  let nextSize = 0;
+  forEachFrame(bytes, base, (start) => {
+    const header = readFrameHeader(bytes, start, UNCAPPED.bytes, UNCAPPED, base);
+    const trailer = header.blockChecksum ? 4 : 0;
+    const frameStart = op;
+    let p = header.blocks;
+    for (;;) {
+      const word = u32(bytes, p);
+      if (word === 0) break;
+      const size = word & 0x7fffffff;
+      const data = p + 4;
+      if ((word & 0x80000000) !== 0) {
+        out.set(bytes.subarray(data, data + size), op);
+        op += size;
+      } else if (native !== undefined && sizes !== undefined && size >= NATIVE_MIN_BLOCK) {
+        const produced = sizes[nextSize++]!;
+        const window = header.independent ? op : Math.max(frameStart, op - WINDOW);
+        let part: Uint8Array;
+        try {
+          part = native.decodeBlock(
+            bytes.subarray(data, data + size),
+            produced,
+            window === op ? undefined : out.subarray(window, op),
+          );
+        } catch (cause) {
+          throw corrupt(base + p, cause);
+        }
+        if (part.length !== produced) throw corrupt(base + p);
+        out.set(part, op);
+        op += produced;
+      } else {
+        const end = decodeBlock(
+          bytes,
+          data,
+          data + size,
+          out,
+          op,
+          header.independent ? op : frameStart,
+          out.length,
+        );
+        if (end < 0 || end > out.length) throw corrupt(base + p);
+        op = end;
+      }
+      p = data + size + trailer;
+    }
+    p += 4;
+    if (header.contentChecksum) {
+      if (xxh32(out, frameStart, op) !== u32(bytes, p)) {
+        throw new EnvelopeError("invalid_lz4", "LZ4 content checksum does not match", {
+          offset: base + p,
+        });
+      }
+      p += 4;
+    }
+    return p;
+  });
 }

@@ -3,7 +3,6 @@ export type { CompressOptions } from "./compress.js";
 export { compress } from "./compress.js";
 export type { DecompressOptions } from "./decompress.js";
 export { decompress } from "./decompress.js";
-export { JsLz4 } from "./js/frame.js";
 export { xxh32 } from "./js/xxh32.js";
 export type { Lz4FrameSpan, Lz4Scan } from "./wire/lz4-frame.js";
 export { scanLz4 } from "./wire/lz4-frame.js";
