@@ -346,7 +346,7 @@ describe("resynchronisation rules", () => {
     ]);
   });
 
-  test("a frame over maxFrameSize is skipped by its declared length without being buffered", async () => {
+  test("a frame over maxFrameSize is not buffered: its bytes are a bad run, scanned up to the next frame", async () => {
     const big = encode(
       createEnvelope({
         schema: { type: "t", subtype: "s", version: "1.0.0" },
