@@ -83,23 +83,25 @@ function shiftTable(k: number): Uint32Array {
 
 /** `crc` times x^(8n) modulo the polynomial: what the CRC of `A` contributes to the CRC of `A` followed by `n` more bytes. */
 function shift(crc: number, n: number): number {
-  let value = crc >>> 0;
-  // Bit k of n applies SHIFTS[k]; lengths reach 2^32 and more only with raised limits.
-  let low = n % 0x100000000;
-  let high = Math.floor(n / 0x100000000);
-  for (let k = 0; (low !== 0 || high !== 0) && value !== 0; k++) {
-    if ((low & 1) !== 0) {
-      const t = SHIFTS[k] ?? shiftTable(k);
-      value =
-        (t[value & 0xff]! ^
-          t[256 + ((value >>> 8) & 0xff)]! ^
-          t[512 + ((value >>> 16) & 0xff)]! ^
-          t[768 + (value >>> 24)]!) >>>
-        0;
-    }
-    low = (low >>> 1) | ((high & 1) << 31);
-    low >>>= 0;
-    high = Math.floor(high / 2);
+  // Bit k of n applies SHIFTS[k]; lengths of 2^32 bytes and more come only with raised limits.
+  let value = applyBits(crc >>> 0, n >>> 0, 0);
+  const high = Math.floor(n / 0x100000000);
+  if (high > 0) value = applyBits(value, high, 32);
+  return value;
+}
+
+/** Applies SHIFTS[from + k] for each bit k set in the 32-bit `bits`. */
+function applyBits(crc: number, bits: number, from: number): number {
+  let value = crc;
+  for (let k = from, rest = bits; rest !== 0 && value !== 0; k++, rest >>>= 1) {
+    if ((rest & 1) === 0) continue;
+    const t = SHIFTS[k] ?? shiftTable(k);
+    value =
+      (t[value & 0xff]! ^
+        t[256 + ((value >>> 8) & 0xff)]! ^
+        t[512 + ((value >>> 16) & 0xff)]! ^
+        t[768 + (value >>> 24)]!) >>>
+      0;
   }
   return value;
 }
