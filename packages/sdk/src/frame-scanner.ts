@@ -18,9 +18,11 @@
  * 3. A frame with nothing inside is decoded; if it fails, or the stream ends
  *    inside it, it starts a bad run.
  *
- * A bad run ends at the next candidate found by scanning forward (from
- * `p + 1`, or from where the scan inside the frame stopped), or at the end.
- * Nothing is skipped without being scanned, whatever a prefix declares.
+ * A bad run goes on through candidates that are not taken, scanning forward
+ * (from `p + 1`, or from where the scan inside the frame stopped), until a
+ * frame is taken or the stream ends; it is reported once, with the error at
+ * its start. Nothing is skipped without being scanned, whatever a prefix
+ * declares.
  *
  * Time is linear: each position is scanned for a candidate once, a frame is
  * decoded only when its bytes are then consumed, and content checksums of
@@ -63,6 +65,7 @@ const Mode = {
 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
+/** The push-driven reader of frames (see the module comment). */
 export class FrameScanner<T> {
   /** Buffered input: `buf[start..end)` starts at stream offset `pos`. */
   private buf: Uint8Array = EMPTY;
