@@ -231,6 +231,67 @@ describe("a capture with a broken frame in the middle", () => {
   });
 });
 
+describe("hostile input", () => {
+  const frames = [login("a"), login("b"), login("c")].map((e) => encode(e));
+  const capture = concat(frames);
+  /** A 24-byte prefix whose prefix checksum verifies, declaring a body of `body` bytes. */
+  const forged = (body: number, flags = 0): Uint8Array => {
+    const out = new Uint8Array(24);
+    const view = new DataView(out.buffer);
+    out.set([0x89, 0x45, 0x4e, 0x56, 1, 1, 0, flags]);
+    view.setUint32(8, body === 0xffffffff ? 0xffffffff : 0, true);
+    view.setUint32(12, body, true);
+    view.setUint32(16, body, true);
+    view.setUint32(20, crc32c(out, 0, 0, 20), true);
+    return out;
+  };
+
+  test.each([
+    ["declaring 8 GiB", forged(0xffffffff), "too_large"],
+    ["declaring 60 MiB", forged(60 * 1024 * 1024), "truncated"],
+    [
+      "declaring the whole capture, with a content checksum",
+      forged(capture.length - 4, 1),
+      "checksum_mismatch",
+    ],
+  ])("a forged prefix %s before a capture: every envelope read, 24 bytes reported, exit 3", (_, prefix, code) => {
+    const path = temp("forged.bin", concat([prefix, capture]));
+    const run = envelope(["decode", "--format", "ndjson", path], { timeout: 60_000 });
+    expect(run.status).toBe(3);
+    expect(lines(run.stdout)).toEqual(frames.map(json));
+    expect(run.stderr).toContain(`bad frame at byte 0, 24 bytes skipped: [${code}]`);
+  });
+
+  test("a frame with a content checksum that carries a frame is one envelope (inspect: one row)", () => {
+    const carrier = encode(login("carrier", { frame: frames[0] }), { checksum: true });
+    expect(Buffer.from(carrier).indexOf(Buffer.from(frames[0]!))).toBeGreaterThan(24);
+    const path = temp("carrier.bin", concat([carrier, frames[1]!]));
+    const run = envelope(["inspect", "--format", "ndjson", path]);
+    expect(run.status).toBe(0);
+    expect((lines(run.stdout) as { offset: number }[]).map((r) => r.offset)).toEqual([
+      0,
+      carrier.length,
+    ]);
+  });
+
+  test("base64 with long runs of white space is read in linear time", () => {
+    const text = Buffer.from(capture)
+      .toString("base64")
+      .replace(/(....)/g, `$1${" ".repeat(2000)}\n`);
+    expect(text.length).toBeGreaterThan(200_000);
+    const ok = envelope(["decode", "--format", "ndjson", "-"], { input: text, timeout: 60_000 });
+    expect(ok.status).toBe(0);
+    expect(lines(ok.stdout)).toEqual(frames.map(json));
+    // Took 21 s for 200 KB with a backtracking pattern; the deadline only catches a hang.
+    const bad = envelope(["decode", "-"], {
+      input: `QUJD${" ".repeat(600_000)}!`,
+      timeout: 60_000,
+    });
+    expect(bad.status).toBe(4);
+    expect(bad.stderr).toContain("not a recognised envelope form");
+  });
+});
+
 describe("detection", () => {
   const alice = login("alice");
   const one = encode(alice);

@@ -119,8 +119,24 @@ describe("text", () => {
     expect(Buffer.from(out.subarray(0, 4)).toString("hex")).toBe("89454e56");
   });
 
+  test.each<[string, string, ReturnType<typeof textEncodingOf>]>([
+    ["base64 with white space anywhere and padding", " QUJD\nRA\t= =\r\n ", "base64"],
+    ["three padding characters", "QUJDRA===", undefined],
+    ["padding in the middle", "QU==JD", undefined],
+    ["a character outside both alphabets", "QUJD!", undefined],
+    ["0x prefixes inside hex", "0x89 0X45,0x4e:0x56", "hex"],
+    ["fewer than 4 base64 characters", "QUJ", undefined],
+  ])("%s", (_, input, expected) => {
+    expect(textEncodingOf(text(input), true)).toBe(expected);
+  });
+
+  test("base64 padding and white space decode to the bytes", () => {
+    expect(Buffer.from(decodeText(text(" QUJD\nRA\t= =\r\n "), "base64")).toString()).toBe("ABCD");
+  });
+
   test("odd hex and bad base64 are unreadable input (exit 4)", () => {
     expect(() => decodeText(text("894"), "hex")).toThrow("odd number of digits");
     expect(() => decodeText(text("ab=cd"), "base64")).toThrow("not base64");
+    expect(() => decodeText(text("abcde"), "base64")).toThrow("not base64");
   });
 });

@@ -25,16 +25,25 @@ export interface Run {
   readonly stdoutBytes: Buffer;
 }
 
-/** Runs `envelope ...args` (NO_COLOR set unless `env` says otherwise). */
+/**
+ * Runs `envelope ...args` (NO_COLOR set unless `env` says otherwise).
+ * `timeout` (ms) kills a run that hangs: its status is then null.
+ */
 export function envelope(
   args: readonly string[],
-  options: { input?: Uint8Array | string; cwd?: string; env?: Record<string, string> } = {},
+  options: {
+    input?: Uint8Array | string;
+    cwd?: string;
+    env?: Record<string, string>;
+    timeout?: number;
+  } = {},
 ): Run {
   const run = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? "",
     env: { ...process.env, NO_COLOR: "1", ...options.env },
     maxBuffer: 256 * 1024 * 1024,
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
   });
   return {
     status: run.status,

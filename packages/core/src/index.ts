@@ -49,15 +49,20 @@ export {
   validateHeader,
 } from "./validate.js";
 export { SDK_LANGUAGE, SDK_VERSION } from "./version.js";
-export { crc32c } from "./wire/crc32c.js";
-export type { FrameInfo, FrameParts } from "./wire/frame.js";
+export { crc32c, crc32cCombine } from "./wire/crc32c.js";
+export type { FrameFault, FrameInfo, FrameParts } from "./wire/frame.js";
 export {
   COMPRESSION_IDS,
+  checkContentChecksum,
   FLAG_CONTENT_CHECKSUM,
   FRAME_MAGIC,
   FRAME_PREFIX_SIZE,
   FRAME_VERSION,
+  faultError,
+  findFrameCandidate,
   hasFrameMagic,
+  isFrameCandidate,
+  parseFramePrefix,
   readFramePrefix,
   verifyContentChecksum,
   writeFrame,

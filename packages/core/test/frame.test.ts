@@ -1,10 +1,15 @@
 import {
+  checkContentChecksum,
   crc32c,
+  crc32cCombine,
   DEFAULT_LIMITS,
   FRAME_PREFIX_SIZE,
   type FrameInfo,
+  findFrameCandidate,
   hasFrameMagic,
   isEnvelopeError,
+  isFrameCandidate,
+  parseFramePrefix,
   readFramePrefix,
   resolveLimits,
   verifyContentChecksum,
@@ -23,6 +28,36 @@ describe("CRC-32C", () => {
     const all = new TextEncoder().encode("123456789");
     expect(crc32c(all, crc32c(all, 0, 0, 4), 4)).toBe(0xe3069283);
   });
+
+  const data = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24);
+  test.each([
+    [0, 0],
+    [0, 1],
+    [5, 5],
+    [1, 2],
+    [13, 70_000],
+    [0, 70_000],
+    [69_999, 70_000],
+  ])("combine: the CRC of [0, %i) and of the rest give the CRC of [0, %i), and back", (split, end) => {
+    const a = crc32c(data, 0, 0, split);
+    const b = crc32c(data, 0, split, end);
+    const ab = crc32c(data, 0, 0, end);
+    expect(crc32cCombine(a, b, end - split)).toBe(ab);
+    // The CRC is linear: the CRC of the second part from the other two.
+    expect(crc32cCombine(a, ab, end - split)).toBe(b);
+  });
+
+  test("combine over lengths of 2^32 bytes and more (raised limits) is consistent", () => {
+    // Appending n zero bytes' worth of shift twice equals appending both lengths at once.
+    for (const [m, n] of [
+      [2 ** 31, 2 ** 31],
+      [2 ** 32 - 1, 3],
+      [123_456_789, 2 ** 33 + 5],
+    ] as const) {
+      const once = crc32cCombine(0xe3069283, 0, m + n);
+      expect(crc32cCombine(crc32cCombine(0xe3069283, 0, m), 0, n)).toBe(once);
+    }
+  });
 });
 
 function frameOf(header: number[], body: number[], checksum = false): Uint8Array {
@@ -36,9 +71,9 @@ function frameOf(header: number[], body: number[], checksum = false): Uint8Array
   });
 }
 
-function errorAt(bytes: Uint8Array, limits = DEFAULT_LIMITS) {
+function errorAt(bytes: Uint8Array, limits = DEFAULT_LIMITS, offset = 0) {
   try {
-    const info = readFramePrefix(bytes, 0, limits);
+    const info = readFramePrefix(bytes, offset, limits);
     verifyContentChecksum(bytes, info);
   } catch (error) {
     if (!isEnvelopeError(error)) throw error;
@@ -144,6 +179,29 @@ describe("frame prefix", () => {
     });
   });
 
+  test("a frame cut short at a non-zero offset is truncated (its length counts from its own start)", () => {
+    const checked = frameOf([1, 2, 3], [4, 5], true);
+    const stream = new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9, 9, 9, ...checked]);
+    expect(errorAt(stream.subarray(0, stream.length - 1), DEFAULT_LIMITS, 10)).toEqual({
+      code: "truncated",
+      offset: 10,
+    });
+    expect(readFramePrefix(stream, 10, DEFAULT_LIMITS).frameLength).toBe(checked.length);
+  });
+
+  test("frameLength counts the prefix, both sections and the content checksum", () => {
+    const checked = frameOf([1, 2, 3], [4, 5], true);
+    expect(checked.length).toBe(24 + 3 + 2 + 4);
+    expect(readFramePrefix(checked, 0, DEFAULT_LIMITS)).toMatchObject({
+      checksum: true,
+      flags: 1,
+      headerLength: 3,
+      bodyLength: 2,
+      frameLength: 33,
+    });
+    expect(readFramePrefix(frameOf([1, 2, 3], [4, 5]), 0, DEFAULT_LIMITS).frameLength).toBe(29);
+  });
+
   test("reads a frame at an offset inside a larger input", () => {
     const stream = new Uint8Array([9, 9, ...good, ...good]);
     const info = readFramePrefix(stream, 2, DEFAULT_LIMITS);
@@ -156,5 +214,49 @@ describe("frame prefix", () => {
     expect(readFramePrefix(stream, 2 + info.frameLength, DEFAULT_LIMITS).offset).toBe(
       2 + good.length,
     );
+  });
+});
+
+describe("what a stream reader uses", () => {
+  const good = frameOf([1, 2, 3], [4, 5], true);
+
+  test("parseFramePrefix checks the 24 bytes alone and returns faults instead of throwing", () => {
+    expect(parseFramePrefix(good.subarray(0, 24), 0, DEFAULT_LIMITS)).toEqual(
+      readFramePrefix(good, 0, DEFAULT_LIMITS),
+    );
+    expect(parseFramePrefix(patched(good, 4, [2]), 0, DEFAULT_LIMITS)).toEqual({
+      code: "unsupported_version",
+      detail: "frame version 2 is not supported (this SDK reads 1)",
+      offset: 4,
+    });
+    expect(parseFramePrefix(good.subarray(0, 10), 0, DEFAULT_LIMITS)).toMatchObject({
+      code: "truncated",
+      offset: 0,
+    });
+  });
+
+  test("checkContentChecksum: undefined when it matches, a fault when not, and a CRC the caller already has", () => {
+    const info = readFramePrefix(good, 0, DEFAULT_LIMITS);
+    expect(checkContentChecksum(good, info)).toBeUndefined();
+    const sum = crc32c(good, 0, 24, 29);
+    expect(checkContentChecksum(good, info, sum)).toBeUndefined();
+    const fault = checkContentChecksum(good, info, sum ^ 1);
+    expect({ code: fault?.code, offset: fault?.offset, detail: fault?.detail }).toEqual({
+      code: "checksum_mismatch",
+      offset: 29,
+      detail: `content checksum is 0x${sum.toString(16).padStart(8, "0")}, computed 0x${(sum ^ 1).toString(16).padStart(8, "0")}`,
+    });
+  });
+
+  test("a candidate is the magic and a matching prefix checksum, with its 24 bytes present", () => {
+    const stream = new Uint8Array([0x89, 0x45, 0x4e, 0x56, 0x89, ...good, 0, ...good]);
+    expect(isFrameCandidate(stream, 0)).toBe(false);
+    expect(isFrameCandidate(stream, 5)).toBe(true);
+    expect(isFrameCandidate(stream.subarray(0, 5 + 23), 5)).toBe(false);
+    expect(isFrameCandidate(patched(good, 4, [2]), 0)).toBe(true); // cheap checks come later
+    expect(findFrameCandidate(stream)).toBe(5);
+    expect(findFrameCandidate(stream, 6)).toBe(6 + good.length);
+    expect(findFrameCandidate(stream, 6, 6 + good.length)).toBe(-1);
+    expect(findFrameCandidate(stream.subarray(0, 6 + good.length + 23), 6)).toBe(-1);
   });
 });

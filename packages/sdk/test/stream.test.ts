@@ -16,6 +16,7 @@ import {
   peekFrames,
   peekStream,
   type StreamItem,
+  type StreamPeekItem,
   toJson,
 } from "@envelope/sdk";
 import { describe, expect, test } from "vitest";
@@ -345,7 +346,7 @@ describe("resynchronisation rules", () => {
     ]);
   });
 
-  test("a frame over maxFrameSize is skipped by its declared length without being buffered", async () => {
+  test("a frame over maxFrameSize is not buffered: its bytes are a bad run, scanned up to the next frame", async () => {
     const big = encode(
       createEnvelope({
         schema: { type: "t", subtype: "s", version: "1.0.0" },
@@ -501,5 +502,265 @@ describe("random corruption (seeded)", () => {
     for (const size of [1, 13, 1000, 70_000]) {
       expect(summary(await collect(decodeStream(chunked(capture, size))))).toEqual(sync);
     }
+  });
+});
+
+/**
+ * A 24-byte prefix whose prefix checksum verifies (protobuf, no compression),
+ * declaring a frame of `length` bytes in all, with or without a content checksum.
+ */
+function forged(length: number, checksum: boolean): Uint8Array {
+  const out = new Uint8Array(24);
+  const view = new DataView(out.buffer);
+  out.set([0x89, 0x45, 0x4e, 0x56, 1, 1, 0, checksum ? 1 : 0]);
+  const body = length - 24 - (checksum ? 4 : 0);
+  view.setUint32(8, 0, true);
+  view.setUint32(12, body, true);
+  view.setUint32(16, body, true);
+  view.setUint32(20, crc32c(out.subarray(0, 20)), true);
+  return out;
+}
+
+/** Checks that the items cover `input` exactly, back to back, and returns their summary. */
+function covering(items: readonly (StreamItem | StreamPeekItem)[], input: Uint8Array) {
+  let at = 0;
+  for (const item of items) {
+    expect(item.offset).toBe(at);
+    at += item.error === undefined ? item.frame.frameLength : item.length;
+  }
+  expect(at).toBe(input.length);
+  return items.map((item) =>
+    item.error === undefined ? `${item.offset}` : [item.offset, item.length, item.error.code],
+  );
+}
+
+/** What every reader gives: decodeFrames, and decodeStream, peekFrames and peekStream agree with it. */
+async function readAll(input: Uint8Array, options?: Parameters<typeof decodeFrames>[1]) {
+  const expected = covering([...decodeFrames(input, options)], input);
+  for (const size of [1000, 4096 + 7]) {
+    const streamed = await collect(decodeStream(chunked(input, size), options));
+    expect(covering(streamed, input)).toEqual(expected);
+    const peeked = await collect(peekStream(chunked(input, size), options));
+    expect(covering(peeked, input)).toEqual(expected);
+  }
+  expect(covering([...peekFrames(input, options)], input)).toEqual(expected);
+  return expected;
+}
+
+function withBlob(blob: Uint8Array, name = "carrier"): Envelope {
+  return createEnvelope({
+    schema: { type: "t", subtype: "s", version: "1.0.0" },
+    resource: { serviceName: name },
+    attributes: { blob, after: "the carried bytes are not the last" },
+  });
+}
+
+describe("no 24 bytes make the reader skip what it has not scanned", () => {
+  const THOUSAND = Array.from({ length: 1000 }, (_, i) => small(i));
+  const after = (prefix: Uint8Array) => [
+    [0, prefix.length, expect.any(String)],
+    ...offsetsOf(THOUSAND).map((o) => `${o + prefix.length}`),
+  ];
+
+  test.each([
+    ["declaring 8 GiB (over the limit)", forged(0x1_0000_0000, false), "too_large"],
+    ["declaring 60 MiB without a content checksum", forged(60 * 1024 * 1024, false), "truncated"],
+    ["declaring 60 MiB with a content checksum", forged(60 * 1024 * 1024, true), "truncated"],
+    ["declaring the next 1,000 frames exactly", forged(24 + 100_000, false), "truncated"],
+  ])("a forged prefix %s before 1,000 intact frames: all 1,000 recovered", async (_, prefix, code) => {
+    const input = concat([prefix, ...THOUSAND]);
+    const items = await readAll(input);
+    expect(items).toEqual(after(prefix));
+    expect(items[0]).toEqual([0, 24, code]);
+  });
+
+  test("a forged prefix whose declared end lands exactly on a later frame does not swallow the frames between", async () => {
+    const frames = THOUSAND.slice(0, 20);
+    const span = frames.slice(0, 10).reduce((n, f) => n + f.length, 0);
+    for (const checksum of [false, true]) {
+      const prefix = forged(24 + span, checksum);
+      const input = concat([prefix, ...frames]);
+      expect(await readAll(input)).toEqual([
+        [0, 24, checksum ? "checksum_mismatch" : "truncated"],
+        ...offsetsOf(frames).map((o) => `${o + 24}`),
+      ]);
+    }
+  });
+
+  test("aligned truncation: a frame cut short whose declared end lands on a later boundary costs only its own bytes", async () => {
+    const a = small(1);
+    const big = encode(withBlob(new Uint8Array(2000).fill(7)));
+    const c = small(3);
+    const d = small(4);
+    for (const b of [big, encode(withBlob(new Uint8Array(2000).fill(7)), { checksum: true })]) {
+      // Cut exactly c's length out of b's blob: b's declared end is now d's start.
+      const cut = concat([b.subarray(0, 500), b.subarray(500 + c.length)]);
+      const input = concat([a, cut, c, d]);
+      expect(await readAll(input)).toEqual([
+        "0",
+        [a.length, cut.length, expect.any(String)],
+        `${a.length + cut.length}`,
+        `${a.length + cut.length + c.length}`,
+      ]);
+    }
+  });
+
+  test("a forged candidate inside the 23 bytes before a frame's end is still seen (the look-ahead)", async () => {
+    const a = small(1);
+    const b = small(2);
+    // A frame cut 10 bytes short: the next frame starts 10 bytes before its declared end.
+    const cut = a.subarray(0, a.length - 10);
+    expect(await readAll(concat([cut, b]))).toEqual([
+      [0, cut.length, "truncated"],
+      `${cut.length}`,
+    ]);
+  });
+});
+
+describe("frames inside frames", () => {
+  const a = small(1);
+  const b = small(2);
+  const inner = small(9);
+
+  test("an intact frame with a content checksum that carries a frame is one frame: the carried one is never yielded", async () => {
+    const carrier = encode(withBlob(inner), { checksum: true });
+    const input = concat([a, carrier, b]);
+    expect(await readAll(input)).toEqual(["0", `${a.length}`, `${a.length + carrier.length}`]);
+    const [, item] = [...decodeFrames(input)];
+    expect(item?.envelope?.body.attributes.get("blob")).toEqual(inner);
+  });
+
+  test("a carried frame that itself declares more than its carrier's end does not break the carrier", async () => {
+    const liar = forged(100_000, true);
+    const carrier = encode(withBlob(concat([liar, inner])), { checksum: true });
+    expect(await readAll(concat([a, carrier, b]))).toEqual([
+      "0",
+      `${a.length}`,
+      `${a.length + carrier.length}`,
+    ]);
+  });
+
+  test("a frame without a content checksum that carries a frame is not taken: the candidate inside is stronger evidence", async () => {
+    const carrier = encode(withBlob(inner));
+    const at = a.length + Buffer.from(carrier).indexOf(Buffer.from(inner));
+    const input = concat([a, carrier, b]);
+    expect(await readAll(input)).toEqual([
+      "0",
+      [a.length, at - a.length, "truncated"],
+      `${at}`,
+      [at + inner.length, a.length + carrier.length - at - inner.length, "bad_magic"],
+      `${a.length + carrier.length}`,
+    ]);
+    const error = [...decodeFrames(input)][1]?.error;
+    expect(error?.offset).toBe(a.length);
+    expect(error?.detail).toContain("needs a content checksum");
+  });
+
+  test("a damaged frame with a content checksum that carries a frame: the carried frame is yielded, the rest reported", async () => {
+    const carrier = encode(withBlob(inner), { checksum: true }).slice();
+    carrier[carrier.length - 1]! ^= 1;
+    const at = a.length + Buffer.from(carrier).indexOf(Buffer.from(inner));
+    expect(await readAll(concat([a, carrier, b]))).toEqual([
+      "0",
+      [a.length, at - a.length, "checksum_mismatch"],
+      `${at}`,
+      [at + inner.length, a.length + carrier.length - at - inner.length, "bad_magic"],
+      `${a.length + carrier.length}`,
+    ]);
+  });
+
+  test("a frame whose content checksum verifies but which does not decode costs that frame only, carried frames included", async () => {
+    const carrier = encode(withBlob(inner), { checksum: true, validate: false });
+    // Read as JSON, the protobuf sections are not UTF-8; both checksums still verify.
+    const future = carrier.slice();
+    future[5] = 2;
+    new DataView(future.buffer).setUint32(20, crc32c(future.subarray(0, 20)), true);
+    const items = await readAll(concat([a, future, b]));
+    expect(items).toEqual([
+      "0",
+      [a.length, future.length, "invalid_utf8"],
+      `${a.length + future.length}`,
+    ]);
+  });
+});
+
+describe("chained forged candidates", () => {
+  const intact = Array.from({ length: 10 }, (_, i) => small(i));
+  const intactBytes = concat(intact);
+
+  /** `count` forged candidates 24 bytes apart, each declaring a frame that ends where `end(i)` says (offsets in the result). */
+  function chainThen(count: number, end: (i: number) => number, checksum: boolean) {
+    const head = count * 24;
+    const prefixes = Array.from({ length: count }, (_, i) => forged(end(i) - i * 24, checksum));
+    return concat([...prefixes, intactBytes]).subarray(0, head + intactBytes.length);
+  }
+
+  const frameEnds = offsetsOf(intact).map((o, i) => o + intact[i]!.length);
+
+  test.each([
+    ["with content checksums, all ending at the end", true, "checksum_mismatch"],
+    ["without content checksums, all ending at the end", false, "truncated"],
+  ])("%s: one bad run, then every intact frame", async (_, checksum, code) => {
+    const input = chainThen(200, () => 200 * 24 + intactBytes.length, checksum);
+    expect(await readAll(input)).toEqual([
+      [0, 200 * 24, code],
+      ...offsetsOf(intact).map((o) => `${o + 200 * 24}`),
+    ]);
+  });
+
+  test("with content checksums, each ending on a different intact frame boundary: every intact frame recovered", async () => {
+    const count = 300;
+    const input = chainThen(
+      count,
+      (i) => count * 24 + frameEnds[(i * 7) % frameEnds.length]!,
+      true,
+    );
+    expect(await readAll(input)).toEqual([
+      [0, count * 24, "checksum_mismatch"],
+      ...offsetsOf(intact).map((o) => `${o + count * 24}`),
+    ]);
+  });
+
+  test("an intact frame that carries a frame, under a chain of forged candidates, is still one frame", async () => {
+    const carrier = encode(withBlob(concat([small(5), small(6)])), { checksum: true });
+    const tail = concat([carrier, intactBytes]);
+    const count = 100;
+    const prefixes = Array.from({ length: count }, (_, i) =>
+      forged((count - i) * 24 + tail.length - (i % 3) * 50, true),
+    );
+    const input = concat([...prefixes, tail]);
+    expect(await readAll(input)).toEqual([
+      [0, count * 24, "checksum_mismatch"],
+      `${count * 24}`,
+      ...offsetsOf(intact).map((o) => `${o + count * 24 + carrier.length}`),
+    ]);
+  });
+});
+
+describe("random forged candidates between intact frames (seeded)", () => {
+  test.each([
+    5, 6, 7,
+  ])("seed %i: every intact frame recovered, every byte accounted for", async (seed) => {
+    const next = random(seed);
+    const pick = (n: number) => Math.floor(next() * n);
+    const parts: Uint8Array[] = [];
+    const intact: number[] = [];
+    let at = 0;
+    for (let i = 0; i < 400; i++) {
+      if (next() < 0.3) {
+        // A forged prefix declaring anything up to a few KB, or far more.
+        const length = next() < 0.1 ? 24 + pick(1 << 30) : 28 + pick(4000);
+        const prefix = forged(length, next() < 0.5);
+        parts.push(prefix);
+        at += prefix.length;
+      }
+      const frame = i % 5 === 0 ? encode(withBlob(small(i)), { checksum: true }) : small(i);
+      intact.push(at);
+      parts.push(frame);
+      at += frame.length;
+    }
+    const input = concat(parts);
+    const items = await readAll(input);
+    expect(items.filter((i) => typeof i === "string")).toEqual(intact.map((o) => `${o}`));
   });
 });

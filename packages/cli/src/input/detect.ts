@@ -12,10 +12,10 @@
  * 5. a CBOR map whose first key is 1 or 2 and whose first value is a map: raw CBOR;
  * 6. the shape of a protobuf Envelope over the whole input: raw protobuf (a heuristic, see
  *    protobuf-shape.ts); a varint length followed by such a message: length-delimited protobuf;
- * 7. a valid frame prefix (magic and prefix checksum) anywhere in the first MiB: a stream of
- *    frames after some leading bytes (reported as skipped).
+ * 7. a frame candidate (magic and prefix checksum, as the stream reader looks for them) anywhere
+ *    in the first MiB: a stream of frames after some leading bytes (reported as skipped).
  */
-import { crc32c, FRAME_MAGIC, FRAME_PREFIX_SIZE, hasFrameMagic } from "@envelope/core";
+import { FRAME_MAGIC, FRAME_PREFIX_SIZE, findFrameCandidate, hasFrameMagic } from "@envelope/core";
 import { looksDelimited, looksLikeEnvelope } from "./protobuf-shape.js";
 import { type TextEncoding, textEncodingOf } from "./text.js";
 
@@ -74,20 +74,6 @@ export function looksLikeCbor(bytes: Uint8Array): boolean {
   return isMap(first) && first !== 0xa0 && (key === 0x01 || key === 0x02) && isMap(value);
 }
 
-/** The offset of the first valid frame prefix (magic and prefix checksum) in `bytes`, or -1. */
-export function findFramePrefix(bytes: Uint8Array, from = 0): number {
-  for (let i = from; i + FRAME_PREFIX_SIZE <= bytes.length; i++) {
-    const j = bytes.indexOf(0x89, i);
-    if (j === -1 || j + FRAME_PREFIX_SIZE > bytes.length) return -1;
-    const view = new DataView(bytes.buffer, bytes.byteOffset + j + 20, 4);
-    if (hasFrameMagic(bytes, j) && view.getUint32(0, true) === crc32c(bytes, 0, j, j + 20)) {
-      return j;
-    }
-    i = j;
-  }
-  return -1;
-}
-
 /** Rule 1: the frame magic at byte 0, or 3 of its 4 bytes in place. */
 export function startsLikeFrame(bytes: Uint8Array): boolean {
   if (hasFrameMagic(bytes, 0)) return true;
@@ -106,7 +92,7 @@ export function detectBinary(bytes: Uint8Array, complete: boolean): Form | undef
   if (looksLikeCbor(bytes)) return "cbor";
   if (complete && looksLikeEnvelope(bytes, 0, bytes.length)) return "protobuf";
   if (looksDelimited(bytes, complete)) return "protobuf-delimited";
-  if (findFramePrefix(bytes) !== -1) return "frames";
+  if (findFrameCandidate(bytes) !== -1) return "frames";
   return undefined;
 }
 

@@ -14,7 +14,7 @@
  * | 16     | 4    | body raw length, decompressed (u32 LE)  |
  * | 20     | 4    | CRC-32C of bytes 0..19 (u32 LE)         |
  */
-import { EnvelopeError } from "../errors.js";
+import { EnvelopeError, type ErrorCode } from "../errors.js";
 import type { Limits } from "../limits.js";
 import type { CodecName, CompressionName } from "../model.js";
 import { crc32c } from "./crc32c.js";
@@ -28,6 +28,7 @@ export const FRAME_PREFIX_SIZE = 24;
 /** Flag bit: a CRC-32C of the header and body sections follows the body. */
 export const FLAG_CONTENT_CHECKSUM = 0x01;
 const KNOWN_FLAGS = FLAG_CONTENT_CHECKSUM;
+const BAD_MAGIC = "input does not start with the frame magic 89 45 4e 56";
 
 const CODEC_BY_ID: ReadonlyArray<CodecName | undefined> = [undefined, "protobuf", "json", "cbor"];
 const COMPRESSION_BY_ID: ReadonlyArray<CompressionName | undefined> = ["none", "lz4"];
@@ -84,49 +85,79 @@ function putU32(bytes: Uint8Array, at: number, value: number): void {
 }
 
 /**
+ * Why a frame is rejected: what {@link readFramePrefix} or
+ * {@link verifyContentChecksum} would throw, as plain data. A stream reader
+ * meets many bad prefixes and makes an error only for the first of a bad run.
+ */
+export interface FrameFault {
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly offset: number;
+}
+
+/** The EnvelopeError for a fault. */
+export function faultError(fault: FrameFault): EnvelopeError {
+  return new EnvelopeError(fault.code, fault.detail, { offset: fault.offset });
+}
+
+/**
  * Reads and checks a frame prefix at `offset`, in the order the spec gives,
  * and checks that the whole frame is present and within the limits. Does not
  * look at the sections (see {@link verifyContentChecksum}).
  */
 export function readFramePrefix(bytes: Uint8Array, offset: number, limits: Limits): FrameInfo {
+  const frame = parseFramePrefix(bytes, offset, limits);
+  if ("code" in frame) throw faultError(frame);
   const available = bytes.length - offset;
-  if (available < FRAME_PREFIX_SIZE) {
-    if (available >= 4 && !hasFrameMagic(bytes, offset)) {
-      throw new EnvelopeError(
-        "bad_magic",
-        "input does not start with the frame magic 89 45 4e 56",
-        { offset },
-      );
-    }
+  if (frame.frameLength > available) {
     throw new EnvelopeError(
       "truncated",
-      `frame prefix needs ${FRAME_PREFIX_SIZE} bytes, only ${available} available`,
+      `frame needs ${frame.frameLength} bytes, only ${available} available`,
       { offset },
     );
   }
-  if (!hasFrameMagic(bytes, offset)) {
-    throw new EnvelopeError("bad_magic", "input does not start with the frame magic 89 45 4e 56", {
+  return frame;
+}
+
+/**
+ * Everything {@link readFramePrefix} checks except that the rest of the frame
+ * is present, returning the fault instead of throwing it: a stream reader
+ * decides what to do with a frame from its 24 prefix bytes alone, before the
+ * rest has arrived (docs/spec.md, "Streams and resynchronisation").
+ */
+export function parseFramePrefix(
+  bytes: Uint8Array,
+  offset: number,
+  limits: Limits,
+): FrameInfo | FrameFault {
+  const available = bytes.length - offset;
+  if (available < FRAME_PREFIX_SIZE) {
+    if (available >= 4 && !hasFrameMagic(bytes, offset)) {
+      return { code: "bad_magic", detail: BAD_MAGIC, offset };
+    }
+    return {
+      code: "truncated",
+      detail: `frame prefix needs ${FRAME_PREFIX_SIZE} bytes, only ${available} available`,
       offset,
-    });
+    };
   }
+  if (!hasFrameMagic(bytes, offset)) return { code: "bad_magic", detail: BAD_MAGIC, offset };
   const version = bytes[offset + 4]!;
   if (version !== FRAME_VERSION) {
-    throw new EnvelopeError(
-      "unsupported_version",
-      `frame version ${version} is not supported (this SDK reads 1)`,
-      {
-        offset: offset + 4,
-      },
-    );
+    return {
+      code: "unsupported_version",
+      detail: `frame version ${version} is not supported (this SDK reads 1)`,
+      offset: offset + 4,
+    };
   }
   const expectedCrc = u32(bytes, offset + 20);
   const actualCrc = crc32c(bytes, 0, offset, offset + 20);
   if (expectedCrc !== actualCrc) {
-    throw new EnvelopeError(
-      "checksum_mismatch",
-      `frame prefix checksum is ${hex32(expectedCrc)}, computed ${hex32(actualCrc)}`,
-      { offset: offset + 20 },
-    );
+    return {
+      code: "checksum_mismatch",
+      detail: `frame prefix checksum is ${hex32(expectedCrc)}, computed ${hex32(actualCrc)}`,
+      offset: offset + 20,
+    };
   }
   const codecId = bytes[offset + 5]!;
   const compressionId = bytes[offset + 6]!;
@@ -135,55 +166,50 @@ export function readFramePrefix(bytes: Uint8Array, offset: number, limits: Limit
   const bodyLength = u32(bytes, offset + 12);
   const bodyRawLength = u32(bytes, offset + 16);
   if ((flags & ~KNOWN_FLAGS) !== 0) {
-    throw new EnvelopeError(
-      "invalid_frame",
-      `reserved frame flag bits are set (flags 0x${flags.toString(16)})`,
-      {
-        offset: offset + 7,
-      },
-    );
+    return {
+      code: "invalid_frame",
+      detail: `reserved frame flag bits are set (flags 0x${flags.toString(16)})`,
+      offset: offset + 7,
+    };
   }
   if (compressionId === 0 && bodyRawLength !== bodyLength) {
-    throw new EnvelopeError(
-      "invalid_frame",
-      `uncompressed body: raw length ${bodyRawLength} differs from body length ${bodyLength}`,
-      { offset: offset + 16 },
-    );
+    return {
+      code: "invalid_frame",
+      detail: `uncompressed body: raw length ${bodyRawLength} differs from body length ${bodyLength}`,
+      offset: offset + 16,
+    };
   }
   const codec = CODEC_BY_ID[codecId];
   if (codec === undefined) {
-    throw new EnvelopeError("unsupported_codec", `unknown codec id ${codecId}`, {
+    return {
+      code: "unsupported_codec",
+      detail: `unknown codec id ${codecId}`,
       offset: offset + 5,
-    });
+    };
   }
   const compression = COMPRESSION_BY_ID[compressionId];
   if (compression === undefined) {
-    throw new EnvelopeError("unsupported_compression", `unknown compression id ${compressionId}`, {
+    return {
+      code: "unsupported_compression",
+      detail: `unknown compression id ${compressionId}`,
       offset: offset + 6,
-    });
+    };
   }
   const checksum = (flags & FLAG_CONTENT_CHECKSUM) !== 0;
   const frameLength = FRAME_PREFIX_SIZE + headerLength + bodyLength + (checksum ? 4 : 0);
   if (frameLength > limits.maxFrameSize) {
-    throw new EnvelopeError(
-      "too_large",
-      `frame of ${frameLength} bytes is over the limit of ${limits.maxFrameSize}`,
-      { offset },
-    );
+    return {
+      code: "too_large",
+      detail: `frame of ${frameLength} bytes is over the limit of ${limits.maxFrameSize}`,
+      offset,
+    };
   }
   if (bodyRawLength > limits.maxDecompressedSize) {
-    throw new EnvelopeError(
-      "too_large",
-      `body of ${bodyRawLength} bytes after decompression is over the limit of ${limits.maxDecompressedSize}`,
-      { offset: offset + 16 },
-    );
-  }
-  if (frameLength > available) {
-    throw new EnvelopeError(
-      "truncated",
-      `frame needs ${frameLength} bytes, only ${available} available`,
-      { offset },
-    );
+    return {
+      code: "too_large",
+      detail: `body of ${bodyRawLength} bytes after decompression is over the limit of ${limits.maxDecompressedSize}`,
+      offset: offset + 16,
+    };
   }
   return {
     offset,
@@ -201,18 +227,69 @@ export function readFramePrefix(bytes: Uint8Array, offset: number, limits: Limit
   };
 }
 
+/**
+ * True when the 24 bytes at `at` are a frame **candidate**: the magic, and a
+ * prefix checksum that matches bytes 0..19 (docs/spec.md, "Streams and
+ * resynchronisation"). Random bytes pass both with probability 2^-64.
+ */
+export function isFrameCandidate(bytes: Uint8Array, at: number): boolean {
+  return (
+    at + FRAME_PREFIX_SIZE <= bytes.length &&
+    hasFrameMagic(bytes, at) &&
+    u32(bytes, at + 20) === crc32c(bytes, 0, at, at + 20)
+  );
+}
+
+/**
+ * The first candidate (see {@link isFrameCandidate}) starting in
+ * `bytes[from, to)`, or -1. Each position is looked at once, and the prefix
+ * checksum is computed only where the magic is.
+ */
+export function findFrameCandidate(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  const last = Math.min(to, bytes.length - FRAME_PREFIX_SIZE + 1);
+  for (let i = from; i < last; i++) {
+    const j = bytes.indexOf(0x89, i);
+    if (j === -1 || j >= last) return -1;
+    if (isFrameCandidate(bytes, j)) return j;
+    i = j;
+  }
+  return -1;
+}
+
 /** Checks the content checksum of a frame that has one; throws `checksum_mismatch`. */
 export function verifyContentChecksum(bytes: Uint8Array, frame: FrameInfo): void {
-  if (!frame.checksum) return;
+  const fault = checkContentChecksum(bytes, frame);
+  if (fault !== undefined) throw faultError(fault);
+}
+
+/**
+ * {@link verifyContentChecksum} returning the fault instead of throwing it.
+ * `computed`, when given, is the CRC-32C of the sections, already known to
+ * the caller (a stream reader computes it without reading them again).
+ */
+export function checkContentChecksum(
+  bytes: Uint8Array,
+  frame: FrameInfo,
+  computed?: number,
+): FrameFault | undefined {
+  if (!frame.checksum) return undefined;
   const at = frame.bodyOffset + frame.bodyLength;
   const expected = u32(bytes, at);
-  const actual = crc32c(bytes, 0, frame.headerOffset, at);
-  if (expected !== actual) {
-    throw new EnvelopeError(
-      "checksum_mismatch",
-      `content checksum is ${hex32(expected)}, computed ${hex32(actual)}`,
-      { offset: at },
-    );
+  const actual = computed ?? crc32c(bytes, 0, frame.headerOffset, at);
+  return expected === actual ? undefined : new ContentChecksumFault(expected, actual, at);
+}
+
+/** Its detail is formatted only when asked: a stream reader drops most faults. */
+class ContentChecksumFault implements FrameFault {
+  readonly code = "checksum_mismatch";
+  constructor(
+    private readonly expected: number,
+    private readonly actual: number,
+    readonly offset: number,
+  ) {}
+
+  get detail(): string {
+    return `content checksum is ${hex32(this.expected)}, computed ${hex32(this.actual)}`;
   }
 }
 
