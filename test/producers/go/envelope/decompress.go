@@ -112,11 +112,16 @@ func scanLZ4(b []byte, maxSize int64) ([]lz4Span, error) {
 		if magic != lz4Magic {
 			return nil, errorf(CodeInvalidLZ4, "body", "bytes at %d are not an LZ4 frame (magic %08x)", p, magic)
 		}
-		s, err := scanLZ4Frame(b, p, maxSize-total)
+		s, err := scanLZ4Frame(b, p, max(0, maxSize-total))
 		if err != nil {
 			return nil, err
 		}
-		total += s.bound
+		// What this frame can produce: its bound, and no more than it declares.
+		if s.contentSize >= 0 {
+			total += min(s.contentSize, s.bound)
+		} else {
+			total += s.bound
+		}
 		spans = append(spans, s)
 		p = s.end
 	}
