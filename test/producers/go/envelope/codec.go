@@ -52,7 +52,7 @@ func encodeSection(m protoreflect.Message, v Variant) ([]byte, error) {
 		// Deterministic makes proto.Marshal write the fields of a dynamic
 		// (next-minor) message in field-number order, as it always does for
 		// generated messages; without it dynamicpb's order is unspecified.
-		out, err := proto.MarshalOptions{Deterministic: true}.Marshal(m.Interface())
+		out, err := proto.MarshalOptions{Deterministic: true}.Marshal(withCanonicalNaNs(m).Interface())
 		if err != nil {
 			return nil, errorf(CodeInvalidValue, "", "protobuf: %v", err)
 		}

@@ -3,14 +3,18 @@ package envelope_test
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"hash/crc32"
 	"math"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/envelope-sdk/envelope/test/producers/go/envelope"
 	ev "github.com/envelope-sdk/envelope/test/producers/go/gen/envelopev1"
 	"github.com/envelope-sdk/envelope/test/producers/go/gen/nextv1"
 	"github.com/envelope-sdk/envelope/test/producers/go/internal/vectors"
+	"github.com/pierrec/lz4/v4"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -275,25 +279,96 @@ func TestFrameErrors(t *testing.T) {
 	}
 }
 
-// TestLZ4: concatenated and skippable frames decode; a declared content size
-// over the raw length is too_large; a wrong raw length is invalid_lz4.
+// lz4NoSize writes raw as one LZ4 frame without a declared content size,
+// as lz4-napi does: then only the block headers bound the output.
+func lz4NoSize(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	w := lz4.NewWriter(&out)
+	if err := w.Apply(lz4.BlockSizeOption(lz4.Block64Kb), lz4.ConcurrencyOption(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// allocatedBy returns the bytes f allocates.
+func allocatedBy(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestLZ4 covers what a reader must add to pierrec/lz4 (docs/spec.md,
+// "Compression"): concatenated and skippable frames, declared sizes, the
+// block-header bound, an output cap, and nothing but frames.
 func TestLZ4(t *testing.T) {
 	a, _ := envelope.CompressLZ4([]byte("hello "))
 	b, _ := envelope.CompressLZ4([]byte("world"))
 	skippable := []byte{0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 0xaa, 0xbb}
-	stream := append(append(append([]byte{}, a...), skippable...), b...)
-	got, err := envelope.DecompressLZ4(stream, 11)
+	concat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	got, err := envelope.DecompressLZ4(concat(a, skippable, b), 11, 1<<20)
 	if err != nil || string(got) != "hello world" {
 		t.Errorf("concatenated: %q %v", got, err)
 	}
-	if _, err := envelope.DecompressLZ4(a, 5); envelope.CodeOf(err) != envelope.CodeTooLarge {
-		t.Errorf("content size over raw length: %v", err)
+	got, err = envelope.DecompressLZ4(concat(lz4NoSize(t, []byte("hello ")), b), 11, 1<<20)
+	if err != nil || string(got) != "hello world" {
+		t.Errorf("without content size: %q %v", got, err)
 	}
-	if _, err := envelope.DecompressLZ4(append(bytes.Clone(a), 1, 2, 3, 4, 5), 6); envelope.CodeOf(err) != envelope.CodeInvalidLZ4 {
-		t.Errorf("garbage after the end mark: %v", err)
+	var legacy bytes.Buffer
+	lw := lz4.NewWriter(&legacy)
+	_ = lw.Apply(lz4.LegacyOption(true))
+	_, _ = lw.Write([]byte("hello "))
+	_ = lw.Close()
+	zeros := lz4NoSize(t, make([]byte, 1<<20))
+	edit := func(frame []byte, at int, v byte) []byte { c := bytes.Clone(frame); c[at] = v; return c }
+	for _, tc := range []struct {
+		name            string
+		data            []byte
+		rawLen, maxSize int
+		code            envelope.Code
+	}{
+		{"empty", nil, 0, 1 << 20, envelope.CodeInvalidLZ4},
+		{"only a skippable frame", skippable, 0, 1 << 20, envelope.CodeInvalidLZ4},
+		{"legacy format", legacy.Bytes(), 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"content size over the raw length", a, 5, 1 << 20, envelope.CodeTooLarge},
+		{"content size over the limit", a, 6, 5, envelope.CodeTooLarge},
+		{"content sizes under the raw length", concat(a, b), 12, 1 << 20, envelope.CodeInvalidLZ4},
+		{"block bound over the limit", zeros, 1000, 1000, envelope.CodeTooLarge},
+		{"expands past the raw length", zeros, 1000, 64 << 20, envelope.CodeInvalidLZ4},
+		{"raw length over the block bound", lz4NoSize(t, []byte("hello ")), 1 << 20, 1 << 20, envelope.CodeInvalidLZ4},
+		{"one trailing byte", concat(a, []byte{0}), 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"garbage after the end mark", concat(a, []byte{1, 2, 3, 4, 5}), 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"truncated", a[:len(a)-2], 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"no end mark", a[:len(a)-8], 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"reserved FLG bit", edit(a, 4, a[4]|0x02), 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"dictionary id", edit(a, 4, a[4]|0x01), 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"header checksum", edit(a, 14, a[14]^1), 6, 1 << 20, envelope.CodeInvalidLZ4},
+		{"content checksum", edit(a, len(a)-1, a[len(a)-1]^1), 6, 1 << 20, envelope.CodeInvalidLZ4},
+	} {
+		if _, err := envelope.DecompressLZ4(tc.data, tc.rawLen, tc.maxSize); envelope.CodeOf(err) != tc.code {
+			t.Errorf("%s: got %v, want code %q", tc.name, err, tc.code)
+		}
 	}
-	if _, err := envelope.DecompressLZ4(a[:len(a)-2], 6); envelope.CodeOf(err) != envelope.CodeInvalidLZ4 {
-		t.Errorf("truncated: %v", err)
+	// Forged sizes cost nothing: a 64 MiB raw length over a 6-byte frame is
+	// refused before the output is allocated, and a 1 MiB bomb against a
+	// 1,000-byte raw length stops after 1,001 bytes of output.
+	for _, tc := range []struct {
+		name   string
+		data   []byte
+		rawLen int
+	}{{"forged raw length", lz4NoSize(t, []byte("hello ")), 64 << 20}, {"bomb", zeros, 1000}} {
+		if n := allocatedBy(func() { _, _ = envelope.DecompressLZ4(tc.data, tc.rawLen, 64<<20) }); n > 1<<20 {
+			t.Errorf("%s: allocated %d bytes", tc.name, n)
+		}
 	}
 }
 
@@ -341,11 +416,79 @@ func TestValidate(t *testing.T) {
 		{"duplicate namespace", func(e *ev.Envelope) {
 			e.Body.Extensions = []*ev.Extension{{Namespace: "n", Version: "1.0.0"}, {Namespace: "n", Version: "1.0.0"}}
 		}, envelope.CodeDuplicateKey},
+		{"empty namespace", func(e *ev.Envelope) { e.Body.Extensions = []*ev.Extension{{Version: "1.0.0"}} }, envelope.CodeMissingField},
 	} {
 		e := base()
 		tc.edit(e)
 		if got := envelope.CodeOf(envelope.Validate(e, envelope.DefaultLimits)); got != tc.code {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.code)
 		}
+	}
+	// Extension namespaces follow the registry's name rule,
+	// ^[a-z0-9][a-z0-9_.-]*$, and are at most 255 bytes.
+	for _, tc := range []struct {
+		namespace string
+		ok        bool
+	}{
+		{"http", true}, {"0", true}, {"quota.next", true}, {"a_b-c.9", true}, {"a..b", true}, {"a-", true},
+		{strings.Repeat("a", 255), true}, {strings.Repeat("a", 256), false},
+		{"Http", false}, {"_http", false}, {".http", false}, {"-http", false}, {"ht tp", false},
+		{"http/1", false}, {"http\n", false}, {"é", false}, {"\u00a0x", false},
+	} {
+		e := base()
+		e.Body.Extensions = []*ev.Extension{{Namespace: "x", Version: "1.0.0"}, {Namespace: tc.namespace, Version: "1.0.0"}}
+		err := envelope.Validate(e, envelope.DefaultLimits)
+		var ee *envelope.Error
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("namespace %q: %v", tc.namespace, err)
+		case !tc.ok && (!errors.As(err, &ee) || ee.Code != envelope.CodeInvalidValue || ee.Path != "body.extensions[1].namespace"):
+			t.Errorf("namespace %q: got %v, want invalid_value at body.extensions[1].namespace", tc.namespace, err)
+		}
+	}
+}
+
+// TestNaNCanonical: every codec writes any NaN as the quiet NaN
+// 0x7FF8000000000000, whatever bits it had (docs/spec.md, "Attribute
+// values"); math.NaN() and 0/0 on amd64 are other NaNs.
+func TestNaNCanonical(t *testing.T) {
+	var zero float64
+	for _, nan := range []float64{math.NaN(), zero / zero, math.Float64frombits(0xFFF8000000000000), math.Float64frombits(0x7FF0000000000001)} {
+		bits := math.Float64bits(nan)
+		env := attrEnvelope(double(nan))
+		pb, err := envelope.Encode(env.ProtoReflect(), envelope.EncodeOptions{Variant: envelope.Variants[0]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Body section: 0a 0e (KeyValue) 0a 01 76 ("v") 12 09 (AnyValue) 21 + 8 bytes.
+		if got, want := hex.EncodeToString(pb[len(pb)-14:]), "0a01761209"+"21000000000000f87f"; got != want {
+			t.Errorf("NaN %016x protobuf: %s, want %s", bits, got, want)
+		}
+		for _, v := range envelope.Variants[2:] {
+			got, err := envelope.MarshalCBOR(env.Body.ProtoReflect(), v.Profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[envelope.Profile]string{envelope.ProfileDefault: "fb7ff8000000000000", envelope.ProfileDeterministic: "f97e00"}[v.Profile]
+			if hex.EncodeToString(got) != "a101a16176"+want {
+				t.Errorf("NaN %016x %s: %x, want a101a16176%s", bits, v.Name, got, want)
+			}
+		}
+		if js, _ := envelope.MarshalJSON(env.Body.ProtoReflect()); !bytes.Contains(js, []byte(`{"doubleValue":"NaN"}`)) {
+			t.Errorf("NaN %016x json: %s", bits, js)
+		}
+		if got := math.Float64bits(env.Body.Attributes[0].Value.GetDoubleValue()); got != bits {
+			t.Errorf("NaN %016x: the input envelope was changed to %016x", bits, got)
+		}
+	}
+	// A NaN read with a payload is written back canonical.
+	in, _ := hex.DecodeString("0a0e0a01761209" + "21010000000000f87f")
+	var b ev.Body
+	if err := proto.Unmarshal(in, &b); err != nil {
+		t.Fatal(err)
+	}
+	out, err := envelope.Encode((&ev.Envelope{Header: &ev.Header{}, Body: &b}).ProtoReflect(), envelope.EncodeOptions{Variant: envelope.Variants[0]})
+	if err != nil || !bytes.HasSuffix(out, []byte{0x21, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f}) {
+		t.Errorf("re-encoded payload NaN: %x %v", out, err)
 	}
 }

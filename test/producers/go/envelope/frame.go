@@ -148,7 +148,7 @@ func DecodeFrame(data []byte, lim Limits) (Frame, error) {
 	f := Frame{Codec: codec, Compression: compression, ContentChecksum: checksum,
 		Header: sections[:headerLen], Body: sections[headerLen:]}
 	if compression == CompressionLZ4 {
-		body, err := DecompressLZ4(f.Body, int(rawLen))
+		body, err := DecompressLZ4(f.Body, int(rawLen), lim.MaxBodyLength)
 		if err != nil {
 			return Frame{}, err
 		}

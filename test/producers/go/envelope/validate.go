@@ -32,6 +32,19 @@ var DefaultLimits = Limits{
 
 var semver = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
 
+// An extension namespace follows the schema registry's name rule.
+var namespaceName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+
+const maxNamespaceLength = 255
+
+// trimText shortens untrusted text quoted in a message.
+func trimText(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
 // Validate checks e against docs/spec.md "Validation" and returns the first
 // problem found.
 func Validate(e *ev.Envelope, lim Limits) error {
@@ -106,6 +119,9 @@ func (v *validator) envelope(e *ev.Envelope) error {
 		p := fmt.Sprintf("body.extensions[%d]", n)
 		if x.Namespace == "" {
 			return errorf(CodeMissingField, p+".namespace", "empty")
+		}
+		if len(x.Namespace) > maxNamespaceLength || !namespaceName.MatchString(x.Namespace) {
+			return errorf(CodeInvalidValue, p+".namespace", "%q is not a name: [a-z0-9][a-z0-9_.-]*, at most %d bytes", trimText(x.Namespace), maxNamespaceLength)
 		}
 		if namespaces[x.Namespace] {
 			return errorf(CodeDuplicateKey, p+".namespace", "namespace %q twice", x.Namespace)

@@ -57,6 +57,19 @@ impl PartialEq for Value {
     }
 }
 
+/// `v`, with every NaN replaced by the one NaN writers write, the quiet NaN
+/// `0x7FF8000000000000` (docs/spec.md, "Attribute values"). Rust does not
+/// promise `f64::NAN`'s bits, a computed NaN is often another one (`0.0 / 0.0`
+/// is `0xFFF8000000000000` on x86-64), one read from input may carry a
+/// payload, and prost and minicbor write a double's bits as they are.
+pub fn canonical_nan(v: f64) -> f64 {
+    if v.is_nan() {
+        f64::from_bits(0x7FF8_0000_0000_0000)
+    } else {
+        v
+    }
+}
+
 impl Value {
     /// The kind's name as the spec's tables give it.
     pub fn kind(&self) -> &'static str {

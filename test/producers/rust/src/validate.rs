@@ -21,6 +21,25 @@ pub fn is_semver(text: &str) -> bool {
         })
 }
 
+/// The longest extension namespace, in bytes.
+pub const MAX_NAMESPACE_LENGTH: usize = 255;
+
+/// An extension namespace follows the schema registry's name rule,
+/// `^[a-z0-9][a-z0-9_.-]*$`, and is at most 255 bytes.
+pub fn is_namespace(text: &str) -> bool {
+    let lower_or_digit = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    match text.as_bytes() {
+        [first, rest @ ..] => {
+            text.len() <= MAX_NAMESPACE_LENGTH
+                && lower_or_digit(first)
+                && rest
+                    .iter()
+                    .all(|b| lower_or_digit(b) || matches!(b, b'_' | b'.' | b'-'))
+        }
+        [] => false,
+    }
+}
+
 fn non_empty(value: &str, path: &str) -> Result<()> {
     if value.is_empty() {
         return fail(ErrorCode::MissingField, format!("{path} is required"));
@@ -108,6 +127,15 @@ pub fn validate(envelope: &Envelope, limits: &Limits) -> Result<()> {
     for (i, ext) in envelope.body.extensions.iter().enumerate() {
         let path = format!("body.extensions[{i}]");
         non_empty(&ext.namespace, &format!("{path}.namespace"))?;
+        if !is_namespace(&ext.namespace) {
+            let shown: String = ext.namespace.chars().take(40).collect();
+            return fail(
+                ErrorCode::InvalidValue,
+                format!(
+                    "{path}.namespace {shown:?} is not a name: [a-z0-9][a-z0-9_.-]*, at most {MAX_NAMESPACE_LENGTH} bytes"
+                ),
+            );
+        }
         semver(&ext.version, &format!("{path}.version"))?;
         if !namespaces.insert(ext.namespace.as_str()) {
             return fail(
@@ -216,6 +244,21 @@ fn nested(depth: usize, limits: &Limits, path: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn namespace_follows_the_registry_name_rule() {
+        let longest = "a".repeat(255);
+        for ok in ["http", "0", "quota.next", "a_b-c.9", "a..b", "a-", &longest] {
+            assert!(is_namespace(ok), "{ok}");
+        }
+        let too_long = "a".repeat(256);
+        for bad in [
+            "", "Http", "_http", ".http", "-http", "ht tp", "http/1", "http\n", "é", "\u{a0}x",
+            &too_long,
+        ] {
+            assert!(!is_namespace(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn semver_accepts_exactly_major_minor_patch() {

@@ -8,6 +8,7 @@ use envelope_producer::json;
 use envelope_producer::limits::{Budget, Limits};
 use envelope_producer::model::{Body, Contract, Envelope, Extension, Value};
 use envelope_producer::protobuf;
+use envelope_producer::validate::validate;
 use envelope_producer::wire::frame::{write_frame, Codec, Compression};
 
 fn minimal() -> Envelope {
@@ -428,4 +429,87 @@ fn depth_32_maps_fit_prost_recursion_limit() {
             .envelope,
         env
     );
+}
+
+/// Every writer writes any NaN as the quiet NaN 0x7FF8000000000000
+/// (docs/spec.md, "Attribute values"): prost and minicbor would write the
+/// bits as they are, and a NaN computed in Rust is often another one.
+#[test]
+fn every_nan_is_written_canonical() {
+    let computed = std::hint::black_box(0.0f64) / std::hint::black_box(0.0f64);
+    for nan in [
+        computed,
+        f64::from_bits(0xFFF8_0000_0000_0000),
+        f64::from_bits(0x7FF8_0000_0000_0001),
+        f64::from_bits(0x7FF0_0000_0000_0001),
+    ] {
+        let body = body_attr(Value::Double(nan));
+        let bits = nan.to_bits();
+        // Body field 1, KeyValue {key "a", value AnyValue {double_value}}.
+        assert_eq!(
+            protobuf::body_to_protobuf(&body, Contract::V1),
+            hex("0a0e 0a0161 1209 21 000000000000f87f"),
+            "{bits:016x}"
+        );
+        assert_eq!(
+            cbor::body_to_cbor(&body, Profile::Default),
+            hex("a1 01 a1 6161 fb7ff8000000000000"),
+            "{bits:016x}"
+        );
+        assert_eq!(
+            cbor::body_to_cbor(&body, Profile::Deterministic),
+            hex("a1 01 a1 6161 f97e00"),
+            "{bits:016x}"
+        );
+        assert!(json::body_to_json(&body).contains(r#"{"doubleValue":"NaN"}"#));
+    }
+    // A NaN read with a payload is written back canonical.
+    let mut budget = Budget::new(Limits::default());
+    let read = protobuf::body_from_protobuf(
+        &hex("0a0e 0a0161 1209 21 010000000000f87f"),
+        Contract::V1,
+        &mut budget,
+    )
+    .unwrap();
+    assert_eq!(
+        protobuf::body_to_protobuf(&read, Contract::V1),
+        hex("0a0e 0a0161 1209 21 000000000000f87f")
+    );
+}
+
+/// Extension namespaces follow the registry's name rule,
+/// `^[a-z0-9][a-z0-9_.-]*$`, at most 255 bytes; anything else is
+/// `invalid_value` at `body.extensions[i].namespace`.
+#[test]
+fn extension_namespace_rule() {
+    let longest = "a".repeat(255);
+    let too_long = "a".repeat(256);
+    let rows: Vec<(&str, Option<ErrorCode>)> = vec![
+        ("http", None),
+        ("quota.next", None),
+        ("a_b-c.9", None),
+        (&longest, None),
+        (&too_long, Some(ErrorCode::InvalidValue)),
+        ("Http", Some(ErrorCode::InvalidValue)),
+        ("_http", Some(ErrorCode::InvalidValue)),
+        ("http/1", Some(ErrorCode::InvalidValue)),
+        ("ht tp", Some(ErrorCode::InvalidValue)),
+        ("é", Some(ErrorCode::InvalidValue)),
+        ("", Some(ErrorCode::MissingField)),
+    ];
+    for (namespace, code) in rows {
+        let mut env = minimal();
+        for name in ["x", namespace] {
+            env.body.extensions.push(Extension {
+                namespace: name.into(),
+                version: "1.0.0".into(),
+                attributes: vec![],
+            });
+        }
+        let got = validate(&env, &Limits::default());
+        assert_eq!(got.as_ref().err().map(|e| e.code), code, "{namespace:?}");
+        if let Err(e) = got {
+            assert!(e.message.starts_with("body.extensions[1].namespace"), "{e}");
+        }
+    }
 }

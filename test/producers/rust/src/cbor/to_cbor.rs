@@ -28,7 +28,7 @@ use minicbor::encode::Error;
 use minicbor::Encoder;
 
 use super::float;
-use crate::model::{Attributes, Body, Envelope, Header, Value};
+use crate::model::{canonical_nan, Attributes, Body, Envelope, Header, Value};
 
 /// Which CBOR encoding to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl Writer {
 
     fn double(&self, v: f64) -> Vec<u8> {
         match self.profile {
-            Profile::Default => encoded(|e| e.f64(v)),
+            Profile::Default => encoded(|e| e.f64(canonical_nan(v))),
             Profile::Deterministic => float::shortest(v),
         }
     }

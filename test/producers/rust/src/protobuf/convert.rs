@@ -16,7 +16,7 @@ macro_rules! conversions {
             use crate::error::{fail, EnvelopeError, ErrorCode, Result};
             use crate::limits::Budget;
             use crate::model::{
-                Attributes, Body, Envelope, Extension, Header, Producer, Resource, SchemaRef,
+                canonical_nan, Attributes, Body, Envelope, Extension, Header, Producer, Resource, SchemaRef,
                 Status, TraceContext, Value,
             };
 
@@ -25,7 +25,7 @@ macro_rules! conversions {
                     Value::String(s) => Kind::StringValue(s.clone()),
                     Value::Bool(b) => Kind::BoolValue(*b),
                     Value::Int(n) => Kind::IntValue(*n),
-                    Value::Double(d) => Kind::DoubleValue(*d),
+                    Value::Double(d) => Kind::DoubleValue(canonical_nan(*d)),
                     Value::Bytes(b) => Kind::BytesValue(b.clone()),
                     Value::Array(items) => Kind::ArrayValue(pb::ArrayValue {
                         values: items.iter().map(value_to_pb).collect(),
