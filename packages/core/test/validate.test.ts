@@ -750,3 +750,146 @@ describe("asserting stops at the first issue", () => {
     });
   });
 });
+
+describe("attribute values", () => {
+  // docs/spec.md "Attribute values": at maxDepth 2, a list in a list is the deepest.
+  const limits = resolveLimits({ maxDepth: 2 });
+  const unknown = new Map<string, unknown>();
+  test.each<[string, unknown, Array<[string, string, string]>]>([
+    ["empty string", "", []],
+    ["false", false, []],
+    ["a double", -1.5, []],
+    ["int64 min", -(2n ** 63n), []],
+    ["int64 max", 2n ** 63n - 1n, []],
+    ["bytes", new Uint8Array([1]), []],
+    ["empty list and map", [[], unknown], []],
+    ["a list in a list", [["x", 1n]], []],
+    ["a map in a map", new Map([["m", new Map([["k", true]])]]), []],
+    ["int64 max + 1", 2n ** 63n, [["a", "invalid_value", "int64 out of range"]]],
+    ["int64 min - 1", -(2n ** 63n) - 1n, [["a", "invalid_value", "int64 out of range"]]],
+    ["null", null, [["a", "invalid_value", "unsupported attribute value type null"]]],
+    [
+      "undefined",
+      undefined,
+      [["a", "invalid_value", "unsupported attribute value type undefined"]],
+    ],
+    ["a function", () => 1, [["a", "invalid_value", "unsupported attribute value type function"]]],
+    ["a symbol", Symbol("s"), [["a", "invalid_value", "unsupported attribute value type symbol"]]],
+    ["a Date", new Date(0), [["a", "invalid_value", "unsupported attribute value type Date"]]],
+    [
+      "a plain object",
+      { k: 1 },
+      [["a", "invalid_value", "unsupported attribute value type Object"]],
+    ],
+    [
+      "an object without a prototype",
+      Object.create(null),
+      [["a", "invalid_value", "unsupported attribute value type object"]],
+    ],
+    [
+      "bad items in a list, good ones around",
+      ["ok", null, 1, 2n ** 64n],
+      [
+        ["a[1]", "invalid_value", "unsupported attribute value type null"],
+        ["a[3]", "invalid_value", "int64 out of range"],
+      ],
+    ],
+    [
+      "a bad value in a map in a list",
+      [
+        new Map<string, unknown>([
+          ["ok", 1],
+          ["k", null],
+        ]),
+      ],
+      [['a[0]["k"]', "invalid_value", "unsupported attribute value type null"]],
+    ],
+    ["a list three deep", [[["x"]]], [["a[0][0]", "limit_exceeded", "nested deeper than 2"]]],
+    [
+      "a map three deep",
+      new Map([["m", new Map([["n", new Map()]])]]),
+      [['a["m"]["n"]', "limit_exceeded", "nested deeper than 2"]],
+    ],
+    [
+      "a list in a map in a list",
+      [new Map([["l", []]])],
+      [['a[0]["l"]', "limit_exceeded", "nested deeper than 2"]],
+    ],
+  ])("%s", (_, value, expected) => {
+    for (const [where, prefix] of [
+      ["body", "body.attributes"],
+      ["resource", "header.resource.attributes"],
+      ["extension", "body.extensions[0].attributes"],
+    ] as const) {
+      const e = full();
+      const map =
+        where === "body"
+          ? e.body.attributes
+          : where === "resource"
+            ? e.header.resource.attributes
+            : e.body.extensions[0]!.attributes;
+      map.set("ok", "fine");
+      map.set("a", value as never);
+      const issues = validateEnvelope(e, limits).map((i) => [i.path, i.code, i.message]);
+      expect(issues).toEqual(
+        expected.map(([path, code, message]) => [`${prefix}["a"]${path.slice(1)}`, code, message]),
+      );
+    }
+  });
+});
+
+describe("edges the rules table does not show", () => {
+  const issuesOf = (mutate: (e: Envelope) => void) => {
+    const e = full();
+    mutate(e);
+    return validateEnvelope(e).map((i) => [i.path, i.code]);
+  };
+  test("the last letter and digit are namespace characters", () => {
+    expect(
+      issuesOf((e) => {
+        extension(e).namespace = "z9.z";
+      }),
+    ).toEqual([]);
+  });
+  test("trace flags 0", () => {
+    expect(
+      issuesOf((e) => {
+        part(e, "trace").traceFlags = 0;
+      }),
+    ).toEqual([]);
+  });
+  test("a non-string with a length is not a filled string", () => {
+    expect(
+      issuesOf((e) => {
+        part(e, "schema").subtype = ["x"];
+      }),
+    ).toEqual([["header.schema.subtype", "missing_field"]]);
+  });
+  test("an extension without a version", () => {
+    expect(issuesOf((e) => delete extension(e).version)).toEqual([
+      ["body.extensions[0].version", "invalid_semver"],
+    ]);
+  });
+  test("a body without extensions, an extension without attributes", () => {
+    expect(issuesOf((e) => delete (e.body as unknown as Mutable).extensions)).toEqual([]);
+    expect(issuesOf((e) => delete extension(e).attributes)).toEqual([]);
+  });
+  test("two identical bad namespaces are two bad namespaces, not a duplicate", () => {
+    expect(
+      issuesOf((e) => {
+        extension(e).namespace = "A";
+        e.body.extensions.push({ namespace: "A", version: "1.0.0", attributes: new Map() });
+      }),
+    ).toEqual([
+      ["body.extensions[0].namespace", "invalid_value"],
+      ["body.extensions[1].namespace", "invalid_value"],
+    ]);
+  });
+  test("a non-object extension before a good one", () => {
+    expect(
+      issuesOf((e) => {
+        (e.body.extensions as unknown[]).unshift(null);
+      }),
+    ).toEqual([["body.extensions[0]", "invalid_value"]]);
+  });
+});
