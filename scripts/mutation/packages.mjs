@@ -16,7 +16,13 @@ export const PACKAGES = {
       "packages/core/src/wire/frame.ts": 90,
     },
   },
-  trace: { floors: { "*": 90 } },
+  trace: {
+    floors: {
+      "packages/trace/src/traceparent.ts": 90,
+      "packages/trace/src/tracestate.ts": 90,
+      "packages/trace/src/carriers.ts": 90,
+    },
+  },
   registry: {
     floors: {
       "packages/registry/src/semver.ts": 90,
