@@ -70,8 +70,11 @@ export const attributes: fc.Arbitrary<Attributes> = mapOf(attributeValue, 8);
 const semver = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(200)).map(([a, b, c]) => `${a}.${b}.${c}`);
 const nonEmpty = fc.string({ minLength: 1, maxLength: 10 });
 
+// docs/spec.md "Validation": ^[a-z0-9][a-z0-9_.-]*$
+const namespace = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,9}$/);
+
 const extension: fc.Arbitrary<Extension> = fc.record({
-  namespace: nonEmpty,
+  namespace,
   version: semver,
   attributes,
 });

@@ -1,0 +1,151 @@
+// `pnpm mutate [package|file ...] [--full] [--check] [--concurrency N]`
+// (no argument: every package; `--check` alone: what has a floor)
+//
+// Mutation testing with StrykerJS: each package's source files are mutated
+// against that package's own tests (scripts/mutation/packages.mjs). Runs are
+// incremental: scripts/mutation/state/<package>.json (committed) keeps every
+// mutant's result, and a run re-tests only mutants whose code or covering
+// tests changed. --full re-tests everything. --check fails when a score is
+// under its floor. No type checker: TypeScript 7 has no JavaScript compiler
+// API, and a mutant the compiler would reject still fails or passes the tests.
+import { existsSync, mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Stryker } from "@stryker-mutator/core";
+import { mutateGlobs, PACKAGES, stateFile } from "./mutation/packages.mjs";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    full: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    concurrency: { type: "string" },
+  },
+});
+const root = resolve(import.meta.dirname, "..");
+process.chdir(root);
+
+/** @type {Map<string, string[] | undefined>} package -> files to mutate (undefined: all) */
+const targets = new Map();
+// --check alone checks what has a floor: those files, those whole packages.
+const floored = Object.entries(PACKAGES).flatMap(([name, { floors }]) =>
+  Object.keys(floors).map((file) => (file === "*" ? name : file)),
+);
+const defaults = values.check ? floored : Object.keys(PACKAGES);
+for (const arg of positionals.length > 0 ? positionals : defaults) {
+  if (arg in PACKAGES) {
+    targets.set(arg, undefined);
+    continue;
+  }
+  const file = relative(root, resolve(arg)).replaceAll("\\", "/");
+  const name = /^packages\/([^/]+)\/src\/.+\.ts$/.exec(file)?.[1];
+  if (name === undefined || !(name in PACKAGES) || !existsSync(file)) {
+    console.error(
+      `${arg}: not a package (${Object.keys(PACKAGES).join(", ")}) or one of their src files`,
+    );
+    process.exit(2);
+  }
+  if (!targets.has(name) || targets.get(name) !== undefined) {
+    targets.set(name, [...(targets.get(name) ?? []), file]);
+  }
+}
+
+const DETECTED = new Set(["Killed", "Timeout"]);
+const UNDETECTED = new Set(["Survived", "NoCoverage"]);
+const rows = [];
+let belowFloor = false;
+
+for (const [name, files] of targets) {
+  console.log(`\n▶ mutation testing ${files?.join(", ") ?? `packages/${name}`}`);
+  const results = await mutate(name, files);
+  const byFile = new Map();
+  for (const mutant of results) {
+    const file = relative(root, resolve(mutant.fileName)).replaceAll("\\", "/");
+    const tally = byFile.get(file) ?? { detected: 0, undetected: 0 };
+    if (DETECTED.has(mutant.status)) tally.detected++;
+    else if (UNDETECTED.has(mutant.status)) tally.undetected++;
+    byFile.set(file, tally);
+  }
+  const total = { detected: 0, undetected: 0 };
+  for (const [file, tally] of [...byFile].sort()) {
+    total.detected += tally.detected;
+    total.undetected += tally.undetected;
+    rows.push(row(file, tally, PACKAGES[name].floors[file]));
+  }
+  if (files === undefined)
+    rows.push(row(`packages/${name} (all files)`, total, PACKAGES[name].floors["*"]));
+}
+
+console.log(
+  "\nmutation score (killed + timed out) / (killed + timed out + survived + no coverage)",
+);
+for (const r of rows) {
+  const floor = r.floor === undefined ? "" : `  floor ${r.floor}%${r.ok ? "" : "  BELOW FLOOR"}`;
+  console.log(
+    `  ${r.score.padStart(6)}%  ${String(r.mutants).padStart(5)} mutants  ${r.name}${floor}`,
+  );
+}
+if (values.check && belowFloor) {
+  console.error(
+    "\nmutation check failed: a score is below its floor (scripts/mutation/packages.mjs)",
+  );
+  process.exit(1);
+}
+
+function row(name, { detected, undetected }, floor) {
+  const mutants = detected + undetected;
+  const score = mutants === 0 ? 100 : (100 * detected) / mutants;
+  const ok = floor === undefined || score >= floor;
+  if (!ok) belowFloor = true;
+  return { name, mutants, score: score.toFixed(2), floor, ok };
+}
+
+/** Runs Stryker over one package (or some of its files) and returns every mutant's result. */
+async function mutate(name, files) {
+  mkdirSync(resolve(stateFile(name), ".."), { recursive: true });
+  process.env.ENVELOPE_MUTATE_PACKAGE = name;
+  const stryker = new Stryker({
+    testRunner: "vitest",
+    plugins: ["@stryker-mutator/vitest-runner"],
+    vitest: { configFile: "scripts/mutation/vitest.config.ts", related: false },
+    checkers: [],
+    // Stryker would rewrite tsconfig.json through the TypeScript compiler API,
+    // which TypeScript 7 lacks; no file name means nothing to rewrite.
+    tsconfigFile: "",
+    // Nothing type-checks the sandbox, and the "// @ts-nocheck" Stryker would
+    // add to every TypeScript file breaks tests that compare generated code.
+    disableTypeChecks: false,
+    coverageAnalysis: "perTest",
+    mutate: files ?? mutateGlobs(name),
+    incremental: true,
+    // Results of files outside `mutate` are kept, so a run over one file
+    // updates the package state in place.
+    incrementalFile: stateFile(name),
+    force: values.full,
+    concurrency: Number(values.concurrency ?? Math.min(2, availableParallelism())),
+    reporters: ["clear-text", "progress"],
+    clearTextReporter: { reportTests: false, reportScoreTable: true, allowEmojis: false },
+    thresholds: { high: 90, low: 85, break: null },
+    tempDirName: ".stryker-tmp",
+    // Only what the package tests read goes into the sandbox.
+    ignorePatterns: [
+      "/docs",
+      "/examples",
+      "/proto",
+      "/bench/results",
+      "/test/fixtures",
+      "/test/producers",
+      "/scripts/mutation/state",
+      "dist",
+      "target",
+      ".venv",
+    ],
+    fileLogLevel: "off",
+  });
+  const results = await stryker.runMutationTest();
+  if (files === undefined) return results;
+  return results.filter((m) =>
+    files.includes(relative(root, resolve(m.fileName)).replaceAll("\\", "/")),
+  );
+}

@@ -1,0 +1,50 @@
+// What `pnpm mutate` mutates and tests, per package, and the floors CI holds.
+// Each package is mutated against its own tests only (packages/<name>/test):
+// a score says how well a package's own suite notices its bugs.
+
+/**
+ * @typedef {object} PackageConfig
+ * @property {Record<string, number>} floors lowest accepted mutation score
+ *   (percent) per source file, or per package under the key "*".
+ */
+
+/** @type {Record<string, PackageConfig>} */
+export const PACKAGES = {
+  core: {
+    floors: {
+      "packages/core/src/validate.ts": 85,
+      "packages/core/src/wire/frame.ts": 90,
+    },
+  },
+  trace: {
+    floors: {
+      "packages/trace/src/traceparent.ts": 90,
+      "packages/trace/src/tracestate.ts": 90,
+      "packages/trace/src/carriers.ts": 90,
+    },
+  },
+  registry: {
+    floors: {
+      "packages/registry/src/semver.ts": 90,
+      "packages/registry/src/compat.ts": 85,
+    },
+  },
+  protobuf: { floors: {} },
+  cbor: { floors: {} },
+  lz4: { floors: {} },
+};
+
+/** Source files Stryker mutates in a package: everything but generated code and barrels. */
+export function mutateGlobs(name) {
+  return [
+    `packages/${name}/src/**/*.ts`,
+    `!packages/${name}/src/**/*.d.ts`,
+    `!packages/${name}/src/gen/**`,
+    `!packages/${name}/src/**/index.ts`,
+  ];
+}
+
+/** Where the incremental state of a package lives (committed, so CI reuses it). */
+export function stateFile(name) {
+  return `scripts/mutation/state/${name}.json`;
+}
