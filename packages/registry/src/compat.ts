@@ -876,43 +876,31 @@ export function checkCompatibility(
   const diffs: SchemaDiff[] = [];
   const violations: CompatibilityViolation[] = [];
   let previous: SchemaDiff | undefined;
-  // Walks back from the candidate, composing where each older key lands in it.
-  let next: (key: string) => Place = (key) => ({ namespace: undefined, key });
-  let nextDescriptor = candidate;
+  const landing = new Landing();
+  const against = none || !transitive ? [prev] : earlierOf(prev);
   let renamed = false;
-  for (let h: History | undefined = prev; h !== undefined; h = h.previous) {
-    const changes = nextDescriptor.transforms?.changes ?? [];
-    renamed ||= changes.some((c) => c.kind === "rename_event");
-    const after = next;
-    const memo = new Map<string, Place>();
-    const place = (key: string): Place => {
-      let p = memo.get(key);
-      if (p === undefined) {
-        const step = stepPlace(changes, key);
-        p = step.namespace === undefined ? after(step.key) : step;
-        memo.set(key, p);
-      }
-      return p;
-    };
-    const isPrevious = h === prev;
+  for (let i = 0; i < against.length; i++) {
+    const h = against[i]!;
+    const stepTo = i === 0 ? candidate : against[i - 1]!.descriptor;
+    const changes = stepTo.transforms?.changes ?? [];
+    if (changes.some((c) => c.kind === "rename_event")) renamed = true;
+    const level = landing.push(changes);
     const diff = diffWith(h.descriptor, candidate, {
-      place,
+      place: (key) => landing.place(level, key),
       eventRenamed: renamed,
-      reserved: isPrevious ? prev.used : NO_KEYS,
-      removals: isPrevious ? prev.removals : NO_REMOVALS,
+      reserved: i === 0 ? prev.used : NO_KEYS,
+      removals: i === 0 ? prev.removals : NO_REMOVALS,
       mode: h.mode,
     });
-    const found = isPrevious
-      ? modeViolations(diff, none ? "NONE" : mode)
-      : modeViolations(diff, mode).filter((v) => v.direction !== "refused");
-    if (isPrevious) previous = diff;
+    const found =
+      i === 0
+        ? modeViolations(diff, none ? "NONE" : mode)
+        : modeViolations(diff, mode).filter((v) => v.direction !== "refused");
+    if (i === 0) previous = diff;
     if (found.length > 0) {
       diffs.push(diff);
       violations.push(...found);
     }
-    if (none || !transitive) break;
-    next = place;
-    nextDescriptor = h.descriptor;
   }
   return {
     candidate: candidateKey,
@@ -922,4 +910,52 @@ export function checkCompatibility(
     violations,
     ok: previous!.ok && violations.length === 0,
   };
+}
+
+/** `h` and every earlier version, newest first. */
+function earlierOf(h: History): History[] {
+  const out: History[] = [h];
+  // Indexing rather than a `cur = cur.previous` loop: Biome 2.3's type inference
+  // does not terminate on that loop over a recursive type.
+  for (let i = 0; out[i]!.previous !== undefined; i++) out.push(out[i]!.previous!);
+  return out;
+}
+
+/**
+ * Where the body keys of each earlier version land in the candidate: level 0
+ * is the candidate's own step, each further level one step further back.
+ * Results are kept per level, so a walk back over n versions costs O(n) steps
+ * per key, not O(n^2).
+ */
+class Landing {
+  private readonly steps: (readonly TransformChange[])[] = [];
+  private readonly memos: Map<string, Place>[] = [];
+
+  push(changes: readonly TransformChange[]): number {
+    this.steps.push(changes);
+    this.memos.push(new Map());
+    return this.steps.length - 1;
+  }
+
+  place(level: number, key: string): Place {
+    const path: [number, string][] = [];
+    let current = key;
+    let result: Place | undefined;
+    for (let i = level; i >= 0; i--) {
+      const known = this.memos[i]!.get(current);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      path.push([i, current]);
+      const step = stepPlace(this.steps[i]!, current);
+      if (step.namespace !== undefined || i === 0) {
+        result = step;
+        break;
+      }
+      current = step.key;
+    }
+    for (const [i, k] of path) this.memos[i]!.set(k, result!);
+    return result!;
+  }
 }

@@ -210,7 +210,9 @@ describe("checkSchemasFolder against git main", () => {
   test("versions are append-only: a new version below a published one is refused", async () => {
     const { schemas } = repo();
     publish(schemas, "1.1.5", (d) => d.attributes.push({ key: "region", type: "string" }));
-    expect(summary(await checkSchemasFolder(schemas)).filter((l) => l.startsWith("version_"))).toEqual([
+    expect(
+      summary(await checkSchemasFolder(schemas)).filter((l) => l.startsWith("version_")),
+    ).toEqual([
       "version_inserted: 1.1.5 is new but main already publishes request/auth_request 1.2.0: versions are append-only, publish a version above 1.2.0",
     ]);
   });
@@ -231,7 +233,9 @@ describe("the schema command (runSchemaCli)", () => {
     expect(ok).toMatchObject({ code: 0, err: [] });
     expect(ok.out).toEqual(["schema check: ok against main: no new versions"]);
     publish(schemas, "1.3.0", (d) => d.attributes.push({ key: "zone", type: "string" }));
-    publish(schemas, "1.4.0", (d) => d.attributes.push({ key: "zone", type: "string" }, { key: "rack", type: "string" }));
+    publish(schemas, "1.4.0", (d) =>
+      d.attributes.push({ key: "zone", type: "string" }, { key: "rack", type: "string" }),
+    );
     expect((await run(["check", schemas])).out).toEqual([
       "schema check: ok against main: 2 new version(s) in 1 event(s): request/auth_request 1.3.0 to 1.4.0 (2)",
     ]);
@@ -315,7 +319,9 @@ describe("the schema command (runSchemaCli)", () => {
     expect(missing.code).toBe(2);
     expect(missing.out).toEqual([]);
     expect(missing.err).toHaveLength(1);
-    expect(missing.err[0]).toMatch(/^\[invalid_argument\] git ref "no-such-branch" does not name a commit in .*`--against PATH`\)$/);
+    expect(missing.err[0]).toMatch(
+      /^\[invalid_argument\] git ref "no-such-branch" does not name a commit in .*`--against PATH`\)$/,
+    );
     expect((await run(["check", schemas, "--mode", "full_transitive"])).code).toBe(0);
     expect((await run(["help"])).code).toBe(0);
   });

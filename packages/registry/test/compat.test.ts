@@ -140,7 +140,11 @@ describe("every change is classified, with the smallest bump it needs", () => {
         },
       },
       // BASE allows http without declaring its fields: its data may already hold client_ip there.
-      ["attribute_moved_to_extension", "attribute_renamed_many_to_one", "extension_fields_declared"],
+      [
+        "attribute_moved_to_extension",
+        "attribute_renamed_many_to_one",
+        "extension_fields_declared",
+      ],
       "major",
     ],
     ["type changed", withField("client_ip", { type: "int" }), ["type_changed"], "major"],
@@ -292,8 +296,8 @@ function env(version: string, attributes: Json, extensions: Json[] = []): Envelo
   return createEnvelope({
     schema: { type: "t", subtype: "e", version },
     resource: { serviceName: "svc" },
-    attributes: attributes as EnvelopeInit["attributes"],
-    extensions: extensions as EnvelopeInit["extensions"],
+    attributes: attributes as NonNullable<EnvelopeInit["attributes"]>,
+    extensions: extensions as unknown as NonNullable<EnvelopeInit["extensions"]>,
   });
 }
 
@@ -325,9 +329,9 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
       });
       const reg = createRegistry([v1, v2]);
       // Upgrading {b:1, a:2} would drop a value; downgrading 1.1.0 {b:7} cannot tell a from b.
-      expect(unavailable(() => reg.transform(env("1.0.0", { b: 1n, a: 2n }), { version: "1.1.0" }))).toBe(
-        "transform_unavailable",
-      );
+      expect(
+        unavailable(() => reg.transform(env("1.0.0", { b: 1n, a: 2n }), { version: "1.1.0" })),
+      ).toBe("transform_unavailable");
       expect(unavailable(() => reg.transform(env("1.1.0", { b: 7n }), { version: "1.0.0" }))).toBe(
         "transform_unavailable",
       );
@@ -369,7 +373,9 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
       ev("1.0.0", ["a:int"], { reserved: ["legacy"] }),
       ev("1.1.0", ["a:int", "legacy:string"]),
     ];
-    expect(check(list).violations).toEqual(["1.0.0 refused attribute_key_reused attributes.legacy"]);
+    expect(check(list).violations).toEqual([
+      "1.0.0 refused attribute_key_reused attributes.legacy",
+    ]);
   });
 
   test("3. moving a pii attribute into an extension that does not declare it pii is refused", () => {
@@ -380,11 +386,23 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
     const moved = (attributes: Json[] | undefined): SchemaDescriptor =>
       ev("2.0.0", [], {
         extensions: [
-          { namespace: "user", version: "^1.0.0", ...(attributes === undefined ? {} : { attributes }) },
+          {
+            namespace: "user",
+            version: "^1.0.0",
+            ...(attributes === undefined ? {} : { attributes }),
+          },
         ],
         transforms: {
           from: "1.0.0",
-          changes: [{ move_to_extension: { namespace: "user", version: "1.0.0", attributes: { email: "email" } } }],
+          changes: [
+            {
+              move_to_extension: {
+                namespace: "user",
+                version: "1.0.0",
+                attributes: { email: "email" },
+              },
+            },
+          ],
         },
       });
     expect(check([v1, moved(undefined)], "NONE").violations).toEqual([
@@ -396,12 +414,16 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
     // Carried as pii, the move is fine (a major bump: the builders' keys change).
     expect(
       check([v1, moved([{ key: "email", type: "string", pii: true }])], "FULL_TRANSITIVE"),
-    ).toEqual({ ok: false, violations: [
-      // the old version allowed `user` with undeclared fields: its data may already hold `email`
-      "1.0.0 backward attribute_renamed_many_to_one extensions.user.attributes.email",
-      "1.0.0 forward attribute_renamed_many_to_one extensions.user.attributes.email",
-      "1.0.0 backward extension_fields_declared extensions.user",
-    ], bump: "major" });
+    ).toEqual({
+      ok: false,
+      violations: [
+        // the old version allowed `user` with undeclared fields: its data may already hold `email`
+        "1.0.0 backward attribute_renamed_many_to_one extensions.user.attributes.email",
+        "1.0.0 forward attribute_renamed_many_to_one extensions.user.attributes.email",
+        "1.0.0 backward extension_fields_declared extensions.user",
+      ],
+      bump: "major",
+    });
   });
 
   test("5. the mode is fixed per event: a later version cannot relax it, and omitting it inherits", () => {
@@ -426,21 +448,26 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
       "FULL_TRANSITIVE",
     );
     expect(checkCompatibility(createRegistry([v1, omitted]), omitted, "NONE").mode).toBe("FULL");
-    expect(checkCompatibility(createRegistry([v1, omitted]), omitted, "BACKWARD_TRANSITIVE").mode).toBe(
-      "FULL_TRANSITIVE",
-    );
+    expect(
+      checkCompatibility(createRegistry([v1, omitted]), omitted, "BACKWARD_TRANSITIVE").mode,
+    ).toBe("FULL_TRANSITIVE");
   });
 
   test("6. moving onto an extension field that already exists is many-to-one; transforms refuse", () => {
     const ext = (attributes: Json[]): Json => ({
       extensions: [{ namespace: "net", version: "^1.0.0", attributes }],
     });
-    const v1 = ev("1.0.0", ["ip:string"], { ...ext([{ key: "addr", type: "string" }]), compatibility: "FULL" });
+    const v1 = ev("1.0.0", ["ip:string"], {
+      ...ext([{ key: "addr", type: "string" }]),
+      compatibility: "FULL",
+    });
     const v2 = ev("2.0.0", [], {
       ...ext([{ key: "addr", type: "string" }]),
       transforms: {
         from: "1.0.0",
-        changes: [{ move_to_extension: { namespace: "net", version: "1.0.0", attributes: { ip: "addr" } } }],
+        changes: [
+          { move_to_extension: { namespace: "net", version: "1.0.0", attributes: { ip: "addr" } } },
+        ],
       },
     });
     expect(check([v1, v2]).violations).toEqual([
@@ -451,15 +478,24 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
     const old = env("1.0.0", { ip: "1.2.3.4" }, [
       { namespace: "net", version: "1.0.0", attributes: { addr: "5.6.7.8" } },
     ]);
-    expect(unavailable(() => reg.transform(old, { version: "2.0.0" }))).toBe("transform_unavailable");
-    const now = env("2.0.0", {}, [{ namespace: "net", version: "1.0.0", attributes: { addr: "5.6.7.8" } }]);
-    expect(unavailable(() => reg.transform(now, { version: "1.0.0" }))).toBe("transform_unavailable");
+    expect(unavailable(() => reg.transform(old, { version: "2.0.0" }))).toBe(
+      "transform_unavailable",
+    );
+    const now = env("2.0.0", {}, [
+      { namespace: "net", version: "1.0.0", attributes: { addr: "5.6.7.8" } },
+    ]);
+    expect(unavailable(() => reg.transform(now, { version: "1.0.0" }))).toBe(
+      "transform_unavailable",
+    );
   });
 
   test("7. the deprecation window is enforced, even when a version in between lifts the deprecation", () => {
     const list = [
       ev("1.0.0", ["a:int", "b:int"]),
-      ev("1.1.0", ["a:int", { key: "b", type: "int", deprecated: { since: "1.1.0", removal: "2.0.0" } }]),
+      ev("1.1.0", [
+        "a:int",
+        { key: "b", type: "int", deprecated: { since: "1.1.0", removal: "2.0.0" } },
+      ]),
       ev("1.2.0", ["a:int", "b:int"]),
       ev("2.1.0", ["a:int", "b:int"]),
     ];
@@ -471,7 +507,11 @@ describe("issue #21 scenarios: no accepted change loses, corrupts or un-redacts 
 
   test("8. rows revisited: optional removal keeps both directions, required removal breaks forward", () => {
     const v1 = ev("1.0.0", ["a:int", "b:int", "c:int:required"], { compatibility: "FULL" });
-    expect(check([v1, ev("2.0.0", ["a:int", "c:int:required"])])).toEqual({ ok: true, violations: [], bump: "major" });
+    expect(check([v1, ev("2.0.0", ["a:int", "c:int:required"])])).toEqual({
+      ok: true,
+      violations: [],
+      bump: "major",
+    });
     expect(check([v1, ev("2.0.0", ["a:int", "b:int"])]).violations).toEqual([
       "1.0.0 forward attribute_removed_required attributes.c",
     ]);
@@ -514,7 +554,11 @@ describe("issue #22: the verdict, the bump and every mode", () => {
       ev("1.0.1", ["a:int", "b:int"]),
     );
     expect(result.violations).toEqual([]);
-    expect(result.previous).toMatchObject({ requiredBump: "minor", declaredBump: "patch", ok: false });
+    expect(result.previous).toMatchObject({
+      requiredBump: "minor",
+      declaredBump: "patch",
+      ok: false,
+    });
     expect(result.ok).toBe(false);
   });
 
@@ -533,7 +577,11 @@ describe("issue #22: the verdict, the bump and every mode", () => {
     ["FULL", []],
     ["FULL_TRANSITIVE", ["1.0.0 forward presence_made_optional attributes.c"]],
   ])("%s", (mode, violations) => {
-    expect(check(history, mode)).toEqual({ ok: violations.length === 0, violations, bump: "minor" });
+    expect(check(history, mode)).toEqual({
+      ok: violations.length === 0,
+      violations,
+      bump: "minor",
+    });
   });
 
   test("FORWARD fails where BACKWARD passes, on the previous version only", () => {
@@ -545,8 +593,14 @@ describe("issue #22: the verdict, the bump and every mode", () => {
 });
 
 describe("the compatibility table in docs/spec.md is CHANGE_RULES", () => {
-  const spec = readFileSync(fileURLToPath(new URL("../../../docs/spec.md", import.meta.url)), "utf8");
-  const section = spec.slice(spec.indexOf("### Compatibility"), spec.indexOf("### Version transforms"));
+  const spec = readFileSync(
+    fileURLToPath(new URL("../../../docs/spec.md", import.meta.url)),
+    "utf8",
+  );
+  const section = spec.slice(
+    spec.indexOf("### Compatibility"),
+    spec.indexOf("### Version transforms"),
+  );
   const rows = section
     .split("\n")
     .map((l) => l.split("|").map((c) => c.trim()))
