@@ -212,8 +212,21 @@ class Work {
         for (const key of unsure) {
           if (this.attributes.has(key)) throw ambiguity(step, prev, "body.attributes", key);
         }
+        // A key renamed away still in the envelope is foreign to `step`: going back it
+        // would take the old key's meaning (a key reused after a rename).
+        const targets = new Set(change.renames.map(([, n]) => n));
+        for (const [oldKey] of change.renames) {
+          if (this.attributes.has(oldKey) && !targets.has(oldKey)) {
+            throw collision(step, "downgrade", "body.attributes", oldKey);
+          }
+        }
         this.rename(new Map(change.renames.map(([o, n]) => [n, o])), step, "downgrade");
       } else if (change.kind === "move_to_extension") {
+        for (const [bodyKey] of change.moves) {
+          if (this.attributes.has(bodyKey)) {
+            throw collision(step, "downgrade", "body.attributes", bodyKey);
+          }
+        }
         const index = this.extensions.findIndex((e) => e.namespace === change.namespace);
         if (index < 0) continue;
         const ext = this.extension(change.namespace, change.version);
@@ -221,8 +234,6 @@ class Work {
         for (const [bodyKey, extKey] of change.moves) {
           if (!ext.attributes.has(extKey)) continue;
           if (unsure.has(extKey)) throw ambiguity(step, prev, where, extKey);
-          if (this.attributes.has(bodyKey))
-            throw collision(step, "downgrade", "body.attributes", bodyKey);
           this.attributes.set(bodyKey, ext.attributes.get(extKey)!);
           ext.attributes.delete(extKey);
         }
