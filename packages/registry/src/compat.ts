@@ -879,12 +879,32 @@ export function checkCompatibility(
   const landing = new Landing();
   const against = none || !transitive ? [prev] : earlierOf(prev);
   let renamed = false;
+  let lastFrom: SchemaKey | undefined;
   for (let i = 0; i < against.length; i++) {
     const h = against[i]!;
     const stepTo = i === 0 ? candidate : against[i - 1]!.descriptor;
     const changes = stepTo.transforms?.changes ?? [];
     if (changes.some((c) => c.kind === "rename_event")) renamed = true;
     const level = landing.push(changes);
+    const later = against[i - 1];
+    if (later !== undefined && changes.length === 0 && sameFields(h.descriptor, later.descriptor)) {
+      // Same fields as the next version and no transform between them: the same
+      // field changes against the candidate (only descriptions may differ, which
+      // no mode cares about), so its violations are the next version's. This
+      // keeps long histories of small edits from costing a full diff per pair.
+      const from = {
+        type: h.descriptor.type,
+        subtype: h.descriptor.subtype,
+        version: h.descriptor.version,
+      };
+      const shared = violations.filter((v) => v.against === lastFrom && v.direction !== "refused");
+      if (shared.length > 0) {
+        diffs.push({ ...diffs.at(-1)!, from });
+        violations.push(...shared.map((v) => ({ ...v, against: from })));
+      }
+      lastFrom = from;
+      continue;
+    }
     const diff = diffWith(h.descriptor, candidate, {
       place: (key) => landing.place(level, key),
       eventRenamed: renamed,
@@ -897,6 +917,7 @@ export function checkCompatibility(
         ? modeViolations(diff, none ? "NONE" : mode)
         : modeViolations(diff, mode).filter((v) => v.direction !== "refused");
     if (i === 0) previous = diff;
+    lastFrom = diff.from;
     if (found.length > 0) {
       diffs.push(diff);
       violations.push(...found);
@@ -910,6 +931,32 @@ export function checkCompatibility(
     violations,
     ok: previous!.ok && violations.length === 0,
   };
+}
+
+const fieldSignatures = new WeakMap<SchemaDescriptor, string>();
+
+/** Whether two versions declare the same attributes, reserved keys and extensions. */
+function sameFields(a: SchemaDescriptor, b: SchemaDescriptor): boolean {
+  const signature = (d: SchemaDescriptor): string => {
+    let s = fieldSignatures.get(d);
+    if (s === undefined) {
+      s = JSON.stringify([d.attributes, d.reserved ?? [], d.extensions], signatureValue);
+      fieldSignatures.set(d, s);
+    }
+    return s;
+  };
+  return signature(a) === signature(b);
+}
+
+/** Defaults hold values JSON does not write faithfully: spell them out. */
+function signatureValue(_key: string, v: unknown): unknown {
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "number" && (Number.isNaN(v) || Object.is(v, -0) || !Number.isFinite(v))) {
+    return `${Object.is(v, -0) ? "-0" : v}d`;
+  }
+  if (v instanceof Uint8Array) return { bytes: [...v] };
+  if (v instanceof Map) return { map: [...v] };
+  return v;
 }
 
 /** `h` and every earlier version, newest first. */
