@@ -1,24 +1,24 @@
 /**
  * `schema check`: checks a whole schemas folder for CI, against the same
- * folder on a git ref (default `main`), the way `buf breaking` does for proto
- * files: descriptors parse, published versions are unchanged, new versions
- * bump enough and keep their compatibility mode, transforms are declared
- * between consecutive versions, and the index is fresh.
+ * folder on a git ref (default `main`) or another folder, the way `buf
+ * breaking` does for proto files: descriptors parse, published versions are
+ * unchanged and only ever appended to, new versions bump enough and keep
+ * their event's compatibility mode, transforms are declared between
+ * consecutive versions, and the index is fresh.
  *
  * @see docs/spec.md "Schema registry", "Compatibility"
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isEnvelopeError } from "@envelope/core";
 import { type CompatibilityResult, checkCompatibility } from "./compat.js";
 import type { CompatibilityMode, SchemaDescriptor, SchemaKey } from "./descriptor.js";
-import { schemaId } from "./descriptor.js";
+import { eventId, schemaId } from "./descriptor.js";
 import { readFolderAtRef } from "./git.js";
 import type { ParsedDescriptor } from "./parse-descriptor.js";
 import { createRegistry } from "./registry.js";
 import { compareVersions } from "./semver.js";
 import { readSchemasFolder } from "./sources/directory.js";
-import { buildIndex, INDEX_FILE } from "./sources/index-file.js";
+import { buildIndex, INDEX_FILE, keyFromPath } from "./sources/index-file.js";
 import { predecessorOf } from "./transform.js";
 
 /** Codes of the problems `schema check` reports. */
@@ -29,16 +29,16 @@ export type FolderProblemCode =
   | "version_modified"
   /** A version published on the base ref was deleted. */
   | "version_deleted"
+  /** A new version sorts below a published version of its event (versions are append-only). */
+  | "version_inserted"
   /** The version bump is smaller than the changes need. */
   | "bump_too_small"
-  /** A change breaks the compatibility mode. */
+  /** A change breaks the event's compatibility mode, or is refused in every mode. */
   | "incompatible"
   /** Transforms that do not start at the previous version, or rename or move keys the previous version lacks. */
   | "bad_transform"
   /** `index.json` is missing or does not match the descriptors (run `schema gen`). */
-  | "index_stale"
-  /** The base ref could not be read. */
-  | "git_failed";
+  | "index_stale";
 
 /** One problem, located in a file. */
 export interface FolderProblem {
@@ -53,9 +53,13 @@ export interface FolderProblem {
 
 /** Options of {@link checkSchemasFolder}. */
 export interface FolderCheckOptions {
-  /** The git ref to compare with; `null` checks every version as new, without git. Default `"main"`. */
+  /**
+   * What to compare with: a git ref, or the path of another schemas folder
+   * (an existing directory); `null` checks every version as new, without
+   * git. Default `"main"`.
+   */
   readonly against?: string | null;
-  /** Overrides every descriptor's own compatibility mode. */
+  /** A floor for every event's compatibility mode: it can raise an event's mode, never lower it. */
   readonly mode?: CompatibilityMode;
   /** Require `index.json` to exist and be fresh. Default `true`. */
   readonly requireIndex?: boolean;
@@ -82,7 +86,9 @@ export function formatFolderProblem(p: FolderProblem): string {
 
 /**
  * Checks the schemas folder `dir`. Never throws for problems in the folder
- * (they are returned); throws `invalid_argument` when `dir` cannot be read.
+ * (they are returned); throws `invalid_argument` when `dir` cannot be read or
+ * `against` names neither a folder nor a commit of the repository (a usage
+ * problem, with a hint on fetching the ref, not a schema failure).
  */
 export async function checkSchemasFolder(
   dir: string,
@@ -107,18 +113,7 @@ export async function checkSchemasFolder(
     }
   }
 
-  let base: Map<string, string> | undefined;
-  if (against !== null) {
-    try {
-      base = readFolderAtRef(dir, against);
-    } catch (error) {
-      problems.push({
-        code: "git_failed",
-        file: dir,
-        message: isEnvelopeError(error) ? error.message : String(error),
-      });
-    }
-  }
+  const base = against === null ? undefined : readBase(dir, against);
   const byPath = new Map(folder.files.map((f) => [f.path, f]));
   if (base !== undefined) {
     for (const [path, text] of base) {
@@ -141,6 +136,16 @@ export async function checkSchemasFolder(
     }
   }
 
+  // The highest published version of each event: new versions go above it.
+  const published = new Map<string, string>();
+  for (const path of base?.keys() ?? []) {
+    const key = keyFromPath(path);
+    if (key === undefined) continue;
+    const id = eventId(key);
+    const top = published.get(id);
+    if (top === undefined || compareVersions(key.version, top) > 0) published.set(id, key.version);
+  }
+
   const valid = folder.files.filter((f) => f.parsed.descriptor !== undefined);
   const registry = createRegistry(valid.map((f) => f.parsed.descriptor!));
   const checked: SchemaKey[] = [];
@@ -155,6 +160,14 @@ export async function checkSchemasFolder(
         ? { file: file.file, path }
         : { file: file.file, line: pos.line, column: pos.column, path };
     };
+    const top = published.get(eventId(d));
+    if (top !== undefined && compareVersions(d.version, top) < 0) {
+      problems.push({
+        code: "version_inserted",
+        ...at("$.version"),
+        message: `${d.version} is new but ${against} already publishes ${eventId(d)} ${top}: versions are append-only, publish a version above ${top}`,
+      });
+    }
     problems.push(...checkTransforms(registry, d, at));
     const result = checkCompatibility(registry, d, options.mode);
     results.push(result);
@@ -170,12 +183,24 @@ export async function checkSchemasFolder(
     for (const v of result.violations) {
       problems.push({
         code: "incompatible",
-        ...at("$.version"),
-        message: `not ${v.direction} compatible with ${schemaId(v.against)} (mode ${result.mode}): ${v.change.path}: ${v.change.message} [${v.change.kind}]`,
+        ...at(v.change.kind.startsWith("compatibility_mode") ? "$.compatibility" : "$.version"),
+        message:
+          v.direction === "refused"
+            ? `refused in every mode, against ${schemaId(v.against)}: ${v.change.path}: ${v.change.message} [${v.change.kind}]`
+            : `not ${v.direction} compatible with ${schemaId(v.against)} (mode ${result.mode}): ${v.change.path}: ${v.change.message} [${v.change.kind}]`,
       });
     }
   }
   return { ok: problems.length === 0, problems, checked, results, against };
+}
+
+/** The descriptor files to compare with: another folder's, or the folder's at a git ref. */
+function readBase(dir: string, against: string): Map<string, string> {
+  if (existsSync(against) && statSync(against).isDirectory()) {
+    const other = readSchemasFolder(against);
+    return new Map(other.files.map((f) => [f.path, f.text]));
+  }
+  return readFolderAtRef(dir, against);
 }
 
 function checkTransforms(

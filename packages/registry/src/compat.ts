@@ -1,7 +1,8 @@
 /**
  * Compatibility between versions of a schema: every change classified (the
- * semver bump it needs, whether it keeps BACKWARD and FORWARD compatibility),
- * the smallest allowed bump, and the mode checks.
+ * semver bump it needs, whether it keeps BACKWARD and FORWARD compatibility,
+ * whether it is refused in every mode), the smallest allowed bump, and the
+ * mode checks against an event's history.
  *
  * @see docs/spec.md "Schema registry", "Compatibility"
  */
@@ -13,33 +14,48 @@ import {
   formatType,
   type SchemaDescriptor,
   type SchemaKey,
-  schemaId,
+  type TransformChange,
   type TransformsDescriptor,
 } from "./descriptor.js";
-import { type Bump, bumpRank, declaredBump, maxBump, parseRange, parseVersion } from "./semver.js";
-import { predecessorOf, type TransformLookup, transformChain } from "./transform.js";
+import {
+  type Bump,
+  bumpRank,
+  compareVersions,
+  declaredBump,
+  maxBump,
+  parseRange,
+} from "./semver.js";
+import { predecessorOf, type TransformLookup } from "./transform.js";
 
-/** The kinds of change, each with a fixed bump and compatibility (see {@link CHANGE_RULES}). */
+/** The kinds of change, each with a fixed rule (see {@link CHANGE_RULES}). */
 export type ChangeKind =
   | "attribute_added_optional"
   | "attribute_added_required"
   | "attribute_removed"
+  | "attribute_removed_required"
   | "attribute_renamed"
   | "attribute_renamed_many_to_one"
   | "attribute_moved_to_extension"
+  | "attribute_key_reused"
+  | "attribute_removal_overdue"
   | "event_renamed"
   | "event_renamed_without_transform"
   | "type_changed"
   | "presence_made_required"
   | "presence_made_optional"
   | "presence_repeated_changed"
+  | "presence_repeated_rewritten"
   | "default_changed"
   | "unit_changed"
-  | "unit_added_or_removed"
-  | "pii_changed"
+  | "unit_added"
+  | "pii_added"
+  | "pii_added_to_required"
+  | "pii_removed"
   | "deprecation_changed"
   | "description_changed"
-  | "compatibility_mode_changed"
+  | "reserved_changed"
+  | "compatibility_mode_tightened"
+  | "compatibility_mode_relaxed"
   | "extension_added"
   | "extension_removed"
   | "extension_range_widened"
@@ -49,48 +65,70 @@ export type ChangeKind =
   | "extension_fields_declared"
   | "extension_fields_undeclared";
 
-/** The bump a change needs, and whether it keeps each direction of compatibility. */
+/** The bump a change needs, and what it keeps. */
 export interface ChangeRule {
   readonly bump: Bump;
-  /** New readers still read data written with the old schema. */
+  /** New readers still read data written with the old schema (upgraded by the transforms). */
   readonly backward: boolean;
-  /** Old readers still read data written with the new schema. */
+  /** Old readers still read data written with the new schema (downgraded by the transforms). */
   readonly forward: boolean;
+  /**
+   * Refused in every mode, `NONE` included: the change gives a key another
+   * meaning, breaks a promise made to consumers, or stops redacting personal data.
+   */
+  readonly refused: boolean;
 }
 
+const rule = (bump: Bump, backward: boolean, forward: boolean, refused = false): ChangeRule => ({
+  bump,
+  backward,
+  forward,
+  refused,
+});
+
 /**
- * The classification table. "Readers" validate with the registry and apply
- * transforms; they ignore attributes they do not know (as contract readers
- * keep unknown fields), so adding an optional attribute keeps both directions.
+ * The classification table; docs/spec.md "Compatibility" gives the reason
+ * for every row (and a test holds the two together). Readers validate with
+ * the registry, apply transforms and tolerate attributes they do not know
+ * (`unknown_attribute` is a report); data valid at a version carries only the
+ * keys that version declares.
  */
 export const CHANGE_RULES: Readonly<Record<ChangeKind, ChangeRule>> = {
-  attribute_added_optional: { bump: "minor", backward: true, forward: true },
-  attribute_added_required: { bump: "major", backward: false, forward: true },
-  attribute_removed: { bump: "major", backward: true, forward: false },
-  attribute_renamed: { bump: "minor", backward: true, forward: true },
-  attribute_renamed_many_to_one: { bump: "major", backward: true, forward: false },
-  attribute_moved_to_extension: { bump: "minor", backward: true, forward: true },
-  event_renamed: { bump: "minor", backward: true, forward: true },
-  event_renamed_without_transform: { bump: "major", backward: false, forward: false },
-  type_changed: { bump: "major", backward: false, forward: false },
-  presence_made_required: { bump: "major", backward: false, forward: true },
-  presence_made_optional: { bump: "minor", backward: true, forward: false },
-  presence_repeated_changed: { bump: "major", backward: false, forward: false },
-  default_changed: { bump: "minor", backward: true, forward: true },
-  unit_changed: { bump: "major", backward: false, forward: false },
-  unit_added_or_removed: { bump: "minor", backward: true, forward: true },
-  pii_changed: { bump: "minor", backward: true, forward: true },
-  deprecation_changed: { bump: "minor", backward: true, forward: true },
-  description_changed: { bump: "patch", backward: true, forward: true },
-  compatibility_mode_changed: { bump: "patch", backward: true, forward: true },
-  extension_added: { bump: "minor", backward: true, forward: false },
-  extension_removed: { bump: "major", backward: false, forward: true },
-  extension_range_widened: { bump: "minor", backward: true, forward: false },
-  extension_range_narrowed: { bump: "major", backward: false, forward: true },
-  extension_range_changed: { bump: "major", backward: false, forward: false },
-  extension_range_rewritten: { bump: "patch", backward: true, forward: true },
-  extension_fields_declared: { bump: "major", backward: false, forward: true },
-  extension_fields_undeclared: { bump: "minor", backward: true, forward: false },
+  attribute_added_optional: rule("minor", true, true),
+  attribute_added_required: rule("major", false, true),
+  attribute_removed: rule("major", true, true),
+  attribute_removed_required: rule("major", true, false),
+  attribute_renamed: rule("major", true, true),
+  attribute_renamed_many_to_one: rule("major", false, false),
+  attribute_moved_to_extension: rule("major", true, true),
+  attribute_key_reused: rule("major", false, false, true),
+  attribute_removal_overdue: rule("major", false, false, true),
+  event_renamed: rule("minor", true, true),
+  event_renamed_without_transform: rule("major", false, false),
+  type_changed: rule("major", false, false),
+  presence_made_required: rule("major", false, true),
+  presence_made_optional: rule("minor", true, false),
+  presence_repeated_changed: rule("major", false, false),
+  presence_repeated_rewritten: rule("patch", true, true),
+  default_changed: rule("major", false, false),
+  unit_changed: rule("major", false, false),
+  unit_added: rule("minor", true, true),
+  pii_added: rule("minor", true, true),
+  pii_added_to_required: rule("major", true, false),
+  pii_removed: rule("major", true, false, true),
+  deprecation_changed: rule("minor", true, true),
+  description_changed: rule("patch", true, true),
+  reserved_changed: rule("patch", true, true),
+  compatibility_mode_tightened: rule("patch", true, true),
+  compatibility_mode_relaxed: rule("major", false, false, true),
+  extension_added: rule("minor", true, false),
+  extension_removed: rule("major", false, true),
+  extension_range_widened: rule("minor", true, false),
+  extension_range_narrowed: rule("major", false, true),
+  extension_range_changed: rule("major", false, false),
+  extension_range_rewritten: rule("patch", true, true),
+  extension_fields_declared: rule("major", false, true),
+  extension_fields_undeclared: rule("minor", true, false),
 };
 
 /** One classified change. */
@@ -108,7 +146,7 @@ export interface SchemaDiff {
   readonly changes: readonly SchemaChange[];
   /** The smallest bump that covers every change (`none` when nothing changed). */
   readonly requiredBump: Bump;
-  /** The bump the version numbers declare. */
+  /** The bump the version numbers declare (see {@link declaredBump} for `0.y` versions). */
   readonly declaredBump: Bump;
   /** The declared bump covers the required one (and the version went up). */
   readonly ok: boolean;
@@ -125,9 +163,16 @@ export interface DiffOptions {
    * own transforms when they start from `older`'s version, else none.
    */
   readonly transforms?: readonly TransformsDescriptor[];
+  /**
+   * Body keys versions before `older` used: none may come back in `newer`
+   * (`attribute_key_reused`). {@link checkCompatibility} derives them from history.
+   */
+  readonly reserved?: Iterable<string>;
+  /** The event's mode as of `older`. Default: `older`'s own, else `BACKWARD`. */
+  readonly mode?: CompatibilityMode;
 }
 
-/** Where a field lives: in the body (`namespace` undefined) or in an extension. */
+/** Where a value lives: in the body (`namespace` undefined) or in an extension. */
 interface Place {
   readonly namespace: string | undefined;
   readonly key: string;
@@ -144,49 +189,119 @@ function placePath(p: Place): string {
 }
 
 /**
+ * Where one step's transform changes send a body key: renames within one
+ * change apply at once (as the envelope transform does), changes in order.
+ */
+function stepPlace(changes: readonly TransformChange[], key: string): Place {
+  let current = key;
+  for (const change of changes) {
+    if (change.kind === "rename_attributes") {
+      for (const [from, to] of change.renames) {
+        if (from === current) {
+          current = to;
+          break;
+        }
+      }
+    } else if (change.kind === "move_to_extension") {
+      for (const [from, to] of change.moves) {
+        if (from === current) return { namespace: change.namespace, key: to };
+      }
+    }
+  }
+  return { namespace: undefined, key: current };
+}
+
+/** What a diff needs beyond the two descriptors. */
+interface DiffContext {
+  /** Where a body key of `older` ends up in `newer`. */
+  readonly place: (key: string) => Place;
+  readonly eventRenamed: boolean;
+  readonly reserved: ReadonlySet<string>;
+  /** Body keys of `older` that earlier versions promised to remove, with the version. */
+  readonly removals: ReadonlyMap<string, string>;
+  readonly mode: CompatibilityMode;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_REMOVALS: ReadonlyMap<string, string> = new Map();
+
+/**
  * Classifies every change from `older` to `newer`, taking declared transforms
  * into account (a renamed or moved attribute is a rename or a move, not a
- * removal plus an addition).
+ * removal plus an addition). Two values that land on one key are a
+ * many-to-one change whatever the declaration order.
  */
 export function diffSchemas(
   older: SchemaDescriptor,
   newer: SchemaDescriptor,
   options: DiffOptions = {},
 ): SchemaDiff {
-  const changes: SchemaChange[] = [];
-  const add = (kind: ChangeKind, path: string, message: string): void => {
-    changes.push({ kind, path, message, ...CHANGE_RULES[kind] });
-  };
   const transforms =
     options.transforms ??
     (newer.transforms !== undefined && newer.transforms.from === older.version
       ? [newer.transforms]
       : []);
-
-  // Where each body attribute of `older` ends up after the transforms.
-  const moved = new Map<string, Place>();
-  for (const f of older.attributes) moved.set(f.key, { namespace: undefined, key: f.key });
-  let eventRenamed = false;
-  for (const t of transforms) {
-    for (const change of t.changes) {
-      if (change.kind === "rename_event") {
-        eventRenamed = true;
-        continue;
+  const removals = new Map<string, string>();
+  for (const f of older.attributes) {
+    if (f.deprecated?.removal !== undefined) removals.set(f.key, f.deprecated.removal);
+  }
+  return diffWith(older, newer, {
+    place: (key) => {
+      let place: Place = { namespace: undefined, key };
+      for (const t of transforms) {
+        if (place.namespace !== undefined) break;
+        place = stepPlace(t.changes, place.key);
       }
-      const pairs = change.kind === "rename_attributes" ? change.renames : change.moves;
-      const namespace = change.kind === "rename_attributes" ? undefined : change.namespace;
-      for (const [from, to] of pairs) {
-        for (const [origin, place] of moved) {
-          if (place.namespace === undefined && place.key === from) {
-            moved.set(origin, { namespace, key: to });
-          }
-        }
+      return place;
+    },
+    eventRenamed: transforms.some((t) => t.changes.some((c) => c.kind === "rename_event")),
+    reserved: new Set(options.reserved ?? []),
+    removals,
+    mode: options.mode ?? older.compatibility ?? "BACKWARD",
+  });
+}
+
+/** A descriptor's fields by place, built once per descriptor. */
+interface FieldIndex {
+  readonly fields: ReadonlyMap<string, FieldDescriptor>;
+  readonly extensions: ReadonlyMap<string, ExtensionDescriptor>;
+}
+
+const indexes = new WeakMap<SchemaDescriptor, FieldIndex>();
+
+function indexOf(d: SchemaDescriptor): FieldIndex {
+  let index = indexes.get(d);
+  if (index === undefined) {
+    const fields = new Map<string, FieldDescriptor>();
+    for (const f of d.attributes) fields.set(placeId({ namespace: undefined, key: f.key }), f);
+    for (const e of d.extensions) {
+      for (const f of e.attributes ?? []) {
+        fields.set(placeId({ namespace: e.namespace, key: f.key }), f);
       }
     }
+    index = { fields, extensions: new Map(d.extensions.map((e) => [e.namespace, e])) };
+    indexes.set(d, index);
   }
+  return index;
+}
+
+type Add = (kind: ChangeKind, path: string, message: string) => void;
+
+/** One value of `older` and where it lands in `newer`. */
+interface Origin {
+  readonly field: FieldDescriptor;
+  readonly from: Place;
+  readonly to: Place;
+}
+
+function diffWith(older: SchemaDescriptor, newer: SchemaDescriptor, ctx: DiffContext): SchemaDiff {
+  const changes: SchemaChange[] = [];
+  const add: Add = (kind, path, message) => {
+    changes.push({ kind, path, message, ...CHANGE_RULES[kind] });
+  };
 
   if (older.type !== newer.type || older.subtype !== newer.subtype) {
-    if (eventRenamed) {
+    if (ctx.eventRenamed) {
       add(
         "event_renamed",
         "event",
@@ -203,93 +318,162 @@ export function diffSchemas(
   if ((older.description ?? "") !== (newer.description ?? "")) {
     add("description_changed", "description", "schema description changed");
   }
-  if (older.compatibility !== newer.compatibility) {
-    add(
-      "compatibility_mode_changed",
-      "compatibility",
-      `compatibility mode ${older.compatibility ?? "(default)"} -> ${newer.compatibility ?? "(default)"}`,
-    );
-  }
-
-  const newerFields = new Map<string, FieldDescriptor>();
-  for (const f of newer.attributes)
-    newerFields.set(placeId({ namespace: undefined, key: f.key }), f);
-  const newerExt = new Map(newer.extensions.map((e) => [e.namespace, e]));
-  for (const e of newer.extensions) {
-    for (const f of e.attributes ?? [])
-      newerFields.set(placeId({ namespace: e.namespace, key: f.key }), f);
-  }
-  const matched = new Set<string>();
-  const targets = new Map<string, string[]>();
-  for (const [origin, place] of moved) {
-    const id = placeId(place);
-    targets.set(id, [...(targets.get(id) ?? []), origin]);
-  }
-  const removed: FieldDescriptor[] = [];
-  for (const f of older.attributes) {
-    const place = moved.get(f.key)!;
-    const id = placeId(place);
-    const origins = targets.get(id)!;
-    if (place.namespace !== undefined) {
-      const ext = newerExt.get(place.namespace);
+  if (newer.compatibility !== undefined && newer.compatibility !== ctx.mode) {
+    if (!covers(newer.compatibility, ctx.mode)) {
       add(
-        "attribute_moved_to_extension",
-        `attributes.${f.key}`,
-        `${JSON.stringify(f.key)} moved to extension ${place.namespace} as ${JSON.stringify(place.key)}`,
+        "compatibility_mode_relaxed",
+        "compatibility",
+        `compatibility mode ${ctx.mode} -> ${newer.compatibility}: an event's mode can be tightened, never relaxed`,
       );
-      if (ext?.attributes === undefined) {
-        matched.add(id);
-        continue; // the extension does not declare its fields: nothing more to compare
-      }
-    } else if (place.key !== f.key && origins.length > 1) {
-      if (origins[0] === f.key) {
-        add(
-          "attribute_renamed_many_to_one",
-          `attributes.${place.key}`,
-          `${origins.map((o) => JSON.stringify(o)).join(", ")} renamed to one key ${JSON.stringify(place.key)}: a downgrade cannot tell them apart`,
-        );
-      }
-    } else if (place.key !== f.key) {
+    } else {
       add(
-        "attribute_renamed",
-        `attributes.${f.key}`,
-        `${JSON.stringify(f.key)} renamed to ${JSON.stringify(place.key)} by a transform`,
+        "compatibility_mode_tightened",
+        "compatibility",
+        `compatibility mode ${ctx.mode} -> ${newer.compatibility}`,
       );
     }
-    const g = newerFields.get(id);
+  }
+  if ((older.reserved ?? []).join("\0") !== (newer.reserved ?? []).join("\0")) {
+    add("reserved_changed", "reserved", "reserved keys changed");
+  }
+
+  const olderIndex = indexOf(older);
+  const newerIndex = indexOf(newer);
+  const olderKeys = new Set(older.attributes.map((f) => f.key));
+
+  // Every value of `older` grouped by where it lands; extension fields stay put.
+  const landing = new Map<string, Origin[]>();
+  const land = (o: Origin): void => {
+    const id = placeId(o.to);
+    const list = landing.get(id);
+    if (list === undefined) landing.set(id, [o]);
+    else list.push(o);
+  };
+  for (const f of older.attributes) {
+    land({ field: f, from: { namespace: undefined, key: f.key }, to: ctx.place(f.key) });
+  }
+  for (const e of older.extensions) {
+    for (const f of e.attributes ?? []) {
+      const at: Place = { namespace: e.namespace, key: f.key };
+      land({ field: f, from: at, to: at });
+    }
+  }
+
+  const removed: FieldDescriptor[] = [];
+  for (const [id, origins] of landing) {
+    const to = origins[0]!.to;
+    const g = newerIndex.fields.get(id);
+    const targetExt =
+      to.namespace === undefined ? undefined : newerIndex.extensions.get(to.namespace);
+    if (origins.length > 1) {
+      add(
+        "attribute_renamed_many_to_one",
+        placePath(to),
+        `${origins.map((o) => placePath(o.from)).join(" and ")} land on one key ${placePath(to)}: an upgrade would have to drop one value and a downgrade cannot tell them apart`,
+      );
+      for (const o of origins) {
+        if (o.field.pii && g !== undefined && !g.pii) {
+          add("pii_removed", placePath(to), `${placePath(o.from)} is pii; ${placePath(to)} is not`);
+        }
+      }
+      continue;
+    }
+    const o = origins[0]!;
+    const { field: f, from } = o;
+    if (from.namespace !== undefined) {
+      compareExtensionField(f, g, newerIndex, from, add);
+      continue;
+    }
+    const moved = to.namespace !== undefined;
+    const renamed = !moved && to.key !== from.key;
+    if (moved) {
+      add(
+        "attribute_moved_to_extension",
+        placePath(from),
+        `${JSON.stringify(from.key)} moved to extension ${to.namespace} as ${JSON.stringify(to.key)}`,
+      );
+      const olderExt = older.extensions.find((e) => e.namespace === to.namespace);
+      if (olderExt !== undefined && olderExt.attributes === undefined) {
+        add(
+          "attribute_renamed_many_to_one",
+          placePath(to),
+          `${placePath(from)} moves into ${to.namespace}, whose fields ${older.version} does not declare: its data may already hold ${JSON.stringify(to.key)}`,
+        );
+      }
+      if (targetExt?.attributes === undefined) {
+        if (f.pii) {
+          add(
+            "pii_removed",
+            placePath(to),
+            `${placePath(from)} is pii and moves into ${to.namespace}, whose fields are not declared, so nothing redacts it`,
+          );
+        }
+        continue;
+      }
+    } else if (renamed) {
+      if (olderKeys.has(to.key) || ctx.reserved.has(to.key) || older.reserved?.includes(to.key)) {
+        add(
+          "attribute_key_reused",
+          placePath(to),
+          `${JSON.stringify(from.key)} renamed to ${JSON.stringify(to.key)}, a key an earlier version used for another attribute: a key keeps its meaning for ever`,
+        );
+      } else {
+        add(
+          "attribute_renamed",
+          placePath(from),
+          `${JSON.stringify(from.key)} renamed to ${JSON.stringify(to.key)} by a transform`,
+        );
+      }
+    }
     if (g === undefined) {
-      if (place.key === f.key && place.namespace === undefined) removed.push(f);
+      if (!moved && !renamed) removed.push(f);
       else {
         add(
           "attribute_removed",
-          placePath(place),
-          `a transform sends ${JSON.stringify(f.key)} to ${placePath(place)}, which the new schema does not declare`,
+          placePath(to),
+          `a transform sends ${JSON.stringify(from.key)} to ${placePath(to)}, which the new schema does not declare`,
         );
       }
       continue;
     }
-    matched.add(id);
-    compareFields(f, g, placePath(place), add);
+    const removal = ctx.removals.get(from.key);
+    if (removal !== undefined && compareVersions(newer.version, removal) >= 0) {
+      add(
+        "attribute_removal_overdue",
+        placePath(to),
+        `${JSON.stringify(from.key)} was deprecated for removal in ${removal}; ${newer.version} still declares it`,
+      );
+    }
+    compareFields(f, g, placePath(to), add);
   }
-  const addedFields: { field: FieldDescriptor; place: Place }[] = [];
-  for (const f of newer.attributes) {
-    const place: Place = { namespace: undefined, key: f.key };
-    if (!matched.has(placeId(place))) addedFields.push({ field: f, place });
+
+  // Newer fields nothing landed on: additions (or reuses of a retired key).
+  const added: FieldDescriptor[] = [];
+  for (const g of newer.attributes) {
+    const id = placeId({ namespace: undefined, key: g.key });
+    if (landing.has(id)) continue;
+    if (olderKeys.has(g.key) || ctx.reserved.has(g.key) || older.reserved?.includes(g.key)) {
+      add(
+        "attribute_key_reused",
+        `attributes.${g.key}`,
+        `${JSON.stringify(g.key)} (${g.typeText}) declared again after an earlier version retired it: a key keeps its meaning for ever`,
+      );
+    } else {
+      added.push(g);
+    }
   }
   for (const f of removed) {
-    const twin = addedFields.find(
-      (a) => a.place.namespace === undefined && formatType(a.field.type) === formatType(f.type),
-    );
+    const twin = added.find((a) => formatType(a.type) === formatType(f.type));
     add(
-      "attribute_removed",
+      f.presence === "required" ? "attribute_removed_required" : "attribute_removed",
       `attributes.${f.key}`,
-      `${JSON.stringify(f.key)} (${f.typeText}) removed${twin === undefined ? "" : `; if it was renamed to ${JSON.stringify(twin.field.key)}, declare a rename_attributes transform`}`,
+      `${f.presence === "required" ? "required " : ""}${JSON.stringify(f.key)} (${f.typeText}) removed${twin === undefined ? "" : `; if it was renamed to ${JSON.stringify(twin.key)}, declare a rename_attributes transform`}`,
     );
   }
-  for (const { field, place } of addedFields) addedField(field, placePath(place), add);
+  for (const g of added) addedField(g, `attributes.${g.key}`, add);
 
   for (const e of older.extensions) {
-    const n = newerExt.get(e.namespace);
+    const n = newerIndex.extensions.get(e.namespace);
     if (n === undefined) {
       add(
         "extension_removed",
@@ -298,11 +482,16 @@ export function diffSchemas(
       );
       continue;
     }
-    compareExtensions(e, n, add, matched);
+    compareExtensions(e, n, add);
+    if (e.attributes === undefined || n.attributes === undefined) continue;
+    for (const g of n.attributes) {
+      if (!landing.has(placeId({ namespace: e.namespace, key: g.key }))) {
+        addedField(g, `extensions.${e.namespace}.attributes.${g.key}`, add);
+      }
+    }
   }
-  const olderExt = new Set(older.extensions.map((e) => e.namespace));
   for (const e of newer.extensions) {
-    if (!olderExt.has(e.namespace)) {
+    if (!olderIndex.extensions.has(e.namespace)) {
       add(
         "extension_added",
         `extensions.${e.namespace}`,
@@ -314,20 +503,39 @@ export function diffSchemas(
   let requiredBump: Bump = "none";
   for (const c of changes) requiredBump = maxBump(requiredBump, c.bump);
   const declared = declaredBump(older.version, newer.version);
-  const newerIsHigher = declared !== "none";
   return {
     from: { type: older.type, subtype: older.subtype, version: older.version },
     to: { type: newer.type, subtype: newer.subtype, version: newer.version },
     changes,
     requiredBump,
     declaredBump: declared,
-    ok: newerIsHigher && bumpRank(declared) >= bumpRank(requiredBump),
+    ok: declared !== "none" && bumpRank(declared) >= bumpRank(requiredBump),
     backward: changes.every((c) => c.backward),
     forward: changes.every((c) => c.forward),
   };
 }
 
-type Add = (kind: ChangeKind, path: string, message: string) => void;
+/** An older extension field: compared when both versions declare the namespace's fields. */
+function compareExtensionField(
+  f: FieldDescriptor,
+  g: FieldDescriptor | undefined,
+  newerIndex: FieldIndex,
+  at: Place,
+  add: Add,
+): void {
+  const n = newerIndex.extensions.get(at.namespace!);
+  // A removed namespace, or one whose fields are no longer declared, is reported once for the extension.
+  if (n?.attributes === undefined) return;
+  if (g !== undefined) {
+    compareFields(f, g, placePath(at), add);
+    return;
+  }
+  add(
+    f.presence === "required" ? "attribute_removed_required" : "attribute_removed",
+    placePath(at),
+    `${JSON.stringify(f.key)} (${f.typeText}) removed`,
+  );
+}
 
 function addedField(f: FieldDescriptor, path: string, add: Add): void {
   if (f.presence === "required") {
@@ -345,28 +553,63 @@ function addedField(f: FieldDescriptor, path: string, add: Add): void {
   }
 }
 
+/** `repeated T` and `array<T>` carry the same values: an array of T, absent meaning none. */
+function sameValues(f: FieldDescriptor, g: FieldDescriptor): boolean {
+  const carried = (x: FieldDescriptor): string =>
+    x.presence === "repeated" ? `array<${formatType(x.type)}>` : formatType(x.type);
+  const optional = (x: FieldDescriptor): boolean => x.presence !== "required";
+  return carried(f) === carried(g) && optional(f) && optional(g);
+}
+
 function compareFields(f: FieldDescriptor, g: FieldDescriptor, path: string, add: Add): void {
-  if (formatType(f.type) !== formatType(g.type)) {
-    add("type_changed", path, `type ${f.typeText} -> ${g.typeText}`);
-  }
-  if (f.presence !== g.presence) {
-    if (f.presence === "repeated" || g.presence === "repeated") {
+  if (f.presence !== g.presence && (f.presence === "repeated" || g.presence === "repeated")) {
+    if (sameValues(f, g)) {
+      add(
+        "presence_repeated_rewritten",
+        path,
+        `${f.presence} ${f.typeText} -> ${g.presence} ${g.typeText} (the same values)`,
+      );
+    } else {
       add("presence_repeated_changed", path, `presence ${f.presence} -> ${g.presence}`);
-    } else if (g.presence === "required") {
-      add("presence_made_required", path, "optional -> required");
-    } else {
-      add("presence_made_optional", path, "required -> optional");
+      if (formatType(f.type) !== formatType(g.type)) {
+        add("type_changed", path, `type ${f.typeText} -> ${g.typeText}`);
+      }
+    }
+  } else {
+    if (formatType(f.type) !== formatType(g.type)) {
+      add("type_changed", path, `type ${f.typeText} -> ${g.typeText}`);
+    }
+    if (g.presence === "required" && f.presence !== "required") {
+      add("presence_made_required", path, `${f.presence} -> required`);
+    } else if (f.presence === "required" && g.presence !== "required") {
+      add("presence_made_optional", path, `required -> ${g.presence}`);
     }
   }
-  if (!valuesEqual(f.default, g.default)) add("default_changed", path, "default changed");
+  if (!valuesEqual(f.default, g.default)) {
+    add(
+      "default_changed",
+      path,
+      f.default === undefined
+        ? "default added"
+        : g.default === undefined
+          ? "default removed"
+          : "default changed",
+    );
+  }
   if (f.unit !== g.unit) {
-    if (f.unit !== undefined && g.unit !== undefined) {
-      add("unit_changed", path, `unit ${f.unit} -> ${g.unit}`);
-    } else {
-      add("unit_added_or_removed", path, `unit ${f.unit ?? "(none)"} -> ${g.unit ?? "(none)"}`);
-    }
+    if (f.unit === undefined) add("unit_added", path, `unit (none) -> ${g.unit}`);
+    else add("unit_changed", path, `unit ${f.unit} -> ${g.unit ?? "(none)"}`);
   }
-  if (f.pii !== g.pii) add("pii_changed", path, `pii ${f.pii} -> ${g.pii}`);
+  if (f.pii && !g.pii) add("pii_removed", path, "no longer pii: it would be written in clear");
+  else if (!f.pii && g.pii) {
+    if (g.presence === "required") {
+      add(
+        "pii_added_to_required",
+        path,
+        "now pii and required: the default redaction (drop) leaves readers missing_attribute",
+      );
+    } else add("pii_added", path, "now pii");
+  }
   if (JSON.stringify(f.deprecated ?? null) !== JSON.stringify(g.deprecated ?? null)) {
     add(
       "deprecation_changed",
@@ -379,12 +622,7 @@ function compareFields(f: FieldDescriptor, g: FieldDescriptor, path: string, add
   }
 }
 
-function compareExtensions(
-  e: ExtensionDescriptor,
-  n: ExtensionDescriptor,
-  add: Add,
-  matchedMoves: ReadonlySet<string>,
-): void {
+function compareExtensions(e: ExtensionDescriptor, n: ExtensionDescriptor, add: Add): void {
   const path = `extensions.${e.namespace}`;
   if (e.version !== n.version) {
     const a = parseRange(e.version);
@@ -412,25 +650,8 @@ function compareExtensions(
       path,
       `the fields of ${e.namespace} are now declared and checked`,
     );
-    return;
-  }
-  if (e.attributes !== undefined && n.attributes === undefined) {
+  } else if (e.attributes !== undefined && n.attributes === undefined) {
     add("extension_fields_undeclared", path, `the fields of ${e.namespace} are no longer declared`);
-    return;
-  }
-  if (e.attributes === undefined || n.attributes === undefined) return;
-  const newer = new Map(n.attributes.map((f) => [f.key, f]));
-  for (const f of e.attributes) {
-    const at = `${path}.attributes.${f.key}`;
-    const g = newer.get(f.key);
-    if (g === undefined)
-      add("attribute_removed", at, `${JSON.stringify(f.key)} (${f.typeText}) removed`);
-    else compareFields(f, g, at, add);
-  }
-  const olderKeys = new Set(e.attributes.map((f) => f.key));
-  for (const g of n.attributes) {
-    const moved = matchedMoves.has(placeId({ namespace: e.namespace, key: g.key }));
-    if (!olderKeys.has(g.key) && !moved) addedField(g, `${path}.attributes.${g.key}`, add);
   }
 }
 
@@ -454,85 +675,334 @@ export function valuesEqual(a: AttributeValue | undefined, b: AttributeValue | u
   return a === b;
 }
 
-/** One failed compatibility requirement. */
+interface ModeFlags {
+  readonly backward: boolean;
+  readonly forward: boolean;
+  readonly transitive: boolean;
+}
+
+function flagsOf(mode: CompatibilityMode): ModeFlags {
+  return {
+    backward: mode.startsWith("BACKWARD") || mode.startsWith("FULL"),
+    forward: mode.startsWith("FORWARD") || mode.startsWith("FULL"),
+    transitive: mode.endsWith("_TRANSITIVE"),
+  };
+}
+
+/** Whether mode `a` demands at least what mode `b` demands. */
+function covers(a: CompatibilityMode, b: CompatibilityMode): boolean {
+  const x = flagsOf(a);
+  const y = flagsOf(b);
+  if (!y.backward && !y.forward) return true;
+  return (
+    (x.backward || !y.backward) && (x.forward || !y.forward) && (x.transitive || !y.transitive)
+  );
+}
+
+/** The weakest mode that demands everything `a` and `b` demand. */
+export function strictestMode(a: CompatibilityMode, b: CompatibilityMode): CompatibilityMode {
+  if (covers(a, b)) return a;
+  if (covers(b, a)) return b;
+  const x = flagsOf(a);
+  const y = flagsOf(b);
+  const backward = x.backward || y.backward;
+  const forward = x.forward || y.forward;
+  const base = backward && forward ? "FULL" : backward ? "BACKWARD" : "FORWARD";
+  return (
+    (x.transitive && (x.backward || x.forward)) || (y.transitive && (y.backward || y.forward))
+      ? `${base}_TRANSITIVE`
+      : base
+  ) as CompatibilityMode;
+}
+
+/** One failed requirement. */
 export interface CompatibilityViolation {
   /** The earlier version compared with. */
   readonly against: SchemaKey;
   readonly change: SchemaChange;
-  /** The direction that failed. */
-  readonly direction: "backward" | "forward";
+  /** The direction the mode needed, or `refused` for a change refused in every mode. */
+  readonly direction: "backward" | "forward" | "refused";
+}
+
+/**
+ * The violations in one diff: refused changes always, and the changes that
+ * break a direction `mode` requires (refused ones are reported once, as refused).
+ */
+export function modeViolations(
+  diff: SchemaDiff,
+  mode: CompatibilityMode,
+): CompatibilityViolation[] {
+  const { backward, forward } = flagsOf(mode);
+  const out: CompatibilityViolation[] = [];
+  for (const change of diff.changes) {
+    if (change.refused) out.push({ against: diff.from, change, direction: "refused" });
+    else {
+      if (backward && !change.backward)
+        out.push({ against: diff.from, change, direction: "backward" });
+      if (forward && !change.forward)
+        out.push({ against: diff.from, change, direction: "forward" });
+    }
+  }
+  return out;
 }
 
 /** What {@link checkCompatibility} returns. */
 export interface CompatibilityResult {
   readonly candidate: SchemaKey;
+  /** The mode applied: the event's (the strictest any version declared, else BACKWARD), raised to the floor given. */
   readonly mode: CompatibilityMode;
   /** The diff with the previous version (the bump check); `undefined` for a first version. */
   readonly previous: SchemaDiff | undefined;
-  /** Every diff the mode needed (the previous version, or all earlier ones of the same major). */
+  /** The diffs that produced a violation (the previous version's, or, for a transitive mode, any earlier one's). */
   readonly diffs: readonly SchemaDiff[];
   readonly violations: readonly CompatibilityViolation[];
-  /** The bump is big enough and the mode holds. */
+  /** The bump is big enough, nothing refused, and the mode holds. */
   readonly ok: boolean;
 }
 
+/** An event's history up to one version, built once per descriptor. */
+interface History {
+  readonly descriptor: SchemaDescriptor;
+  readonly previous: History | undefined;
+  /** The event's mode from this version on. */
+  readonly mode: CompatibilityMode;
+  /** Every body key this version or an earlier one declared or reserved. */
+  readonly used: ReadonlySet<string>;
+  /** This version's body keys that some version promised to remove, with the earliest such version. */
+  readonly removals: ReadonlyMap<string, string>;
+}
+
+const histories = new WeakMap<TransformLookup, WeakMap<SchemaDescriptor, History>>();
+
 /**
- * Checks `candidate` against its lineage in `lookup`: the semver bump from
- * its previous version must cover every change, and `mode` must hold against
- * the previous version (or, for a `_TRANSITIVE` mode, every earlier version).
- * Modes apply within one major version: a major bump declares the break.
- * `mode` defaults to the candidate's own `compatibility`, else `BACKWARD`.
+ * The history of `d` in `lookup`, folded oldest first and cached per
+ * descriptor, so checking every version of a long lineage is linear. A cached
+ * entry is reused while its predecessor is still the one `lookup` names.
+ */
+function historyOf(lookup: TransformLookup, d: SchemaDescriptor): History {
+  let cache = histories.get(lookup);
+  if (cache === undefined) {
+    cache = new WeakMap();
+    histories.set(lookup, cache);
+  }
+  const pending: SchemaDescriptor[] = [];
+  const seen = new Set<SchemaDescriptor>();
+  let base: History | undefined;
+  let cur: SchemaDescriptor | undefined = d;
+  while (cur !== undefined && !seen.has(cur)) {
+    const prevKey = predecessorOf(lookup, cur);
+    const prev = prevKey === undefined ? undefined : lookup.get(prevKey);
+    const hit = cache.get(cur);
+    if (hit !== undefined && hit.previous?.descriptor === prev) {
+      base = hit;
+      break;
+    }
+    seen.add(cur);
+    pending.push(cur);
+    cur = prev;
+  }
+  for (let i = pending.length - 1; i >= 0; i--) {
+    base = extend(base, pending[i]!);
+    cache.set(pending[i]!, base);
+  }
+  return base!;
+}
+
+function extend(previous: History | undefined, d: SchemaDescriptor): History {
+  const mode =
+    previous === undefined
+      ? (d.compatibility ?? "BACKWARD")
+      : d.compatibility === undefined
+        ? previous.mode
+        : strictestMode(previous.mode, d.compatibility);
+  const used = new Set(previous?.used);
+  for (const f of d.attributes) used.add(f.key);
+  for (const k of d.reserved ?? []) used.add(k);
+  const declared = new Set(d.attributes.map((f) => f.key));
+  const removals = new Map<string, string>();
+  const changes = d.transforms?.changes ?? [];
+  for (const [key, removal] of previous?.removals ?? []) {
+    const to = stepPlace(changes, key);
+    if (to.namespace === undefined && declared.has(to.key)) removals.set(to.key, removal);
+  }
+  for (const f of d.attributes) {
+    const removal = f.deprecated?.removal;
+    const before = removals.get(f.key);
+    if (removal !== undefined && (before === undefined || compareVersions(removal, before) < 0)) {
+      removals.set(f.key, removal);
+    }
+  }
+  return { descriptor: d, previous, mode, used, removals };
+}
+
+/**
+ * Checks `candidate` against its history in `lookup`: the semver bump from
+ * its previous version must cover every change; no change refused in every
+ * mode (a key reused, personal data no longer redacted, a removal promise
+ * broken, the mode relaxed); and the event's mode must hold against the
+ * previous version (or, for a `_TRANSITIVE` mode, every earlier version).
+ * The event's mode is the strictest any of its versions up to `candidate`
+ * declared (`BACKWARD` when none did); `floor`, a registry-wide setting,
+ * can raise it, never lower it. Modes hold across major versions: a major
+ * bump tells code and dashboards that something changed, not that readers
+ * may lose data.
  */
 export function checkCompatibility(
   lookup: TransformLookup,
   candidate: SchemaDescriptor,
-  mode?: CompatibilityMode,
+  floor?: CompatibilityMode,
 ): CompatibilityResult {
-  const effective = mode ?? candidate.compatibility ?? "BACKWARD";
-  const earlier: SchemaDescriptor[] = [];
-  const seen = new Set<string>([schemaId(candidate)]);
-  let cur: SchemaDescriptor | undefined = candidate;
-  while (cur !== undefined) {
-    const prevKey = predecessorOf(lookup, cur);
-    if (prevKey === undefined || seen.has(schemaId(prevKey))) break;
-    seen.add(schemaId(prevKey));
-    cur = lookup.get(prevKey);
-    if (cur !== undefined) earlier.push(cur);
-  }
-  const diffFrom = (older: SchemaDescriptor): SchemaDiff => {
-    const chain = transformChain(lookup, older, candidate) ?? [];
-    return diffSchemas(older, candidate, {
-      transforms: chain.flatMap((d) => (d.transforms === undefined ? [] : [d.transforms])),
-    });
+  const history = historyOf(lookup, candidate);
+  const mode = floor === undefined ? history.mode : strictestMode(history.mode, floor);
+  const candidateKey = {
+    type: candidate.type,
+    subtype: candidate.subtype,
+    version: candidate.version,
   };
-  const prev = earlier[0];
-  const previous = prev === undefined ? undefined : diffFrom(prev);
-  const major = parseVersion(candidate.version)?.[0];
-  const sameMajor = earlier.filter((d) => parseVersion(d.version)?.[0] === major);
-  const transitive = effective.endsWith("_TRANSITIVE");
-  const against = effective === "NONE" ? [] : transitive ? sameMajor : sameMajor.slice(0, 1);
-  const wantBackward = effective.startsWith("BACKWARD") || effective.startsWith("FULL");
-  const wantForward = effective.startsWith("FORWARD") || effective.startsWith("FULL");
+  const prev = history.previous;
+  if (prev === undefined) {
+    return {
+      candidate: candidateKey,
+      mode,
+      previous: undefined,
+      diffs: [],
+      violations: [],
+      ok: true,
+    };
+  }
+  const { transitive } = flagsOf(mode);
+  const none = mode === "NONE";
+
   const diffs: SchemaDiff[] = [];
   const violations: CompatibilityViolation[] = [];
-  for (const older of against) {
-    const diff = older === prev && previous !== undefined ? previous : diffFrom(older);
-    diffs.push(diff);
-    for (const change of diff.changes) {
-      if (wantBackward && !change.backward) {
-        violations.push({ against: diff.from, change, direction: "backward" });
+  let previous: SchemaDiff | undefined;
+  const landing = new Landing();
+  const against = none || !transitive ? [prev] : earlierOf(prev);
+  let renamed = false;
+  let lastFrom: SchemaKey | undefined;
+  for (let i = 0; i < against.length; i++) {
+    const h = against[i]!;
+    const stepTo = i === 0 ? candidate : against[i - 1]!.descriptor;
+    const changes = stepTo.transforms?.changes ?? [];
+    if (changes.some((c) => c.kind === "rename_event")) renamed = true;
+    const level = landing.push(changes);
+    const later = against[i - 1];
+    if (later !== undefined && changes.length === 0 && sameFields(h.descriptor, later.descriptor)) {
+      // Same fields as the next version and no transform between them: the same
+      // field changes against the candidate (only descriptions may differ, which
+      // no mode cares about), so its violations are the next version's. This
+      // keeps long histories of small edits from costing a full diff per pair.
+      const from = {
+        type: h.descriptor.type,
+        subtype: h.descriptor.subtype,
+        version: h.descriptor.version,
+      };
+      const shared = violations.filter((v) => v.against === lastFrom && v.direction !== "refused");
+      if (shared.length > 0) {
+        diffs.push({ ...diffs.at(-1)!, from });
+        violations.push(...shared.map((v) => ({ ...v, against: from })));
       }
-      if (wantForward && !change.forward) {
-        violations.push({ against: diff.from, change, direction: "forward" });
-      }
+      lastFrom = from;
+      continue;
+    }
+    const diff = diffWith(h.descriptor, candidate, {
+      place: (key) => landing.place(level, key),
+      eventRenamed: renamed,
+      reserved: i === 0 ? prev.used : NO_KEYS,
+      removals: i === 0 ? prev.removals : NO_REMOVALS,
+      mode: h.mode,
+    });
+    const found =
+      i === 0
+        ? modeViolations(diff, none ? "NONE" : mode)
+        : modeViolations(diff, mode).filter((v) => v.direction !== "refused");
+    if (i === 0) previous = diff;
+    lastFrom = diff.from;
+    if (found.length > 0) {
+      diffs.push(diff);
+      violations.push(...found);
     }
   }
   return {
-    candidate: { type: candidate.type, subtype: candidate.subtype, version: candidate.version },
-    mode: effective,
+    candidate: candidateKey,
+    mode,
     previous,
     diffs,
     violations,
-    ok: (previous === undefined || previous.ok) && violations.length === 0,
+    ok: previous!.ok && violations.length === 0,
   };
+}
+
+const fieldSignatures = new WeakMap<SchemaDescriptor, string>();
+
+/** Whether two versions declare the same attributes, reserved keys and extensions. */
+function sameFields(a: SchemaDescriptor, b: SchemaDescriptor): boolean {
+  const signature = (d: SchemaDescriptor): string => {
+    let s = fieldSignatures.get(d);
+    if (s === undefined) {
+      s = JSON.stringify([d.attributes, d.reserved ?? [], d.extensions], signatureValue);
+      fieldSignatures.set(d, s);
+    }
+    return s;
+  };
+  return signature(a) === signature(b);
+}
+
+/** Defaults hold values JSON does not write faithfully: spell them out. */
+function signatureValue(_key: string, v: unknown): unknown {
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "number" && (Number.isNaN(v) || Object.is(v, -0) || !Number.isFinite(v))) {
+    return `${Object.is(v, -0) ? "-0" : v}d`;
+  }
+  if (v instanceof Uint8Array) return { bytes: [...v] };
+  if (v instanceof Map) return { map: [...v] };
+  return v;
+}
+
+/** `h` and every earlier version, newest first. */
+function earlierOf(h: History): History[] {
+  const out: History[] = [h];
+  // Indexing rather than a `cur = cur.previous` loop: Biome 2.3's type inference
+  // does not terminate on that loop over a recursive type.
+  for (let i = 0; out[i]!.previous !== undefined; i++) out.push(out[i]!.previous!);
+  return out;
+}
+
+/**
+ * Where the body keys of each earlier version land in the candidate: level 0
+ * is the candidate's own step, each further level one step further back.
+ * Results are kept per level, so a walk back over n versions costs O(n) steps
+ * per key, not O(n^2).
+ */
+class Landing {
+  private readonly steps: (readonly TransformChange[])[] = [];
+  private readonly memos: Map<string, Place>[] = [];
+
+  push(changes: readonly TransformChange[]): number {
+    this.steps.push(changes);
+    this.memos.push(new Map());
+    return this.steps.length - 1;
+  }
+
+  place(level: number, key: string): Place {
+    const path: [number, string][] = [];
+    let current = key;
+    let result: Place | undefined;
+    for (let i = level; i >= 0; i--) {
+      const known = this.memos[i]!.get(current);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      path.push([i, current]);
+      const step = stepPlace(this.steps[i]!, current);
+      if (step.namespace !== undefined || i === 0) {
+        result = step;
+        break;
+      }
+      current = step.key;
+    }
+    for (const [i, k] of path) this.memos[i]!.set(k, result!);
+    return result!;
+  }
 }

@@ -131,9 +131,19 @@ export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = [
 /** A parsed, checked descriptor. */
 export interface SchemaDescriptor extends SchemaKey {
   readonly description?: string;
-  /** The compatibility mode this event is held to; default: the checker's (BACKWARD). */
+  /**
+   * The compatibility mode this event is held to from this version on. The
+   * event keeps the strictest mode any of its versions declared (BACKWARD when
+   * none did): a version may tighten it, never relax it.
+   */
   readonly compatibility?: CompatibilityMode;
   readonly attributes: readonly FieldDescriptor[];
+  /**
+   * Body keys this version must not declare, besides every key an earlier
+   * version declared (which `schema check` derives from history): names used
+   * by producers outside the registry, or by versions a registry no longer holds.
+   */
+  readonly reserved?: readonly string[];
   readonly extensions: readonly ExtensionDescriptor[];
   readonly transforms?: TransformsDescriptor;
   /** Where it was read from (file path or URL), for messages. */

@@ -28,13 +28,24 @@ function git(cwd: string, args: readonly string[]): string {
 /**
  * The descriptor files of folder `dir` at git `ref`: path relative to the
  * folder (`type/subtype/version.json`) -> text. Throws `invalid_argument` when
- * `dir` is not in a git work tree or `ref` does not name a commit.
+ * `dir` is not in a git work tree or `ref` does not name a commit (with a hint
+ * on fetching it).
  */
 export function readFolderAtRef(dir: string, ref: string): Map<string, string> {
   if (ref.startsWith("-")) throw new EnvelopeError("invalid_argument", `bad git ref ${ref}`);
   const root = git(dir, ["rev-parse", "--show-toplevel"]).trim();
   const prefix = git(dir, ["rev-parse", "--show-prefix"]).trim();
-  git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  try {
+    git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch (error) {
+    // The usual cause in CI is a shallow or single-branch clone: say how to fix it.
+    throw new EnvelopeError(
+      "invalid_argument",
+      `git ref ${JSON.stringify(ref)} does not name a commit in ${root}; in a shallow or single-branch clone fetch it first (\`git fetch origin ${ref}:${ref}\`), or compare with a schemas folder (\`--against PATH\`)`,
+      {},
+      { cause: error },
+    );
+  }
   const listing = git(root, ["ls-tree", "-r", "-z", "--name-only", ref, "--", prefix || "."]);
   const out = new Map<string, string>();
   for (const path of listing.split("\0")) {

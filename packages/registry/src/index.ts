@@ -20,7 +20,13 @@ export type {
   SchemaChange,
   SchemaDiff,
 } from "./compat.js";
-export { CHANGE_RULES, checkCompatibility, diffSchemas } from "./compat.js";
+export {
+  CHANGE_RULES,
+  checkCompatibility,
+  diffSchemas,
+  modeViolations,
+  strictestMode,
+} from "./compat.js";
 export type { CompiledSchema } from "./compile.js";
 export { compileSchema } from "./compile.js";
 export { applyDefaults } from "./defaults.js";

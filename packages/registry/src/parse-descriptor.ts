@@ -79,6 +79,7 @@ const ROOT_KEYS = new Set([
   "description",
   "compatibility",
   "attributes",
+  "reserved",
   "extensions",
   "transforms",
 ]);
@@ -292,6 +293,8 @@ function readRoot(ctx: Context, value: Json): SchemaDescriptor | undefined {
     root.attributes === undefined
       ? []
       : readFields(ctx, root.attributes, "$.attributes", version ?? "0.0.0");
+  const reserved =
+    root.reserved === undefined ? undefined : readReserved(ctx, root.reserved, attributes);
   const extensions =
     root.extensions === undefined
       ? []
@@ -314,9 +317,34 @@ function readRoot(ctx: Context, value: Json): SchemaDescriptor | undefined {
     ...(description === undefined ? {} : { description }),
     ...(compatibility === undefined ? {} : { compatibility }),
     attributes,
+    ...(reserved === undefined ? {} : { reserved }),
     extensions,
     ...(transforms === undefined ? {} : { transforms }),
   };
+}
+
+function readReserved(
+  ctx: Context,
+  value: Json,
+  attributes: readonly FieldDescriptor[],
+): string[] | undefined {
+  const list = ctx.array(value, "$.reserved");
+  if (list === undefined) return undefined;
+  const declared = new Set(attributes.map((f) => f.key));
+  const out: string[] = [];
+  list.forEach((item, i) => {
+    const at = `$.reserved[${i}]`;
+    if (typeof item !== "string" || item === "") {
+      ctx.fail(at, `must be a non-empty attribute key, got ${kindOf(item)}`);
+    } else if (declared.has(item)) {
+      ctx.fail(at, `${JSON.stringify(item)} is reserved and declared at once`);
+    } else if (out.includes(item)) {
+      ctx.fail(at, `${JSON.stringify(item)} is listed twice`);
+    } else {
+      out.push(item);
+    }
+  });
+  return out;
 }
 
 function readFields(ctx: Context, value: Json, path: string, version: string): FieldDescriptor[] {

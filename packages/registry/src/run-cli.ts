@@ -8,10 +8,17 @@
 import { readFileSync } from "node:fs";
 import { isEnvelopeError } from "@envelope/core";
 import { checkSchemasFolder, formatFolderProblem } from "./check-folder.js";
-import { diffSchemas } from "./compat.js";
-import { COMPATIBILITY_MODES, type CompatibilityMode, schemaId } from "./descriptor.js";
+import { diffSchemas, modeViolations, strictestMode } from "./compat.js";
+import {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  eventId,
+  type SchemaKey,
+  schemaId,
+} from "./descriptor.js";
 import { generateSchemasFolder } from "./generate-folder.js";
 import { formatProblem, readDescriptor } from "./parse-descriptor.js";
+import { compareVersions } from "./semver.js";
 
 /** Where the command writes. */
 export interface CliIo {
@@ -22,15 +29,18 @@ export interface CliIo {
 /** The usage text. */
 export const SCHEMA_USAGE = `Usage: schema <command> [options]
 
-  check [DIR] [--against REF] [--no-git] [--mode MODE] [--no-index]
+  check [DIR] [--against REF|PATH] [--no-git] [--mode MODE] [--no-index]
       Checks the schemas folder DIR (default: schemas) for CI: every descriptor
-      parses; versions published on REF (default: main) are unchanged; every
-      new version bumps enough for its changes and keeps its compatibility
-      mode (${COMPATIBILITY_MODES.join(", ")}); transforms start at the previous
-      version; index.json is fresh. Exit status 1 when anything fails.
-  diff OLD.json NEW.json
-      Classifies every change from OLD to NEW and the bump it needs.
-      Exit status 1 when NEW's version bump is too small.
+      parses; versions published on REF (default: main), or in the schemas
+      folder PATH, are unchanged, and new versions go above them; every new
+      version bumps enough for its changes and keeps its event's compatibility
+      mode (${COMPATIBILITY_MODES.join(", ")}; --mode sets a floor, in any case);
+      transforms start at the previous version; index.json is fresh.
+      Exit status 1 when anything fails, 2 when REF cannot be read.
+  diff OLD.json NEW.json [--mode MODE]
+      Classifies every change from OLD to NEW, the bump it needs and the
+      verdict of the mode (NEW's, else OLD's, else BACKWARD; --mode a floor).
+      Exit status 1 when NEW's version bump is too small or the mode fails.
   gen [DIR] [--out OUT] [--check]
       Writes DIR/index.json and, with --out, the TypeScript builders into OUT.
       With --check, writes nothing and exits 1 when anything is out of date.`;
@@ -103,6 +113,17 @@ function parseArgs(
   return { positional, flags };
 }
 
+/** Reads `--mode`, in any case. */
+function modeFlag(flags: Parsed["flags"]): CompatibilityMode | undefined {
+  const raw = flags.get("--mode");
+  if (raw === undefined) return undefined;
+  const mode = String(raw).toUpperCase() as CompatibilityMode;
+  if (!COMPATIBILITY_MODES.includes(mode)) {
+    throw new UsageError(`--mode must be one of ${COMPATIBILITY_MODES.join(", ")} (any case)`);
+  }
+  return mode;
+}
+
 async function check(args: readonly string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(
     args,
@@ -111,44 +132,75 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   );
   if (positional.length > 1) throw new UsageError(`check takes one folder\n\n${SCHEMA_USAGE}`);
   const dir = positional[0] ?? "schemas";
-  const mode = flags.get("--mode");
-  if (mode !== undefined && !COMPATIBILITY_MODES.includes(mode as CompatibilityMode)) {
-    throw new UsageError(`--mode must be one of ${COMPATIBILITY_MODES.join(", ")}`);
-  }
+  const mode = modeFlag(flags);
   const against = flags.has("--no-git") ? null : ((flags.get("--against") as string) ?? "main");
   const result = await checkSchemasFolder(dir, {
     against,
-    ...(mode === undefined ? {} : { mode: mode as CompatibilityMode }),
+    ...(mode === undefined ? {} : { mode }),
     requireIndex: !flags.has("--no-index"),
   });
   for (const p of result.problems) io.stderr(formatFolderProblem(p));
-  const checked = result.checked.map(schemaId).join(", ") || "none";
   const base = against === null ? "" : ` against ${against}`;
-  if (result.ok) io.stdout(`schema check: ok${base} (new versions checked: ${checked})`);
-  else io.stderr(`schema check: ${result.problems.length} problem(s)${base}`);
-  return result.ok ? 0 : 1;
+  if (!result.ok) {
+    io.stderr(`schema check: ${result.problems.length} problem(s)${base}`);
+    return 1;
+  }
+  io.stdout(`schema check: ok${base}: ${summarise(result.checked)}`);
+  return 0;
+}
+
+/** `3 new version(s) in 2 event(s): a/b 1.1.0; c/d 1.0.0 to 1.4.0 (5)`: one entry per event, not per version. */
+function summarise(checked: readonly SchemaKey[]): string {
+  if (checked.length === 0) return "no new versions";
+  const byEvent = new Map<string, string[]>();
+  for (const key of checked) {
+    const id = eventId(key);
+    byEvent.set(id, [...(byEvent.get(id) ?? []), key.version]);
+  }
+  const events = [...byEvent].map(([id, versions]) => {
+    versions.sort(compareVersions);
+    return versions.length === 1
+      ? `${id} ${versions[0]}`
+      : `${id} ${versions[0]} to ${versions.at(-1)} (${versions.length})`;
+  });
+  return `${checked.length} new version(s) in ${byEvent.size} event(s): ${events.join("; ")}`;
 }
 
 function diff(args: readonly string[], io: CliIo): number {
-  const { positional } = parseArgs(args, [], []);
+  const { positional, flags } = parseArgs(args, ["--mode"], []);
   if (positional.length !== 2) throw new UsageError(`diff takes two files\n\n${SCHEMA_USAGE}`);
+  const floor = modeFlag(flags);
   const [a, b] = positional as [string, string];
   const older = readDescriptor(readFileSync(a, "utf8"), a);
   const newer = readDescriptor(readFileSync(b, "utf8"), b);
-  const d = diffSchemas(older, newer);
+  const eventMode = older.compatibility ?? "BACKWARD";
+  const declared =
+    newer.compatibility === undefined ? eventMode : strictestMode(eventMode, newer.compatibility);
+  const mode = floor === undefined ? declared : strictestMode(declared, floor);
+  const d = diffSchemas(older, newer, { mode: eventMode });
   for (const c of d.changes) {
-    const compat = `${c.backward ? "B" : "-"}${c.forward ? "F" : "-"}`;
-    io.stdout(`${c.bump.padEnd(5)} ${compat} ${c.kind} ${c.path}: ${c.message}`);
+    const compat = `${c.backward ? "B" : "-"}${c.forward ? "F" : "-"}${c.refused ? "!" : ""}`;
+    io.stdout(`${c.bump.padEnd(5)} ${compat.padEnd(3)} ${c.kind} ${c.path}: ${c.message}`);
   }
-  const verdict = d.ok
-    ? "ok"
-    : d.declaredBump === "none"
+  const violations = modeViolations(d, mode);
+  for (const v of violations) {
+    io.stdout(
+      v.direction === "refused"
+        ? `refused in every mode: ${v.change.path} [${v.change.kind}]`
+        : `not ${v.direction} compatible (mode ${mode}): ${v.change.path} [${v.change.kind}]`,
+    );
+  }
+  const verdict = !d.ok
+    ? d.declaredBump === "none"
       ? "the version does not increase"
-      : "bump too small";
+      : "bump too small"
+    : violations.length > 0
+      ? `${violations.length} violation(s) of mode ${mode}`
+      : "ok";
   io.stdout(
-    `${schemaId(d.from)} -> ${schemaId(d.to)}: ${d.changes.length} change(s); needs ${d.requiredBump}, declares ${d.declaredBump}: ${verdict}; backward ${d.backward ? "yes" : "no"}, forward ${d.forward ? "yes" : "no"}`,
+    `${schemaId(d.from)} -> ${schemaId(d.to)}: ${d.changes.length} change(s); needs ${d.requiredBump}, declares ${d.declaredBump}; mode ${mode}: ${verdict}; backward ${d.backward ? "yes" : "no"}, forward ${d.forward ? "yes" : "no"}`,
   );
-  return d.ok ? 0 : 1;
+  return d.ok && violations.length === 0 ? 0 : 1;
 }
 
 function gen(args: readonly string[], io: CliIo): number {

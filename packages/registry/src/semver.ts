@@ -45,12 +45,18 @@ export function maxBump(a: Bump, b: Bump): Bump {
   return BUMP_RANK[a] >= BUMP_RANK[b] ? a : b;
 }
 
-/** The bump declared by going from version `from` to version `to`. */
+/**
+ * The bump declared by going from version `from` to version `to`. Below 1.0.0
+ * the positions shift as `^` ranges read them: `0.y` -> `0.(y+1)` is major,
+ * `0.y.z` -> `0.y.(z+1)` minor, and every `0.0.z` step major, so a consumer on
+ * `^0.2.0` never receives a breaking change.
+ */
 export function declaredBump(from: string, to: string): Bump {
   const x = parseVersion(from);
   const y = parseVersion(to);
   if (x === undefined || y === undefined || compareParsed(x, y) >= 0) return "none";
   if (y[0] !== x[0]) return "major";
+  if (x[0] === 0) return y[1] !== x[1] || x[1] === 0 ? "major" : "minor";
   if (y[1] !== x[1]) return "minor";
   return "patch";
 }

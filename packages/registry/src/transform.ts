@@ -13,7 +13,13 @@ import {
   type Extension,
   type SchemaRef,
 } from "@envelope/core";
-import { type EventName, type SchemaDescriptor, type SchemaKey, schemaId } from "./descriptor.js";
+import {
+  type EventName,
+  type SchemaDescriptor,
+  type SchemaKey,
+  schemaId,
+  type TransformChange,
+} from "./descriptor.js";
 import { compareVersions } from "./semver.js";
 
 /** What the transforms need from a registry. */
@@ -45,10 +51,17 @@ export function predecessorOf(
     const event = renamed?.kind === "rename_event" ? renamed.from : descriptor;
     return { type: event.type, subtype: event.subtype, version: t.from };
   }
-  let best: string | undefined;
-  for (const v of lookup.versions(descriptor)) {
-    if (compareVersions(v, descriptor.version) < 0) best = v;
+  // Versions come sorted: the highest lower one is found by bisection, so
+  // walking a long lineage stays linear.
+  const list = lookup.versions(descriptor);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareVersions(list[mid]!, descriptor.version) < 0) lo = mid + 1;
+    else hi = mid;
   }
+  const best = lo > 0 ? list[lo - 1] : undefined;
   return best === undefined
     ? undefined
     : { type: descriptor.type, subtype: descriptor.subtype, version: best };
@@ -89,10 +102,11 @@ export function transformChain(
  * Upgrades or downgrades an envelope to `target` by applying the transforms
  * between them. Returns the envelope itself when it already has that version;
  * otherwise a copy (the input is not modified) whose `header.schema` names the
- * target (and has no `url`, which named the old descriptor). Throws
- * `EnvelopeError` `transform_unavailable` when no chain of transforms connects
- * the two versions, or when a downgrade would have to split a many-to-one
- * rename for a key the envelope holds.
+ * target (and has no `url`, which named the old descriptor). Never guesses:
+ * throws `EnvelopeError` `transform_unavailable` when either version is
+ * missing from `lookup` or no chain of transforms connects them, when a value
+ * would land on a key that already holds one, and when a downgrade meets a
+ * key that several older keys were sent to (it cannot tell which one it was).
  */
 export function transformEnvelope(
   lookup: TransformLookup,
@@ -107,25 +121,34 @@ export function transformEnvelope(
     version: target.version,
   };
   if (same(from, to)) return envelope;
+  const unavailable = (): EnvelopeError =>
+    new EnvelopeError(
+      "transform_unavailable",
+      `no version transforms lead from ${schemaId(from)} to ${schemaId(to)} (both must be in the registry, in one lineage)`,
+      { path: "header.schema" },
+    );
+  if (lookup.get(from) === undefined || lookup.get(to) === undefined) throw unavailable();
   const work = new Work(envelope);
   const up = transformChain(lookup, from, to);
   if (up !== undefined) {
     for (const step of up) work.upgrade(step);
   } else {
     const down = transformChain(lookup, to, from);
-    if (down === undefined) {
-      throw new EnvelopeError(
-        "transform_unavailable",
-        `no version transforms lead from ${schemaId(from)} to ${schemaId(to)} (both must be in the registry, in one lineage)`,
-        { path: "header.schema" },
-      );
-    }
+    if (down === undefined) throw unavailable();
     for (let i = down.length - 1; i >= 0; i--) {
       const step = down[i]!;
-      work.downgrade(step, predecessorOf(lookup, step)!);
+      work.downgrade(step, lookup.get(predecessorOf(lookup, step)!)!);
     }
   }
   return work.result(envelope);
+}
+
+function collision(step: SchemaKey, direction: string, where: string, key: string): EnvelopeError {
+  return new EnvelopeError(
+    "transform_unavailable",
+    `cannot ${direction} across ${schemaId(step)}: a value lands on ${JSON.stringify(key)}, which already holds one`,
+    { path: `${where}[${JSON.stringify(key)}]` },
+  );
 }
 
 /** The envelope being transformed: its own attribute map and extension list. */
@@ -149,14 +172,22 @@ class Work {
   upgrade(step: SchemaDescriptor): void {
     for (const change of step.transforms?.changes ?? []) {
       if (change.kind === "rename_attributes") {
-        this.rename(new Map(change.renames));
+        this.rename(new Map(change.renames), step, "upgrade");
       } else if (change.kind === "move_to_extension") {
         for (const [bodyKey, extKey] of change.moves) {
           if (!this.attributes.has(bodyKey)) continue;
           const value = this.attributes.get(bodyKey)!;
           this.attributes.delete(bodyKey);
           const ext = this.extension(change.namespace, change.version);
-          if (!ext.attributes.has(extKey)) ext.attributes.set(extKey, value);
+          if (ext.attributes.has(extKey)) {
+            throw collision(
+              step,
+              "upgrade",
+              `body.extensions.${change.namespace}.attributes`,
+              extKey,
+            );
+          }
+          ext.attributes.set(extKey, value);
         }
       }
     }
@@ -165,50 +196,62 @@ class Work {
     this.version = step.version;
   }
 
-  downgrade(step: SchemaDescriptor, to: SchemaKey): void {
+  /**
+   * Undoes `step`, going back to `prev`. A key that several keys of `prev`
+   * could have come from (two renamed onto it, or one renamed onto a key that
+   * `prev` declares and keeps, or one moved into an extension field that
+   * `prev` declares or may carry undeclared) cannot be undone.
+   */
+  downgrade(step: SchemaDescriptor, prev: SchemaDescriptor): void {
     const changes = step.transforms?.changes ?? [];
+    const ambiguous = ambiguousTargets(changes, prev);
     for (let i = changes.length - 1; i >= 0; i--) {
       const change = changes[i]!;
+      const unsure = ambiguous[i]!;
       if (change.kind === "rename_attributes") {
-        const inverse = new Map<string, string>();
-        for (const [oldKey, newKey] of change.renames) {
-          if (inverse.has(newKey) && this.attributes.has(newKey)) {
-            throw new EnvelopeError(
-              "transform_unavailable",
-              `cannot downgrade ${schemaId(step)} to ${to.version}: ${JSON.stringify(newKey)} was renamed from several keys (${change.renames
-                .filter(([, n]) => n === newKey)
-                .map(([o]) => JSON.stringify(o))
-                .join(", ")}), which cannot be reversed`,
-              { path: `body.attributes[${JSON.stringify(newKey)}]` },
-            );
-          }
-          if (!inverse.has(newKey)) inverse.set(newKey, oldKey);
+        for (const key of unsure) {
+          if (this.attributes.has(key)) throw ambiguity(step, prev, "body.attributes", key);
         }
-        this.rename(inverse);
+        // A key renamed away still in the envelope is foreign to `step`: going back it
+        // would take the old key's meaning (a key reused after a rename).
+        const targets = new Set(change.renames.map(([, n]) => n));
+        for (const [oldKey] of change.renames) {
+          if (this.attributes.has(oldKey) && !targets.has(oldKey)) {
+            throw collision(step, "downgrade", "body.attributes", oldKey);
+          }
+        }
+        this.rename(new Map(change.renames.map(([o, n]) => [n, o])), step, "downgrade");
       } else if (change.kind === "move_to_extension") {
+        for (const [bodyKey] of change.moves) {
+          if (this.attributes.has(bodyKey)) {
+            throw collision(step, "downgrade", "body.attributes", bodyKey);
+          }
+        }
         const index = this.extensions.findIndex((e) => e.namespace === change.namespace);
         if (index < 0) continue;
         const ext = this.extension(change.namespace, change.version);
+        const where = `body.extensions.${change.namespace}.attributes`;
         for (const [bodyKey, extKey] of change.moves) {
           if (!ext.attributes.has(extKey)) continue;
-          const value = ext.attributes.get(extKey)!;
+          if (unsure.has(extKey)) throw ambiguity(step, prev, where, extKey);
+          this.attributes.set(bodyKey, ext.attributes.get(extKey)!);
           ext.attributes.delete(extKey);
-          if (!this.attributes.has(bodyKey)) this.attributes.set(bodyKey, value);
         }
         if (ext.attributes.size === 0) this.extensions.splice(index, 1);
       }
     }
-    this.type = to.type;
-    this.subtype = to.subtype;
-    this.version = to.version;
+    this.type = prev.type;
+    this.subtype = prev.subtype;
+    this.version = prev.version;
   }
 
-  /** Renames keys in place, keeping order; on a clash, the first in envelope order is kept. */
-  private rename(map: ReadonlyMap<string, string>): void {
+  /** Renames keys at once, in place, keeping order; two values on one key cannot be kept. */
+  private rename(map: ReadonlyMap<string, string>, step: SchemaKey, direction: string): void {
     const out = new Map<string, AttributeValue>();
     for (const [key, value] of this.attributes) {
       const next = map.get(key) ?? key;
-      if (!out.has(next)) out.set(next, value);
+      if (out.has(next)) throw collision(step, direction, "body.attributes", next);
+      out.set(next, value);
     }
     this.attributes = out;
   }
@@ -244,4 +287,59 @@ class Work {
       body: { ...envelope.body, attributes: this.attributes, extensions: this.extensions },
     };
   }
+}
+
+function ambiguity(step: SchemaKey, prev: SchemaKey, where: string, key: string): EnvelopeError {
+  return new EnvelopeError(
+    "transform_unavailable",
+    `cannot downgrade ${schemaId(step)} to ${prev.version}: ${JSON.stringify(key)} holds what several keys of ${prev.version} were sent to, and which one cannot be told`,
+    { path: `${where}[${JSON.stringify(key)}]` },
+  );
+}
+
+/**
+ * For each change of a step, the keys it sends several values to: the body
+ * keys (for a rename) or extension keys (for a move) that cannot be undone.
+ * Keys present before each change are simulated from `prev`'s declarations.
+ */
+function ambiguousTargets(
+  changes: readonly TransformChange[],
+  prev: SchemaDescriptor,
+): ReadonlySet<string>[] {
+  let body = new Set(prev.attributes.map((f) => f.key));
+  const extFields = new Map<string, Set<string> | undefined>();
+  for (const e of prev.extensions) {
+    extFields.set(
+      e.namespace,
+      e.attributes === undefined ? undefined : new Set(e.attributes.map((f) => f.key)),
+    );
+  }
+  return changes.map((change) => {
+    const unsure = new Set<string>();
+    if (change.kind === "rename_attributes") {
+      const sources = new Map<string, number>();
+      for (const [, to] of change.renames) sources.set(to, (sources.get(to) ?? 0) + 1);
+      const renamed = new Set(change.renames.map(([from]) => from));
+      for (const [to, count] of sources) {
+        if (count > 1 || (body.has(to) && !renamed.has(to))) unsure.add(to);
+      }
+      const map = new Map(change.renames);
+      body = new Set([...body].map((k) => map.get(k) ?? k));
+    } else if (change.kind === "move_to_extension") {
+      const known = extFields.has(change.namespace)
+        ? extFields.get(change.namespace)
+        : new Set<string>();
+      const counts = new Map<string, number>();
+      for (const [, to] of change.moves) counts.set(to, (counts.get(to) ?? 0) + 1);
+      for (const [to, count] of counts) {
+        if (count > 1 || known === undefined || known.has(to)) unsure.add(to);
+      }
+      for (const [from, to] of change.moves) {
+        body.delete(from);
+        known?.add(to);
+      }
+      if (!extFields.has(change.namespace)) extFields.set(change.namespace, known);
+    }
+    return unsure;
+  });
 }

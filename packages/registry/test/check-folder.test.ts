@@ -110,6 +110,15 @@ describe("checkSchemasFolder against git main", () => {
     publish(s2, "2.0.0", (d) => {
       d.attributes = d.attributes.filter((f) => (f as { key: string }).key !== "client_ip");
     });
+    // 1.2.0 deprecated `mfa` for removal in 2.0.0: the window is enforced.
+    expect(summary(await checkSchemasFolder(s2))).toEqual([
+      'incompatible: refused in every mode, against request/auth_request@1.2.0: attributes.mfa: "mfa" was deprecated for removal in 2.0.0; 2.0.0 still declares it [attribute_removal_overdue]',
+    ]);
+    publish(s2, "2.0.0", (d) => {
+      d.attributes = d.attributes.filter(
+        (f) => !["client_ip", "mfa"].includes((f as { key: string }).key),
+      );
+    });
     expect(summary(await checkSchemasFolder(s2))).toEqual([]);
   });
 
@@ -134,14 +143,14 @@ describe("checkSchemasFolder against git main", () => {
     expect(summary(await checkSchemasFolder(schemas))).toEqual([]);
   });
 
-  test("the compatibility mode is enforced (here FORWARD: a new extension breaks old readers)", async () => {
+  test("--mode is a floor: FORWARD over the event's BACKWARD gives FULL (a new extension breaks old readers)", async () => {
     const { schemas } = repo();
     publish(schemas, "1.3.0", (d) => {
       d.extensions = [...(d.extensions as object[]), { namespace: "geo", version: "1.0.0" }];
     });
     expect(summary(await checkSchemasFolder(schemas))).toEqual([]);
     expect(summary(await checkSchemasFolder(schemas, { mode: "FORWARD" }))).toEqual([
-      "incompatible: not forward compatible with request/auth_request@1.2.0 (mode FORWARD): extensions.geo: extension geo 1.0.0 allowed [extension_added]",
+      "incompatible: not forward compatible with request/auth_request@1.2.0 (mode FULL): extensions.geo: extension geo 1.0.0 allowed [extension_added]",
     ]);
   });
 
@@ -171,16 +180,41 @@ describe("checkSchemasFolder against git main", () => {
     ]);
   });
 
-  test("without git, every version is checked as new", async () => {
+  test("without git, every version is checked as new (the examples predate renames and moves being major)", async () => {
     const result = await checkSchemasFolder(SCHEMAS, { against: null });
-    expect(summary(result)).toEqual([]);
+    expect(result.problems.map((p) => `${p.code} ${p.file.split("schemas/")[1]}`)).toEqual([
+      "bump_too_small request/auth_request/1.2.0.json",
+      "bump_too_small request/payment_request/1.1.0.json",
+    ]);
     expect(result.checked.length).toBe(4);
   });
 
-  test("an unknown ref is reported, not thrown", async () => {
+  test("a missing ref is a usage error with a hint, not a schema failure", async () => {
     const { schemas } = repo();
-    const result = await checkSchemasFolder(schemas, { against: "no-such-branch" });
-    expect(result.problems.map((p) => p.code)).toEqual(["git_failed"]);
+    await expect(checkSchemasFolder(schemas, { against: "no-such-branch" })).rejects.toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining(
+        "git fetch origin no-such-branch:no-such-branch`), or compare with a schemas folder (`--against PATH`)",
+      ),
+    });
+  });
+
+  test("--against a folder compares with that folder instead of git", async () => {
+    const { schemas } = repo();
+    publish(schemas, "1.3.0", (d) => d.attributes.push({ key: "region", type: "string" }));
+    const result = await checkSchemasFolder(schemas, { against: SCHEMAS });
+    expect(summary(result)).toEqual([]);
+    expect(result.checked.map((k) => k.version)).toEqual(["1.3.0"]);
+  });
+
+  test("versions are append-only: a new version below a published one is refused", async () => {
+    const { schemas } = repo();
+    publish(schemas, "1.1.5", (d) => d.attributes.push({ key: "region", type: "string" }));
+    expect(
+      summary(await checkSchemasFolder(schemas)).filter((l) => l.startsWith("version_")),
+    ).toEqual([
+      "version_inserted: 1.1.5 is new but main already publishes request/auth_request 1.2.0: versions are append-only, publish a version above 1.2.0",
+    ]);
   });
 });
 
@@ -197,7 +231,17 @@ describe("the schema command (runSchemaCli)", () => {
     const { schemas } = repo();
     const ok = await run(["check", schemas]);
     expect(ok).toMatchObject({ code: 0, err: [] });
-    expect(ok.out).toEqual(["schema check: ok against main (new versions checked: none)"]);
+    expect(ok.out).toEqual(["schema check: ok against main: no new versions"]);
+    publish(schemas, "1.3.0", (d) => d.attributes.push({ key: "zone", type: "string" }));
+    publish(schemas, "1.4.0", (d) =>
+      d.attributes.push({ key: "zone", type: "string" }, { key: "rack", type: "string" }),
+    );
+    expect((await run(["check", schemas])).out).toEqual([
+      "schema check: ok against main: 2 new version(s) in 1 event(s): request/auth_request 1.3.0 to 1.4.0 (2)",
+    ]);
+    unlinkSync(join(schemas, AUTH, "1.3.0.json"));
+    unlinkSync(join(schemas, AUTH, "1.4.0.json"));
+    generateSchemasFolder(schemas);
     publish(schemas, "1.2.1", (d) => d.attributes.push({ key: "region", type: "string" }));
     const bad = await run(["check", schemas, "--against", "main"]);
     expect(bad.code).toBe(1);
@@ -207,15 +251,40 @@ describe("the schema command (runSchemaCli)", () => {
   test("diff: the changes and the verdict", async () => {
     const a = join(SCHEMAS, AUTH, "1.1.0.json");
     const b = join(SCHEMAS, AUTH, "1.2.0.json");
-    const result = await run(["diff", a, b]);
-    expect(result.code).toBe(0);
+    const result = await run(["diff", a, b, "--mode", "full"]);
+    expect(result.code).toBe(1);
     expect(result.out).toEqual([
-      'minor BF attribute_renamed attributes.latency_ms: "latency_ms" renamed to "duration_ms" by a transform',
-      "patch BF description_changed attributes.duration_ms: description changed",
-      'minor BF attribute_added_optional attributes.user_agent: optional "user_agent" (string) added',
-      "request/auth_request@1.1.0 -> request/auth_request@1.2.0: 3 change(s); needs minor, declares minor: ok; backward yes, forward yes",
+      'major BF  attribute_renamed attributes.latency_ms: "latency_ms" renamed to "duration_ms" by a transform',
+      "patch BF  description_changed attributes.duration_ms: description changed",
+      'minor BF  attribute_added_optional attributes.user_agent: optional "user_agent" (string) added',
+      "request/auth_request@1.1.0 -> request/auth_request@1.2.0: 3 change(s); needs major, declares minor; mode FULL: bump too small; backward yes, forward yes",
     ]);
-    expect((await run(["diff", b, a])).code).toBe(1);
+    const back = await run(["diff", b, a]);
+    expect(back.code).toBe(1);
+    expect(back.out.at(-1)).toMatch(/declares none; mode BACKWARD: the version does not increase;/);
+    // Mode violations are reported too: a required attribute added under FORWARD_TRANSITIVE is fine,
+    // under BACKWARD it is not.
+    const { root } = repo();
+    const older = join(root, "old.json");
+    const newer = join(root, "new.json");
+    const base = read(SCHEMAS, "1.2.0");
+    base.attributes = base.attributes.filter((f) => (f as { key: string }).key !== "mfa");
+    writeFileSync(older, JSON.stringify({ ...base, transforms: undefined }));
+    writeFileSync(
+      newer,
+      JSON.stringify({
+        ...base,
+        version: "2.0.0",
+        transforms: undefined,
+        attributes: [...base.attributes, { key: "region", type: "string", presence: "required" }],
+      }),
+    );
+    const strict = await run(["diff", older, newer]);
+    expect(strict.code).toBe(1);
+    expect(strict.out.slice(-2)).toEqual([
+      "not backward compatible (mode BACKWARD): attributes.region [attribute_added_required]",
+      "request/auth_request@1.2.0 -> request/auth_request@2.0.0: 1 change(s); needs major, declares major; mode BACKWARD: 1 violation(s) of mode BACKWARD; backward no, forward yes",
+    ]);
   });
 
   test("gen: writes the index and builders; --check reports staleness", async () => {
@@ -242,9 +311,18 @@ describe("the schema command (runSchemaCli)", () => {
     expect((await run([])).code).toBe(2);
     expect((await run(["frobnicate"])).code).toBe(2);
     expect((await run(["check", "--mode", "SIDEWAYS"])).err).toEqual([
-      "--mode must be one of NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE",
+      "--mode must be one of NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE (any case)",
     ]);
     expect((await run(["check", "/nonexistent/schemas", "--no-git"])).code).toBe(2);
+    const { schemas } = repo();
+    const missing = await run(["check", schemas, "--against", "no-such-branch"]);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toEqual([]);
+    expect(missing.err).toHaveLength(1);
+    expect(missing.err[0]).toMatch(
+      /^\[invalid_argument\] git ref "no-such-branch" does not name a commit in .*`--against PATH`\)$/,
+    );
+    expect((await run(["check", schemas, "--mode", "full_transitive"])).code).toBe(0);
     expect((await run(["help"])).code).toBe(0);
   });
 });

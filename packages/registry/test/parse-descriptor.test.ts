@@ -297,6 +297,24 @@ describe("malformed descriptors name the file, the line and the JSON path", () =
       "2.0.0 is outside the allowed range ^1.0.0",
     ],
     [
+      "a reserved key also declared",
+      { attributes: [{ key: "a", type: "int" }], reserved: ["old", "a"] },
+      "$.reserved[1]",
+      '"a" is reserved and declared at once',
+    ],
+    [
+      "a reserved key listed twice",
+      { reserved: ["old", "old"] },
+      "$.reserved[1]",
+      '"old" is listed twice',
+    ],
+    [
+      "an empty reserved key",
+      { reserved: [""] },
+      "$.reserved[0]",
+      "must be a non-empty attribute key",
+    ],
+    [
       "rename_event naming itself",
       {
         transforms: {

@@ -18,6 +18,11 @@ describe("versions", () => {
     ["1.2.3", "2.0.0", "major"],
     ["1.2.3", "1.2.3", "none"],
     ["1.2.3", "1.2.2", "none"],
+    // Below 1.0.0, as ^0.y reads it: the minor position breaks, the patch position adds.
+    ["0.1.0", "0.2.0", "major"],
+    ["0.1.0", "0.1.1", "minor"],
+    ["0.0.1", "0.0.2", "major"],
+    ["0.9.0", "1.0.0", "major"],
   ])("%s -> %s is a %s bump", (a, b, bump) => {
     expect(declaredBump(a, b)).toBe(bump);
   });
