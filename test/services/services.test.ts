@@ -1,6 +1,6 @@
 // Trace context across real TypeScript, Go and Rust services (README.md here):
 // the flows, the audit, and the edge-case table of docs/spec.md ("Trace
-// context across services"), against each service as a real process.
+// context", "Across services"), against each service as a real process.
 import { bytesToHex } from "@envelope/core";
 import type { Envelope, TraceContext } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -214,7 +214,7 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
   });
 });
 
-// The edge-case table of docs/spec.md ("Trace context across services"), row for row.
+// The edge-case table of docs/spec.md ("Trace context", "Across services"), row for row.
 interface Expected {
   /** How the service counts the extraction. */
   readonly outcome: "valid" | "missing" | "malformed" | "tracestate_dropped";

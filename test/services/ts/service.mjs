@@ -43,7 +43,7 @@ function count(outcome, sampled) {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-/** The outcomes every service counts (docs/spec.md, "Trace context across services"). */
+/** The outcomes every service counts (docs/spec.md, "Trace context", "Across services"). */
 function outcomeOf(req, extracted) {
   if (extracted.issue === "missing_traceparent") return "missing";
   if (extracted.context === undefined) return "malformed";
