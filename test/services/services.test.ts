@@ -50,6 +50,7 @@ beforeAll(async () => {
   await start("ts", "ts-back");
   await start("go", "go", { redact: ["vendor"], prioritySampling: true });
   await start("rust", "rust", { prioritySampling: true });
+  await start("ts", "ts-priority", { prioritySampling: true });
   await start("ts", "ts-broken", { ignoreIncoming: true });
   for (const language of LANGUAGES) await start(language, `${language}-edge`);
 }, 600_000);
@@ -144,6 +145,17 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
       expect(report.problems).toEqual([]);
     });
   }
+
+  test("TS → TS → Go, unsampled but high priority: a TypeScript middle service overrides too", async () => {
+    const chain = ["ts", "ts-priority", "go"];
+    const audit = await runFlow("priority in TS", steps(chain), { flags: "00", priority: "high" });
+    const report = audit({
+      hops: chain,
+      sampled: [false, true, true],
+      traceState: [STATE, STATE, STATE],
+    });
+    expect(report.problems).toEqual([]);
+  });
 
   test("TS → Go →(message) TS: the context crosses a frame stream in the envelope's header.trace", async () => {
     const audit = await runFlow("bus", [
