@@ -173,6 +173,23 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
     expect(hopEnvelope("bus", "go", "client").body.attributes.get("hop.via")).toBe("bus");
   });
 
+  test("TS →(message) Rust → Go: a Rust consumer continues the trace from the envelope", async () => {
+    const chain = ["ts", "rust", "go"];
+    const audit = await runFlow("bus to rust", [
+      { name: "ts" },
+      { name: "rust", via: "bus" },
+      { name: "go" },
+    ]);
+    const report = audit({
+      hops: chain,
+      sampled: [true, true, true],
+      traceState: [STATE, STATE, STATE],
+    });
+    expect(report.problems).toEqual([]);
+    expect(report.incoming).toEqual({ valid: 3 });
+    expect(hopEnvelope("bus to rust", "rust", "server").body.attributes.get("hop.via")).toBe("bus");
+  });
+
   test("the audit catches a hop that drops the context (a service that ignores it, on purpose)", async () => {
     const chain = ["ts", "go", "ts-broken", "rust"];
     const audit = await runFlow("broken", steps(chain));

@@ -65,12 +65,12 @@ function serverSpan(remote, priority) {
   return startSpan(remote, { name: "server", sampled: true });
 }
 
-function hopEnvelope(span, attributes) {
+function hopEnvelope(span, attributes, options = {}) {
   return createEnvelope({
     schema: { type: "trace", subtype: "hop", version: "1.0.0" },
     resource: { serviceName: args.name },
     attributes,
-    trace: traceContextFromSpan(span),
+    trace: traceContextFromSpan(span, options),
   });
 }
 
@@ -111,10 +111,12 @@ async function callNext(span, flow, route, priority, incoming, frames) {
   };
   let status;
   if (next.via === "bus") {
-    // The message is the producer span's envelope: its header.trace carries the context.
-    const message = encode(hopEnvelope(call, { ...attributes, "flow.route": restBody }));
+    // The message is the producer span's envelope: its header.trace carries the context,
+    // redacted as a call's headers are; our own copy for the sink keeps the full tracestate.
+    const messageAttributes = { ...attributes, "flow.route": restBody };
+    const message = encode(hopEnvelope(call, messageAttributes, { redact }));
     status = await post(next.url, { "content-type": FRAMES }, message);
-    frames.push(message);
+    frames.push(encode(hopEnvelope(call, messageAttributes)));
   } else {
     const headers = { "content-type": "application/json" };
     inject(call, headers, { redact });

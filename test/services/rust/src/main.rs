@@ -7,23 +7,25 @@
 //!   trace-service --name NAME --sink URL [--redact KEY]... [--priority-sampling]
 //!
 //! It listens on 127.0.0.1 (a free port) and prints `listening on 127.0.0.1:PORT`
-//! on stderr. POST /hop and POST /extract are the protocol of the README;
+//! on stderr. POST /hop, POST /consume and POST /extract are the protocol of the README;
 //! GET /stats answers the extraction counts.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use envelope_producer::codec::{encode_frame, Variant};
+use envelope_producer::codec::{decode_frame, encode_frame, Variant};
+use envelope_producer::limits::Limits;
 use envelope_producer::model::{
     Body, Contract, Envelope, Header, Producer, Resource, SchemaRef, TraceContext, Value,
 };
 use envelope_producer::wire::frame::Compression;
 use opentelemetry::propagation::{Extractor, TextMapPropagator};
 use opentelemetry::trace::{
-    Link, SamplingDecision, SamplingResult, Span as _, SpanContext, SpanKind, TraceContextExt,
-    TraceId, Tracer as _, TracerProvider as _,
+    Link, SamplingDecision, SamplingResult, Span as _, SpanContext, SpanId, SpanKind,
+    TraceContextExt, TraceFlags, TraceId, TraceState, Tracer as _, TracerProvider as _,
 };
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
@@ -200,6 +202,10 @@ impl Service {
                 });
                 respond(request, 200, answer.to_string())
             }
+            ("POST", "/consume") => {
+                let (status, message) = self.consume(&body);
+                respond(request, status, json!(message).to_string())
+            }
             ("POST", "/hop") => {
                 let req: Json = match serde_json::from_slice(&body) {
                     Ok(v) => v,
@@ -285,10 +291,56 @@ impl Service {
     }
 
     fn hop(&self, request: &tiny_http::Request, req: &Json) -> (u16, String) {
+        let priority = req["priority"].as_str().unwrap_or("");
+        let (server, outcome) = self.server_span(request, priority);
+        self.run(server, outcome, req, "http")
+    }
+
+    /// The bus consumer: the message's envelope carries the producer span's context in header.trace.
+    fn consume(&self, body: &[u8]) -> (u16, String) {
+        let envelope = match decode_frame(body, Contract::V1, &Limits::default()) {
+            Ok(decoded) => decoded.envelope,
+            Err(e) => return (400, format!("{e:?}")),
+        };
+        let remote = envelope
+            .header
+            .trace
+            .as_ref()
+            .and_then(span_context_of)
+            .unwrap_or_else(SpanContext::empty_context);
+        let next = envelope
+            .body
+            .attributes
+            .iter()
+            .find_map(|(key, value)| match value {
+                Value::String(text) if key == "flow.route" => serde_json::from_str(text).ok(),
+                _ => None,
+            })
+            .unwrap_or(Json::Null);
+        let parent_cx = Context::new().with_remote_span_context(remote.clone());
+        let span = self
+            .tracer
+            .span_builder("consume")
+            .with_kind(SpanKind::Consumer)
+            .start_with_context(&self.tracer, &parent_cx);
+        let outcome = if remote.is_valid() {
+            "valid"
+        } else {
+            "missing"
+        };
+        self.count(outcome, span.span_context().is_sampled());
+        let server = Hop {
+            cx: parent_cx.with_span(span),
+            parent: remote.is_valid().then_some(remote),
+        };
+        self.run(server, outcome, &next, "bus")
+    }
+
+    /// Calls the next step of the route from the server span, then sends the hop's envelopes to the sink.
+    fn run(&self, server: Hop, outcome: &str, req: &Json, via: &str) -> (u16, String) {
         let flow = req["flow"].as_str().unwrap_or("").to_string();
         let priority = req["priority"].as_str().unwrap_or("");
         let route = req["route"].as_array().cloned().unwrap_or_default();
-        let (server, outcome) = self.server_span(request, priority);
         let mut frames = Vec::new();
         let mut result = (200, String::new());
         if let Some(next) = route.first() {
@@ -303,10 +355,10 @@ impl Service {
                 result = (502, format!("{url}: {e}"));
             }
             call.cx.span().end();
-            frames.extend(self.encode(&call, &flow, "client", outcome));
+            frames.extend(self.encode(&call, &flow, "client", outcome, "http"));
         }
         server.cx.span().end();
-        frames.extend(self.encode(&server, &flow, "server", outcome));
+        frames.extend(self.encode(&server, &flow, "server", outcome, via));
         let sent = ureq::post(&self.config.sink)
             .header("content-type", "application/vnd.envelope.frames")
             .send(&frames[..]);
@@ -317,7 +369,7 @@ impl Service {
     }
 
     /// One protobuf frame: the envelope of one span, schema trace/hop, this service's resource.
-    fn encode(&self, hop: &Hop, flow: &str, role: &str, incoming: &str) -> Vec<u8> {
+    fn encode(&self, hop: &Hop, flow: &str, role: &str, incoming: &str, via: &str) -> Vec<u8> {
         let sc = hop.context();
         let trace_id = sc.trace_id().to_bytes();
         let span_id = sc.span_id().to_bytes();
@@ -363,7 +415,7 @@ impl Service {
                     ("flow".into(), text(flow)),
                     ("hop.role".into(), text(role)),
                     ("trace.incoming".into(), text(incoming)),
-                    ("hop.via".into(), text("http")),
+                    ("hop.via".into(), text(via)),
                 ],
                 extensions: Vec::new(),
             },
@@ -377,6 +429,16 @@ impl Service {
         )
         .expect("the envelope is built here: an error is a bug")
     }
+}
+
+/// The context to continue from an envelope's trace: its ids, sampled and random flags, and valid tracestate.
+fn span_context_of(trace: &TraceContext) -> Option<SpanContext> {
+    let trace_id = TraceId::from_bytes(trace.trace_id.as_slice().try_into().ok()?);
+    let span_id = SpanId::from_bytes(trace.span_id.as_slice().try_into().ok()?);
+    let state = TraceState::from_str(&trace.trace_state).unwrap_or_default();
+    let flags = TraceFlags::new((trace.trace_flags & 0x03) as u8);
+    let context = SpanContext::new(trace_id, span_id, flags, true, state);
+    context.is_valid().then_some(context)
 }
 
 fn describe(hop: &Hop) -> Json {
