@@ -60,10 +60,27 @@ afterAll(async () => {
   await sink?.close();
 });
 
+/** One service of a route; a message (`bus`) may be a background job (`later`) or go to more consumers (`fanout`). */
+interface Step {
+  readonly name: string;
+  readonly via?: "bus";
+  readonly later?: boolean;
+  readonly fanout?: readonly string[];
+}
+
+/** Resolves once `done()` holds; the deadline only detects a hang. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Runs a flow from a caller whose span is PARENT_ID; returns the audit of its envelopes. */
 async function runFlow(
   flow: string,
-  route: ReadonlyArray<{ name: string; via?: "bus" }>,
+  route: ReadonlyArray<Step>,
   { flags = "01", priority = "" } = {},
 ): Promise<
   (
@@ -76,8 +93,9 @@ async function runFlow(
     flow,
     priority,
     route: rest.map((step) => ({
-      url: url(step.name, step.via === "bus" ? "/consume" : "/hop"),
+      url: url(step.name, step.via === "bus" ? `/consume${step.later ? "?later=1" : ""}` : "/hop"),
       via: step.via ?? "http",
+      fanout: (step.fanout ?? []).map((name) => url(name, "/consume")),
     })),
   });
   const answer = await postRaw(
@@ -188,6 +206,52 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
     expect(report.problems).toEqual([]);
     expect(report.incoming).toEqual({ valid: 3 });
     expect(hopEnvelope("bus to rust", "rust", "server").body.attributes.get("hop.via")).toBe("bus");
+  });
+
+  test("TS → Go →(job) TS: a background worker picks the message up after the request answered", async () => {
+    const audit = await runFlow("job", [
+      { name: "ts" },
+      { name: "go" },
+      { name: "ts-back", via: "bus", later: true },
+    ]);
+    const worker = () =>
+      sink.envelopes.some(
+        (e) =>
+          e.body.attributes.get("flow") === "job" && e.header.resource.serviceName === "ts-back",
+      );
+    await until(worker, "the worker's envelope");
+    // The worker's span is a child of the producer span (one message, one job).
+    const report = audit({
+      hops: ["ts", "go", "ts-back"],
+      sampled: [true, true, true],
+      traceState: [STATE, STATE, MASKED],
+    });
+    expect(report.problems).toEqual([]);
+  });
+
+  test("TS →(message) TS and Rust: one event fans out, each consumer a child of the producer span", async () => {
+    const audit = await runFlow("fanout", [
+      { name: "ts" },
+      { name: "ts-back", via: "bus", fanout: ["rust"] },
+    ]);
+    const consumers = [
+      hopEnvelope("fanout", "ts-back", "server"),
+      hopEnvelope("fanout", "rust", "server"),
+    ];
+    // Each branch is a complete flow once the other consumer is left out.
+    for (const [index, consumer] of consumers.entries()) {
+      const other = consumers[1 - index];
+      const branch = sink.envelopes.filter((e) => e !== other);
+      const report = audit(
+        {
+          hops: ["ts", consumer.header.resource.serviceName],
+          sampled: [true, true],
+          traceState: [STATE, STATE],
+        },
+        branch,
+      );
+      expect(report.problems).toEqual([]);
+    }
   });
 
   test("the audit catches a hop that drops the context (a service that ignores it, on purpose)", async () => {

@@ -243,7 +243,7 @@ func hop(w http.ResponseWriter, r *http.Request) {
 			out = rest
 		}
 		answer, err := post(next.URL, headers, out)
-		if err != nil || answer != http.StatusOK {
+		if err != nil || answer/100 != 2 { // 202: a background job took the message
 			status = http.StatusBadGateway
 			failure = fmt.Sprintf("%s answered %d %v", next.URL, answer, err)
 		}

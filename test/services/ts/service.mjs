@@ -115,7 +115,12 @@ async function callNext(span, flow, route, priority, incoming, frames) {
     // redacted as a call's headers are; our own copy for the sink keeps the full tracestate.
     const messageAttributes = { ...attributes, "flow.route": restBody };
     const message = encode(hopEnvelope(call, messageAttributes, { redact }));
-    status = await post(next.url, { "content-type": FRAMES }, message);
+    // One event, several consumers (`fanout`): each gets the same message, so each
+    // consumer's span is a child of this producer span.
+    for (const url of [next.url, ...(next.fanout ?? [])]) {
+      status = await post(url, { "content-type": FRAMES }, message);
+      if (status < 200 || status > 299) break;
+    }
     frames.push(encode(hopEnvelope(call, messageAttributes)));
   } else {
     const headers = { "content-type": "application/json" };
@@ -124,7 +129,7 @@ async function callNext(span, flow, route, priority, incoming, frames) {
     frames.push(encode(hopEnvelope(call, attributes)));
   }
   call.end();
-  if (status !== 200) throw new Error(`${next.url} answered ${status}`);
+  if (status < 200 || status > 299) throw new Error(`${next.url} answered ${status}`);
 }
 
 async function hop(req, body) {
@@ -200,7 +205,11 @@ const server = http.createServer(async (req, res) => {
     else if (req.method === "POST" && req.url === "/extract") answer = extractOnly(req);
     else if (req.method === "POST" && req.url === "/hop") await hop(req, body);
     else if (req.method === "POST" && req.url === "/consume") await consume(body);
-    else [status, answer] = [404, "not found"];
+    else if (req.method === "POST" && req.url === "/consume?later=1") {
+      // A background job: the message is accepted now and worked on after the answer.
+      status = 202;
+      setImmediate(() => consume(body).catch((error) => console.error(error.message)));
+    } else [status, answer] = [404, "not found"];
   } catch (error) {
     [status, answer] = [502, error.message];
   }
