@@ -5,6 +5,7 @@
 //! test/producers/rust for the envelopes it emits.
 //!
 //!   trace-service --name NAME --sink URL [--redact KEY]... [--priority-sampling]
+//!   cargo run --release -- --bench 100000     # the per-hop cost
 //!
 //! It listens on 127.0.0.1 (a free port) and prints `listening on 127.0.0.1:PORT`
 //! on stderr. POST /hop, POST /consume and POST /extract are the protocol of the README;
@@ -128,6 +129,7 @@ fn main() {
         redact: Vec::new(),
     };
     let mut priority = false;
+    let mut bench: Option<u32> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -135,6 +137,7 @@ fn main() {
             "--sink" => config.sink = args.next().expect("--sink URL"),
             "--redact" => config.redact.push(args.next().expect("--redact KEY")),
             "--priority-sampling" => priority = true,
+            "--bench" => bench = args.next().and_then(|n| n.parse().ok()),
             other => {
                 eprintln!("unknown argument {other}");
                 std::process::exit(2);
@@ -153,6 +156,9 @@ fn main() {
         propagator: TraceContextPropagator::new(),
         counts: Mutex::new(BTreeMap::new()),
     });
+    if let Some(rounds) = bench {
+        return service.bench(rounds);
+    }
     let server = tiny_http::Server::http("127.0.0.1:0").expect("listen on 127.0.0.1");
     let port = server.server_addr().to_ip().expect("an IP address").port();
     eprintln!("listening on 127.0.0.1:{port}");
@@ -231,6 +237,42 @@ impl Service {
         } else {
             "valid"
         }
+    }
+
+    /// The per-hop cost (`--bench N`, in a release build): extract the caller's
+    /// context, start the server span, inject into the next call's headers, and
+    /// fill and encode the span's envelope (one protobuf frame).
+    fn bench(&self, rounds: u32) {
+        let mut incoming = HashMap::new();
+        incoming.insert(
+            "traceparent".to_string(),
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_string(),
+        );
+        incoming.insert(
+            "tracestate".to_string(),
+            "vendor=secret42,other=keep".to_string(),
+        );
+        let started = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..rounds {
+            let parent_cx = self.propagator.extract(&incoming);
+            let remote = parent_cx.span().span_context().clone();
+            let span = self
+                .tracer
+                .span_builder("POST /hop")
+                .with_kind(SpanKind::Server)
+                .start_with_context(&self.tracer, &parent_cx);
+            let hop = Hop {
+                cx: parent_cx.with_span(span),
+                parent: Some(remote),
+            };
+            let mut out = HashMap::new();
+            self.propagator.inject_context(&hop.cx, &mut out);
+            hop.cx.span().end();
+            bytes += self.encode(&hop, "bench", "server", "valid", "http").len();
+        }
+        let per_hop = started.elapsed().as_nanos() / u128::from(rounds.max(1));
+        println!("hop: {per_hop} ns/op over {rounds} rounds ({bytes} frame bytes)");
     }
 
     fn count(&self, outcome: &str, sampled: bool) {
