@@ -2,7 +2,7 @@
 // the flows, the audit, and the edge-case table of docs/spec.md ("Trace
 // context", "Across services"), against each service as a real process.
 import { bytesToHex } from "@envelope/core";
-import type { Envelope, TraceContext } from "@envelope/sdk";
+import { decode, type Envelope, type TraceContext } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AuditReport, auditFlow, type FlowExpectation } from "./audit.js";
 import {
@@ -512,6 +512,23 @@ describe.skipIf(!ready)("edge cases, the same table in every language", () => {
         counts.sampled = EDGE_CASES.length;
         expect(await getJson(url(`${language}-edge`, "/stats"))).toEqual(counts);
       });
+      if (language === "ts") {
+        test("exports the same counts as an envelope", async () => {
+          const res = await fetch(url("ts-edge", "/stats/envelope"));
+          const envelope = decode(new Uint8Array(await res.arrayBuffer()));
+          expect(envelope.header.schema).toEqual({
+            type: "trace",
+            subtype: "propagation_health",
+            version: "1.0.0",
+          });
+          const counts = await getJson(url("ts-edge", "/stats"));
+          expect(Object.fromEntries(envelope.body.attributes)).toEqual(
+            Object.fromEntries(
+              Object.entries(counts).map(([key, value]) => [`trace.extract.${key}`, BigInt(value)]),
+            ),
+          );
+        });
+      }
     });
   }
 });

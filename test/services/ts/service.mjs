@@ -7,7 +7,8 @@
 //        [--ignore-incoming]
 //
 // It listens on 127.0.0.1 (a free port) and prints `listening on 127.0.0.1:PORT`
-// on stderr. It imports the built packages: run `pnpm build` first.
+// on stderr. GET /stats answers the extraction counts as JSON, GET /stats/envelope
+// as one envelope. It imports the built packages: run `pnpm build` first.
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { createEnvelope, decodeStream, encode } from "@envelope/sdk";
@@ -196,13 +197,34 @@ function extractOnly(req) {
   };
 }
 
+/**
+ * The counts as one envelope (schema trace/propagation_health 1.0.0, one int
+ * attribute per count), for a monitoring pipeline that reads envelopes.
+ */
+function healthEnvelope() {
+  const attributes = Object.fromEntries(
+    Object.entries(counts).map(([key, value]) => [`trace.extract.${key}`, BigInt(value)]),
+  );
+  return encode(
+    createEnvelope({
+      schema: { type: "trace", subtype: "propagation_health", version: "1.0.0" },
+      resource: { serviceName: args.name },
+      attributes,
+    }),
+  );
+}
+
 const server = http.createServer(async (req, res) => {
   let status = 200;
   let answer = {};
   try {
     const body = await readBody(req);
     if (req.method === "GET" && req.url === "/stats") answer = counts;
-    else if (req.method === "POST" && req.url === "/extract") answer = extractOnly(req);
+    else if (req.method === "GET" && req.url === "/stats/envelope") {
+      res.writeHead(200, { "content-type": FRAMES });
+      res.end(healthEnvelope());
+      return;
+    } else if (req.method === "POST" && req.url === "/extract") answer = extractOnly(req);
     else if (req.method === "POST" && req.url === "/hop") await hop(req, body);
     else if (req.method === "POST" && req.url === "/consume") await consume(body);
     else if (req.method === "POST" && req.url === "/consume?later=1") {
