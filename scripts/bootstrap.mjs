@@ -1,7 +1,7 @@
 // `pnpm run bootstrap`: everything a fresh machine needs, then the main job.
 // Installs node packages (frozen lockfile), builds every package, fetches Go
 // modules and Rust crates when those toolchains are present (the cross-language
-// fixtures need them), then runs the main job: the codecs tour.
+// fixtures and the trace-context services need them), then runs the main job: the codecs tour.
 import { has, isCI, pnpm, run } from "./run.mjs";
 
 const steps = [
@@ -11,6 +11,8 @@ const steps = [
 for (const [dir, tool, args] of [
   ["test/producers/go", "go", ["mod", "download"]],
   ["test/producers/rust", "cargo", ["fetch", "--locked"]],
+  ["test/services/go", "go", ["mod", "download"]],
+  ["test/services/rust", "cargo", ["fetch", "--locked"]],
 ]) {
   steps.push([
     `fetch ${tool} dependencies (${dir})`,

@@ -52,6 +52,11 @@ steps.push([
   "go test (Go producer conformance)",
   toolStep("go", "test/producers/go", ["test", "./..."]),
 ]);
+// The trace-context services run in the vitest step (test/services), which builds them.
+steps.push([
+  "go vet (trace-context service)",
+  toolStep("go", "test/services/go", ["vet", "./..."]),
+]);
 steps.push([
   "cargo test (Rust producer conformance)",
   toolStep("cargo", "test/producers/rust", ["test", "--locked"]),
