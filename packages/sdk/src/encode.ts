@@ -9,6 +9,7 @@ import {
   type Envelope,
   EnvelopeError,
   FRAME_PREFIX_SIZE,
+  findFrameCandidate,
   writeFrame,
   writeFramePrefix,
 } from "@envelope/core";
@@ -24,7 +25,13 @@ export interface EncodeOptions {
   readonly compression: CompressionName;
   /** Write a frame in front of the payload. Default `true`. */
   readonly framed: boolean;
-  /** Append a CRC-32C of the header and body sections to the frame. Default `false`. */
+  /**
+   * Append a CRC-32C of the header and body sections to the frame. Default
+   * `false`. A frame whose sections hold another frame's prefix (a frame kept
+   * in a bytes attribute, say) always gets one, whatever this says: stream
+   * readers take such a frame whole only when its content checksum verifies
+   * (docs/spec.md, "Streams and resynchronisation").
+   */
   readonly checksum: boolean;
   /** Validate the envelope before encoding it. Default `true`. */
   readonly validate: boolean;
@@ -122,13 +129,23 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
   /** Runs the check and writes the bytes; validation is done by the caller. */
   const write = (input: Envelope): Uint8Array => {
     const envelope = runCheck === undefined ? input : runCheck(input, "encode");
+    const bytes = writeFramed(envelope, opts.checksum);
+    // A frame that carries a frame is written again with its content
+    // checksum, so a stream reader keeps it whole (one native byte search;
+    // the rewrite is for the rare envelope that holds framed bytes).
+    if (opts.framed && !opts.checksum && findFrameCandidate(bytes, FRAME_PREFIX_SIZE) !== -1) {
+      return writeFramed(envelope, true);
+    }
+    return bytes;
+  };
+  const writeFramed = (envelope: Envelope, checksum: boolean): Uint8Array => {
     if (!opts.framed) {
       const raw = codec.encodeEnvelope(envelope);
       return lz4 ? compress(raw) : raw;
     }
     if (!lz4 && codec.encodeSections !== undefined) {
       // One buffer: prefix, sections and checksum are written in place.
-      const s = codec.encodeSections(envelope, FRAME_PREFIX_SIZE, opts.checksum ? 4 : 0);
+      const s = codec.encodeSections(envelope, FRAME_PREFIX_SIZE, checksum ? 4 : 0);
       writeFramePrefix(
         s.bytes,
         codec.id,
@@ -136,7 +153,7 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
         s.headerLength,
         s.bodyLength,
         s.bodyLength,
-        opts.checksum,
+        checksum,
       );
       return s.bytes;
     }
@@ -158,7 +175,7 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
       header,
       body,
       bodyRawLength: rawBody.length,
-      checksum: opts.checksum,
+      checksum: checksum,
     });
   };
   return Object.freeze({ options: opts, encode: encodeOne });

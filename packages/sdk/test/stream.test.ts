@@ -13,6 +13,7 @@ import {
   type Envelope,
   encode,
   isEnvelopeError,
+  peek,
   peekFrames,
   peekStream,
   type StreamItem,
@@ -617,6 +618,14 @@ describe("no 24 bytes make the reader skip what it has not scanned", () => {
   });
 });
 
+/** The frame with its content checksum removed (flag cleared, prefix checksum redone). */
+function withoutChecksum(frame: Uint8Array): Uint8Array {
+  const out = frame.slice(0, frame.length - 4);
+  out[7] = 0;
+  new DataView(out.buffer).setUint32(20, crc32c(out.subarray(0, 20)), true);
+  return out;
+}
+
 describe("frames inside frames", () => {
   const a = small(1);
   const b = small(2);
@@ -640,8 +649,19 @@ describe("frames inside frames", () => {
     ]);
   });
 
-  test("a frame without a content checksum that carries a frame is not taken: the candidate inside is stronger evidence", async () => {
+  test("encode gives a frame that carries a frame its content checksum by itself, so readers keep it whole", async () => {
     const carrier = encode(withBlob(inner));
+    expect(peek(carrier).frame.checksum).toBe(true);
+    expect(carrier.length).toBe(encode(withBlob(inner), { checksum: true }).length);
+    // An envelope that carries no frame keeps the default: no content checksum.
+    expect(peek(small(3)).frame.checksum).toBe(false);
+    const input = concat([a, carrier, b]);
+    expect(await readAll(input)).toEqual(["0", `${a.length}`, `${a.length + carrier.length}`]);
+  });
+
+  test("a frame without a content checksum that carries a frame is not taken: the candidate inside is stronger evidence", async () => {
+    // As another writer might send it: the SDK's own encode adds the checksum (test above).
+    const carrier = withoutChecksum(encode(withBlob(inner), { checksum: true }));
     const at = a.length + Buffer.from(carrier).indexOf(Buffer.from(inner));
     const input = concat([a, carrier, b]);
     expect(await readAll(input)).toEqual([
