@@ -49,6 +49,10 @@ steps.push([
   () => run("node", ["bench/run.mjs", "--quick", "--check"]),
 ]);
 steps.push([
+  "hostile inputs: time per byte against valid inputs of the same size (report)",
+  () => run("node", ["bench/hostile.mjs", "--quick"]),
+]);
+steps.push([
   "go test (Go producer conformance)",
   toolStep("go", "test/producers/go", ["test", "./..."]),
 ]);
