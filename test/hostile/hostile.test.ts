@@ -36,7 +36,8 @@ test("every promised area has a case file", () => {
 
 for (const file of files) {
   describe(file, async () => {
-    const { cases } = (await import(`./cases/${file}`)) as { cases: HostileCase[] };
+    const url = new URL(`cases/${file}`, import.meta.url).href;
+    const { cases } = (await import(/* @vite-ignore */ url)) as { cases: HostileCase[] };
     test("has cases", () => expect(cases.length).toBeGreaterThan(0));
     for (const c of cases) {
       test(c.name, { timeout: DEADLINE_MS + 10_000 }, () => {
