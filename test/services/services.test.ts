@@ -308,7 +308,12 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
 // The edge-case table of docs/spec.md ("Trace context", "Across services"), row for row.
 interface Expected {
   /** How the service counts the extraction. */
-  readonly outcome: "valid" | "missing" | "malformed" | "tracestate_dropped";
+  readonly outcome:
+    | "valid"
+    | "missing"
+    | "malformed"
+    | "tracestate_dropped"
+    | "tracestate_truncated";
   /** A child of the sent context (same trace id, parent = the sent parent id), or a new root. */
   readonly child: boolean;
   /** Trace flags of the service's span. */
@@ -411,10 +416,12 @@ const EDGE_CASES: readonly EdgeCase[] = [
     expected: { outcome: "valid", child: true, flags: 1, traceState: "a=1,b=2" },
     differs: {
       go: {
+        outcome: "tracestate_truncated",
         traceState: "a=1",
         why: "propagation.TraceContext reads the first tracestate header only",
       },
       rust: {
+        outcome: "tracestate_truncated",
         traceState: "a=1",
         why: "TraceContextPropagator reads the first tracestate header only",
       },
@@ -426,7 +433,7 @@ const EDGE_CASES: readonly EdgeCase[] = [
     expected: { outcome: "tracestate_dropped", child: true, flags: 1, traceState: "" },
     differs: {
       rust: {
-        outcome: "valid",
+        outcome: "tracestate_truncated",
         traceState: members33.slice(0, members33.lastIndexOf(",")),
         why: "TraceState keeps the first 32 members instead of dropping the list",
       },
@@ -435,10 +442,23 @@ const EDGE_CASES: readonly EdgeCase[] = [
   {
     name: "tracestate over 512 characters (truncated)",
     headers: [tp(), ["tracestate", `${longA},${longB},${longC}`]],
-    expected: { outcome: "valid", child: true, flags: 1, traceState: `${longA},${longB}` },
+    expected: {
+      outcome: "tracestate_truncated",
+      child: true,
+      flags: 1,
+      traceState: `${longA},${longB}`,
+    },
     differs: {
-      go: { traceState: `${longA},${longB},${longC}`, why: "trace.TraceState does not truncate" },
-      rust: { traceState: `${longA},${longB},${longC}`, why: "TraceState does not truncate" },
+      go: {
+        outcome: "valid",
+        traceState: `${longA},${longB},${longC}`,
+        why: "trace.TraceState does not truncate",
+      },
+      rust: {
+        outcome: "valid",
+        traceState: `${longA},${longB},${longC}`,
+        why: "TraceState does not truncate",
+      },
     },
   },
   {
@@ -458,6 +478,27 @@ const EDGE_CASES: readonly EdgeCase[] = [
   },
 ];
 
+/**
+ * The counts one extraction adds: its outcome, `sampled` (every span the edge
+ * cases start is sampled), and `restarted` when a new root starts although the
+ * request carried trace headers.
+ */
+function countsFor(row: EdgeCase, language: Language): Record<string, number> {
+  const want = expectedFor(row, language);
+  const counts: Record<string, number> = { [want.outcome]: 1, sampled: 1 };
+  if (!want.child && row.headers.length > 0) counts.restarted = 1;
+  return counts;
+}
+
+/** The difference between two snapshots of a service's counts, without the zeros. */
+function added(after: Record<string, number>, before: Record<string, number>) {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, value]) => [key, value - (before[key] ?? 0)] as const)
+      .filter(([, value]) => value !== 0),
+  );
+}
+
 /** The row's expectation for one language: the table, with the language's documented differences. */
 function expectedFor(row: EdgeCase, language: Language): Expected {
   const differs = language === "ts" ? undefined : row.differs?.[language];
@@ -473,12 +514,16 @@ describe.skipIf(!ready)("edge cases, the same table in every language", () => {
         const differs = language === "ts" ? undefined : row.differs?.[language];
         const note = differs === undefined ? "" : ` (differs: ${differs.why})`;
         test(`${row.name}${note}`, async () => {
+          const before = await getJson(url(`${language}-edge`, "/stats"));
           const answer = await postRaw(url(`${language}-edge`, "/extract"), row.headers, "");
           expect(answer.status, answer.body).toBe(200);
           const got = JSON.parse(answer.body);
           const want = expectedFor(row, language);
           const { span } = got;
           expect(got.outcome, "outcome").toBe(want.outcome);
+          expect(got.restarted, "restarted").toBe(countsFor(row, language).restarted === 1);
+          const after = await getJson(url(`${language}-edge`, "/stats"));
+          expect(added(after, before), "counts added").toEqual(countsFor(row, language));
           expect(span.spanId).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
           expect(span.spanId).not.toBe(PARENT_ID);
           if (want.child) {
@@ -506,29 +551,27 @@ describe.skipIf(!ready)("edge cases, the same table in every language", () => {
       test("counts every extraction by outcome and sampling", async () => {
         const counts: Record<string, number> = {};
         for (const row of EDGE_CASES) {
-          const { outcome } = expectedFor(row, language);
-          counts[outcome] = (counts[outcome] ?? 0) + 1;
+          for (const [key, value] of Object.entries(countsFor(row, language)))
+            counts[key] = (counts[key] ?? 0) + value;
         }
-        counts.sampled = EDGE_CASES.length;
         expect(await getJson(url(`${language}-edge`, "/stats"))).toEqual(counts);
       });
-      if (language === "ts") {
-        test("exports the same counts as an envelope", async () => {
-          const res = await fetch(url("ts-edge", "/stats/envelope"));
-          const envelope = decode(new Uint8Array(await res.arrayBuffer()));
-          expect(envelope.header.schema).toEqual({
-            type: "trace",
-            subtype: "propagation_health",
-            version: "1.0.0",
-          });
-          const counts = await getJson(url("ts-edge", "/stats"));
-          expect(Object.fromEntries(envelope.body.attributes)).toEqual(
-            Object.fromEntries(
-              Object.entries(counts).map(([key, value]) => [`trace.extract.${key}`, BigInt(value)]),
-            ),
-          );
+      test("exports the same counts as an envelope", async () => {
+        const res = await fetch(url(`${language}-edge`, "/stats/envelope"));
+        const envelope = decode(new Uint8Array(await res.arrayBuffer()));
+        expect(envelope.header.schema).toEqual({
+          type: "trace",
+          subtype: "propagation_health",
+          version: "1.0.0",
         });
-      }
+        expect(envelope.header.resource.serviceName).toBe(`${language}-edge`);
+        const counts = await getJson(url(`${language}-edge`, "/stats"));
+        expect(Object.fromEntries(envelope.body.attributes)).toEqual(
+          Object.fromEntries(
+            Object.entries(counts).map(([key, value]) => [`trace.extract.${key}`, BigInt(value)]),
+          ),
+        );
+      });
     });
   }
 });

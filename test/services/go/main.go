@@ -6,12 +6,13 @@
 //
 // It listens on 127.0.0.1 (a free port) and prints `listening on 127.0.0.1:PORT`
 // on stderr. POST /hop and POST /extract are the protocol of the README;
-// GET /stats answers the extraction counts.
+// GET /stats answers the extraction counts as JSON, GET /stats/envelope as one envelope.
 package main
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +93,7 @@ func main() {
 	mux.HandleFunc("POST /hop", hop)
 	mux.HandleFunc("POST /extract", extractOnly)
 	mux.HandleFunc("GET /stats", stats)
+	mux.HandleFunc("GET /stats/envelope", statsEnvelope)
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -103,21 +106,40 @@ func main() {
 	}
 }
 
-// outcome classifies an extraction the way the audit counts it.
-func outcome(h http.Header, sc trace.SpanContext) string {
+// outcome classifies an extraction the way every service counts it
+// (docs/spec.md, "Across services"): one of valid, missing, malformed,
+// tracestate_dropped and tracestate_truncated, and whether this hop starts a new
+// trace although the caller sent trace headers (restarted).
+func outcome(h http.Header, sc trace.SpanContext) (string, bool) {
+	restarted := !sc.IsValid() && len(h.Values("traceparent"))+len(h.Values("tracestate")) > 0
 	if len(h.Values("traceparent")) == 0 {
-		return "missing"
+		return "missing", restarted
 	}
 	if !sc.IsValid() {
-		return "malformed"
+		return "malformed", restarted
 	}
-	if len(h.Values("tracestate")) > 0 && sc.TraceState().Len() == 0 {
-		return "tracestate_dropped"
+	sent := members(strings.Join(h.Values("tracestate"), ","))
+	if sent > 0 && sc.TraceState().Len() == 0 {
+		return "tracestate_dropped", restarted
 	}
-	return "valid"
+	if sc.TraceState().Len() < sent {
+		return "tracestate_truncated", restarted
+	}
+	return "valid", restarted
 }
 
-func count(o string, sampled bool) {
+// members counts a tracestate list's members (empty list members, which W3C allows, do not count).
+func members(list string) int {
+	n := 0
+	for _, m := range strings.Split(list, ",") {
+		if strings.TrimSpace(m) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func count(o string, sampled, restarted bool) {
 	countsMu.Lock()
 	defer countsMu.Unlock()
 	counts[o]++
@@ -126,6 +148,31 @@ func count(o string, sampled bool) {
 	} else {
 		counts["unsampled"]++
 	}
+	if restarted {
+		counts["restarted"]++
+	}
+}
+
+// statsEnvelope answers the counts as one envelope (schema trace/propagation_health
+// 1.0.0, one int attribute trace.extract.<count> per count), as the TypeScript service does.
+func statsEnvelope(w http.ResponseWriter, _ *http.Request) {
+	countsMu.Lock()
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	attributes := make([]*ev.KeyValue, 0, len(keys))
+	for _, k := range keys {
+		attributes = append(attributes, &ev.KeyValue{Key: "trace.extract." + k,
+			Value: &ev.AnyValue{Value: &ev.AnyValue_IntValue{IntValue: int64(counts[k])}}})
+	}
+	countsMu.Unlock()
+	eventID := make([]byte, 16)
+	_, _ = rand.Read(eventID)
+	frame := reencode(&ev.Envelope{Header: header("propagation_health", eventID), Body: &ev.Body{Attributes: attributes}})
+	w.Header().Set("content-type", "application/vnd.envelope.frames")
+	_, _ = w.Write(frame)
 }
 
 func stats(w http.ResponseWriter, _ *http.Request) {
@@ -138,15 +185,15 @@ func stats(w http.ResponseWriter, _ *http.Request) {
 // serverSpan extracts the caller's context and starts this request's span.
 // The remote context is returned as the span's parent: the SDK keeps the
 // parent only on recording spans, and an unsampled span's envelope needs it too.
-func serverSpan(r *http.Request, priority string) (context.Context, trace.Span, trace.SpanContext, string) {
+func serverSpan(r *http.Request, priority string) (context.Context, trace.Span, trace.SpanContext, string, bool) {
 	ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
 	remote := trace.SpanContextFromContext(ctx)
 	ctx, span := tracer.Start(ctx, r.Method+" "+r.URL.Path,
 		trace.WithSpanKind(trace.SpanKindServer),
 		trace.WithAttributes(attribute.String("request.priority", priority)))
-	o := outcome(r.Header, remote)
-	count(o, span.SpanContext().IsSampled())
-	return ctx, span, remote, o
+	o, restarted := outcome(r.Header, remote)
+	count(o, span.SpanContext().IsSampled(), restarted)
+	return ctx, span, remote, o, restarted
 }
 
 // headersFor writes the span's context into h, masking the configured
@@ -178,13 +225,14 @@ func masked(state string) string {
 }
 
 func extractOnly(w http.ResponseWriter, r *http.Request) {
-	ctx, span, parent, o := serverSpan(r, "")
+	ctx, span, parent, o, restarted := serverSpan(r, "")
 	span.End()
 	h := http.Header{}
 	headersFor(ctx, h)
 	w.Header().Set("content-type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"outcome":     o,
+		"restarted":   restarted,
 		"span":        describe(span, parent),
 		"traceparent": h.Get("traceparent"),
 		"tracestate":  h.Get("tracestate"),
@@ -216,7 +264,7 @@ func hop(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	ctx, span, parent, o := serverSpan(r, req.Priority)
+	ctx, span, parent, o, _ := serverSpan(r, req.Priority)
 	var frames [][]byte
 	status := http.StatusOK
 	var failure string
@@ -290,16 +338,21 @@ func hopEnvelope(span trace.Span, flow, role, incoming, via string) *ev.Envelope
 	copy(eventID, tid[:8])
 	copy(eventID[8:], sid[:])
 	return &ev.Envelope{
-		Header: &ev.Header{
-			Schema:       &ev.SchemaRef{Type: "trace", Subtype: "hop", Version: "1.0.0"},
-			EventId:      eventID,
-			TimeUnixNano: uint64(time.Now().UnixNano()),
-			Producer:     &ev.Producer{Language: "go", Version: "0.1.0"},
-			Resource:     &ev.Resource{ServiceName: *name},
-		},
+		Header: header("hop", eventID),
 		Body: &ev.Body{Attributes: []*ev.KeyValue{
 			str("flow", flow), str("hop.role", role), str("trace.incoming", incoming), str("hop.via", via),
 		}},
+	}
+}
+
+// header is the header of this service's envelopes: schema trace/<subtype> 1.0.0, its resource.
+func header(subtype string, eventID []byte) *ev.Header {
+	return &ev.Header{
+		Schema:       &ev.SchemaRef{Type: "trace", Subtype: subtype, Version: "1.0.0"},
+		EventId:      eventID,
+		TimeUnixNano: uint64(time.Now().UnixNano()),
+		Producer:     &ev.Producer{Language: "go", Version: "0.1.0"},
+		Resource:     &ev.Resource{ServiceName: *name},
 	}
 }
 

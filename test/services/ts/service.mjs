@@ -38,20 +38,40 @@ const { values: args } = parseArgs({
 const redact = { mask: args.redact };
 const counts = {};
 
-function count(outcome, sampled) {
-  counts[outcome] = (counts[outcome] ?? 0) + 1;
-  const key = sampled ? "sampled" : "unsampled";
-  counts[key] = (counts[key] ?? 0) + 1;
+function count(outcome, sampled, restarted) {
+  for (const key of [
+    outcome,
+    sampled ? "sampled" : "unsampled",
+    ...(restarted ? ["restarted"] : []),
+  ])
+    counts[key] = (counts[key] ?? 0) + 1;
 }
 
-/** The outcomes every service counts (docs/spec.md, "Trace context", "Across services"). */
+/** The members of a tracestate list (empty list members, which W3C allows, do not count). */
+function members(list) {
+  return list.split(",").filter((member) => member.trim() !== "").length;
+}
+
+/**
+ * The outcomes every service counts (docs/spec.md, "Trace context", "Across services"):
+ * `outcome` is exactly one of valid, missing, malformed, tracestate_dropped and
+ * tracestate_truncated; `restarted` is whether this hop starts a new trace although
+ * the caller sent trace headers (a `traceparent` or a `tracestate`).
+ */
 function outcomeOf(req, extracted) {
-  if (extracted.issue === "missing_traceparent") return "missing";
-  if (extracted.context === undefined) return "malformed";
-  const sentState = req.rawHeaders.some((v, i) => i % 2 === 0 && v.toLowerCase() === "tracestate");
-  if (sentState && formatTraceState(extracted.context.traceState) === "")
-    return "tracestate_dropped";
-  return "valid";
+  const sent = req.rawHeaders.filter(
+    (_, i) => i % 2 === 1 && /^trace(parent|state)$/i.test(req.rawHeaders[i - 1]),
+  );
+  const sentState = req.rawHeaders
+    .filter((_, i) => i % 2 === 1 && req.rawHeaders[i - 1].toLowerCase() === "tracestate")
+    .join(",");
+  const restarted = extracted.context === undefined && sent.length > 0;
+  if (extracted.issue === "missing_traceparent") return { outcome: "missing", restarted };
+  if (extracted.context === undefined) return { outcome: "malformed", restarted };
+  const kept = members(formatTraceState(extracted.context.traceState));
+  if (kept === 0 && members(sentState) > 0) return { outcome: "tracestate_dropped", restarted };
+  if (kept < members(sentState)) return { outcome: "tracestate_truncated", restarted };
+  return { outcome: "valid", restarted };
 }
 
 /**
@@ -138,9 +158,9 @@ async function hop(req, body) {
   const extracted = args["ignore-incoming"]
     ? { context: undefined, issue: "missing_traceparent" }
     : extractWithReason(req);
-  const incoming = outcomeOf(req, extracted);
+  const { outcome: incoming, restarted } = outcomeOf(req, extracted);
   const span = serverSpan(extracted.context, request.priority);
-  count(incoming, (span.context.traceFlags & 1) === 1);
+  count(incoming, (span.context.traceFlags & 1) === 1, restarted);
   return run(span, request.flow, request.route ?? [], request.priority ?? "", incoming, "http");
 }
 
@@ -170,7 +190,7 @@ async function consume(body) {
     const remote = contextFromEnvelope(envelope);
     const incoming = remote === undefined ? "missing" : "valid";
     const span = startSpan(remote, { name: "consume", sampled: true });
-    count(incoming, (span.context.traceFlags & 1) === 1);
+    count(incoming, (span.context.traceFlags & 1) === 1, false);
     const next = JSON.parse(envelope.body.attributes.get("flow.route") ?? "{}");
     await run(span, next.flow ?? "", next.route ?? [], next.priority ?? "", incoming, "bus");
   }
@@ -178,13 +198,14 @@ async function consume(body) {
 
 function extractOnly(req) {
   const extracted = extractWithReason(req);
-  const outcome = outcomeOf(req, extracted);
+  const { outcome, restarted } = outcomeOf(req, extracted);
   const span = startSpan(extracted.context, { name: "extract", sampled: true });
-  count(outcome, (span.context.traceFlags & 1) === 1);
+  count(outcome, (span.context.traceFlags & 1) === 1, restarted);
   const headers = {};
   inject(span, headers, { redact });
   return {
     outcome,
+    restarted,
     span: {
       traceId: span.context.traceId,
       spanId: span.context.spanId,

@@ -9,7 +9,7 @@
 //!
 //! It listens on 127.0.0.1 (a free port) and prints `listening on 127.0.0.1:PORT`
 //! on stderr. POST /hop, POST /consume and POST /extract are the protocol of the README;
-//! GET /stats answers the extraction counts.
+//! GET /stats answers the extraction counts as JSON, GET /stats/envelope as one envelope.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -199,11 +199,22 @@ impl Service {
                 let counts = self.counts.lock().unwrap().clone();
                 respond(request, 200, json!(counts).to_string())
             }
+            ("GET", "/stats/envelope") => {
+                let header = tiny_http::Header::from_bytes(
+                    "content-type",
+                    "application/vnd.envelope.frames",
+                )
+                .unwrap();
+                let _ = request.respond(
+                    tiny_http::Response::from_data(self.stats_envelope()).with_header(header),
+                );
+            }
             ("POST", "/extract") => {
-                let (hop, outcome) = self.server_span(&request, "");
+                let (hop, outcome, restarted) = self.server_span(&request, "");
                 let headers = self.headers_for(&hop.cx);
                 let answer = json!({
                     "outcome": outcome,
+                    "restarted": restarted,
                     "span": describe(&hop),
                     "traceparent": headers.get("traceparent").cloned().unwrap_or_default(),
                     "tracestate": headers.get("tracestate").cloned().unwrap_or_default(),
@@ -226,17 +237,44 @@ impl Service {
         }
     }
 
-    fn outcome(&self, request: &tiny_http::Request, remote: &SpanContext) -> &'static str {
+    /// How every service counts an extraction (docs/spec.md, "Across services"):
+    /// one of valid, missing, malformed, tracestate_dropped and tracestate_truncated,
+    /// and whether this hop starts a new trace although the caller sent trace
+    /// headers (restarted).
+    fn outcome(&self, request: &tiny_http::Request, remote: &SpanContext) -> (&'static str, bool) {
         let headers = Headers(request.headers());
-        if headers.get("traceparent").is_none() {
+        let sent_state = headers.get_all("tracestate").unwrap_or_default().join(",");
+        let restarted = !remote.is_valid()
+            && (headers.get("traceparent").is_some() || headers.get("tracestate").is_some());
+        let kept = members(&remote.trace_state().header());
+        let outcome = if headers.get("traceparent").is_none() {
             "missing"
         } else if !remote.is_valid() {
             "malformed"
-        } else if headers.get("tracestate").is_some() && remote.trace_state().header().is_empty() {
+        } else if kept == 0 && members(&sent_state) > 0 {
             "tracestate_dropped"
+        } else if kept < members(&sent_state) {
+            "tracestate_truncated"
         } else {
             "valid"
-        }
+        };
+        (outcome, restarted)
+    }
+
+    /// The counts as one envelope (schema trace/propagation_health 1.0.0, one
+    /// int attribute trace.extract.<count> per count), as the TypeScript service does.
+    fn stats_envelope(&self) -> Vec<u8> {
+        let attributes = self
+            .counts
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(key, value)| (format!("trace.extract.{key}"), Value::Int(*value as i64)))
+            .collect();
+        let mut event_id = now().to_be_bytes().to_vec();
+        event_id.extend_from_slice(&std::process::id().to_be_bytes());
+        event_id.resize(16, 0);
+        self.frame("propagation_health", event_id, None, attributes)
     }
 
     /// The per-hop cost (`--bench N`, in a release build): extract the caller's
@@ -275,16 +313,23 @@ impl Service {
         println!("hop: {per_hop} ns/op over {rounds} rounds ({bytes} frame bytes)");
     }
 
-    fn count(&self, outcome: &str, sampled: bool) {
+    fn count(&self, outcome: &str, sampled: bool, restarted: bool) {
         let mut counts = self.counts.lock().unwrap();
         *counts.entry(outcome.to_string()).or_default() += 1;
         *counts
             .entry(if sampled { "sampled" } else { "unsampled" }.to_string())
             .or_default() += 1;
+        if restarted {
+            *counts.entry("restarted".to_string()).or_default() += 1;
+        }
     }
 
     /// Extracts the caller's context and starts this request's span.
-    fn server_span(&self, request: &tiny_http::Request, priority: &str) -> (Hop, &'static str) {
+    fn server_span(
+        &self,
+        request: &tiny_http::Request,
+        priority: &str,
+    ) -> (Hop, &'static str, bool) {
         let parent_cx = self.propagator.extract(&Headers(request.headers()));
         let remote = parent_cx.span().span_context().clone();
         let span = self
@@ -293,13 +338,13 @@ impl Service {
             .with_kind(SpanKind::Server)
             .with_attributes([KeyValue::new("request.priority", priority.to_string())])
             .start_with_context(&self.tracer, &parent_cx);
-        let outcome = self.outcome(request, &remote);
-        self.count(outcome, span.span_context().is_sampled());
+        let (outcome, restarted) = self.outcome(request, &remote);
+        self.count(outcome, span.span_context().is_sampled(), restarted);
         let hop = Hop {
             cx: parent_cx.with_span(span),
             parent: remote.is_valid().then_some(remote),
         };
-        (hop, outcome)
+        (hop, outcome, restarted)
     }
 
     fn client_span(&self, parent: &Hop, name: String) -> Hop {
@@ -336,7 +381,7 @@ impl Service {
 
     fn hop(&self, request: &tiny_http::Request, req: &Json) -> (u16, String) {
         let priority = req["priority"].as_str().unwrap_or("");
-        let (server, outcome) = self.server_span(request, priority);
+        let (server, outcome, _) = self.server_span(request, priority);
         self.run(server, outcome, req, "http")
     }
 
@@ -372,7 +417,7 @@ impl Service {
         } else {
             "missing"
         };
-        self.count(outcome, span.span_context().is_sampled());
+        self.count(outcome, span.span_context().is_sampled(), false);
         let server = Hop {
             cx: parent_cx.with_span(span),
             parent: remote.is_valid().then_some(remote),
@@ -420,34 +465,49 @@ impl Service {
         let mut event_id = trace_id[..8].to_vec();
         event_id.extend_from_slice(&span_id);
         let text = |s: &str| Value::String(s.to_string());
+        let trace = TraceContext {
+            trace_id: trace_id.to_vec(),
+            span_id: span_id.to_vec(),
+            parent_span_id: hop
+                .parent
+                .as_ref()
+                .map(|p| p.span_id().to_bytes().to_vec())
+                .unwrap_or_default(),
+            trace_flags: u32::from(sc.trace_flags().to_u8()),
+            trace_state: sc.trace_state().header(),
+        };
+        let attributes = vec![
+            ("flow".into(), text(flow)),
+            ("hop.role".into(), text(role)),
+            ("trace.incoming".into(), text(incoming)),
+            ("hop.via".into(), text(via)),
+        ];
+        self.frame("hop", event_id, Some(trace), attributes)
+    }
+
+    /// One protobuf frame of this service: schema trace/<subtype> 1.0.0, its resource.
+    fn frame(
+        &self,
+        subtype: &str,
+        event_id: Vec<u8>,
+        trace: Option<TraceContext>,
+        attributes: Vec<(String, Value)>,
+    ) -> Vec<u8> {
         let envelope = Envelope {
             header: Header {
                 schema: SchemaRef {
                     r#type: "trace".into(),
-                    subtype: "hop".into(),
+                    subtype: subtype.into(),
                     version: "1.0.0".into(),
                     ..Default::default()
                 },
                 event_id,
-                time_unix_nano: SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(0),
+                time_unix_nano: now(),
                 producer: Producer {
                     language: "rust".into(),
                     version: "0.1.0".into(),
                 },
-                trace: Some(TraceContext {
-                    trace_id: trace_id.to_vec(),
-                    span_id: span_id.to_vec(),
-                    parent_span_id: hop
-                        .parent
-                        .as_ref()
-                        .map(|p| p.span_id().to_bytes().to_vec())
-                        .unwrap_or_default(),
-                    trace_flags: u32::from(sc.trace_flags().to_u8()),
-                    trace_state: sc.trace_state().header(),
-                }),
+                trace,
                 resource: Resource {
                     service_name: self.config.name.clone(),
                     ..Default::default()
@@ -455,12 +515,7 @@ impl Service {
                 ..Default::default()
             },
             body: Body {
-                attributes: vec![
-                    ("flow".into(), text(flow)),
-                    ("hop.role".into(), text(role)),
-                    ("trace.incoming".into(), text(incoming)),
-                    ("hop.via".into(), text(via)),
-                ],
+                attributes,
                 extensions: Vec::new(),
             },
         };
@@ -475,6 +530,13 @@ impl Service {
     }
 }
 
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
 /// The context to continue from an envelope's trace: its ids, sampled and random flags, and valid tracestate.
 fn span_context_of(trace: &TraceContext) -> Option<SpanContext> {
     let trace_id = TraceId::from_bytes(trace.trace_id.as_slice().try_into().ok()?);
@@ -483,6 +545,11 @@ fn span_context_of(trace: &TraceContext) -> Option<SpanContext> {
     let flags = TraceFlags::new((trace.trace_flags & 0x03) as u8);
     let context = SpanContext::new(trace_id, span_id, flags, true, state);
     context.is_valid().then_some(context)
+}
+
+/// The members of a tracestate list (empty list members, which W3C allows, do not count).
+fn members(list: &str) -> usize {
+    list.split(',').filter(|m| !m.trim().is_empty()).count()
 }
 
 fn describe(hop: &Hop) -> Json {
