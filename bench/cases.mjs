@@ -6,10 +6,18 @@ import { DEFAULT_LIMITS, readFramePrefix, writeFrame } from "@envelope/core";
 import { compress as lz4Compress, decompress as lz4Decompress } from "@envelope/lz4";
 import { decompress as lz4JsDecompress } from "@envelope/lz4/js";
 import { EnvelopeSchema } from "@envelope/protobuf/schema";
-import { createDecoder, createEncoder } from "@envelope/sdk";
-import { formatTraceParent, parseTraceParent } from "@envelope/trace";
-import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { createDecoder, createEncoder, createEnvelope, encode } from "@envelope/sdk";
+import {
+  extract,
+  formatTraceParent,
+  inject,
+  parseTraceParent,
+  startSpan,
+  traceContextFromSpan,
+} from "@envelope/trace";
+import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { Decoder as CborXDecoder, Encoder as CborXEncoder } from "cbor-x";
 import { compressFrameSync, decompressFrameSync } from "lz4-napi";
 import { loadSize, SIZES } from "./fixtures.mjs";
@@ -209,5 +217,55 @@ export function buildCases() {
     propagator.inject(ctx, out, setter);
     return out;
   });
+
+  // One service hop (test/services): extract the caller's context, start the
+  // server span, inject into the next call's headers, end the span, and fill
+  // and encode its envelope (one protobuf frame). The baseline does the same
+  // with OpenTelemetry's propagator and tracer SDK (no span processor, as a
+  // service that exports envelopes instead of OTLP), and the same envelope code.
+  const hopIncoming = { traceparent: header, tracestate: "vendor=secret42,other=keep" };
+  const hopEnvelope = (traceContext) =>
+    encode(
+      createEnvelope({
+        schema: { type: "trace", subtype: "hop", version: "1.0.0" },
+        resource: { serviceName: "bench" },
+        attributes: {
+          flow: "bench",
+          "hop.role": "server",
+          "trace.incoming": "valid",
+          "hop.via": "http",
+        },
+        trace: traceContext,
+      }),
+    );
+  const sdkHop = () => {
+    const span = startSpan(extract(hopIncoming), { name: "POST /hop" });
+    const out = {};
+    inject(span, out);
+    span.end();
+    return hopEnvelope(traceContextFromSpan(span));
+  };
+  const tracer = new BasicTracerProvider().getTracer("bench");
+  const otelHop = () => {
+    const parent = propagator.extract(ROOT_CONTEXT, hopIncoming, getter);
+    const span = tracer.startSpan("POST /hop", { kind: SpanKind.SERVER }, parent);
+    const out = {};
+    propagator.inject(trace.setSpan(parent, span), out, setter);
+    span.end();
+    // The envelope's trace context, filled as an OpenTelemetry user would: ids
+    // from their hex, tracestate serialized, the parent from the extracted context.
+    const sc = span.spanContext();
+    const traceContext = {
+      traceId: Buffer.from(sc.traceId, "hex"),
+      spanId: Buffer.from(sc.spanId, "hex"),
+      parentSpanId: Buffer.from(trace.getSpanContext(parent).spanId, "hex"),
+      traceFlags: sc.traceFlags,
+    };
+    const state = sc.traceState?.serialize();
+    if (state) traceContext.traceState = state;
+    return hopEnvelope(traceContext);
+  };
+  add("sdk/trace/hop/-", sdkHop().length, sdkHop, ["opentelemetry/trace/hop/-"]);
+  add("opentelemetry/trace/hop/-", otelHop().length, otelHop);
   return cases;
 }
