@@ -2,7 +2,6 @@
 // the flows, the audit, and the edge-case table of docs/spec.md ("Trace
 // context", "Across services"), against each service as a real process.
 import { bytesToHex } from "@envelope/core";
-import { checkEnvelope, loadRegistry } from "@envelope/registry";
 import { decode, type Envelope, type TraceContext } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AuditReport, auditFlow, type FlowExpectation } from "./audit.js";
@@ -20,8 +19,6 @@ import {
 } from "./harness.js";
 
 const { binaries, missing } = buildServices();
-/** The registered schemas (trace/hop, trace/propagation_health) every emitted envelope must conform to. */
-const registry = loadRegistry(new URL("../../schemas", import.meta.url).pathname);
 const ready = missing.length === 0;
 if (!ready) console.warn(`trace services skipped: ${missing.join(", ")} not installed`);
 
@@ -305,16 +302,6 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
 
   test("the sink read every frame", () => {
     expect(sink.errors).toEqual([]);
-  });
-
-  test("every hop envelope, from every language, conforms to trace/hop 1.0.0", () => {
-    expect(new Set(sink.envelopes.map((e) => e.header.producer?.language))).toEqual(
-      new Set(["typescript", "go", "rust"]),
-    );
-    for (const e of sink.envelopes) {
-      expect(e.header.schema).toEqual({ type: "trace", subtype: "hop", version: "1.0.0" });
-      expect(checkEnvelope(registry, e), e.header.resource.serviceName).toEqual([]);
-    }
   });
 });
 
