@@ -2,6 +2,8 @@
  * The receivers: statuses, the JSON report, and partial success carried back
  * to the exporter, on a real node:http server and through the Fetch API.
  */
+
+import { readFileSync } from "node:fs";
 import {
   createExporter,
   createFetchReceiver,
@@ -79,6 +81,11 @@ test("a damaged frame is reported exactly: index, offset, length and code; the o
     ],
   });
   expect(s.received).toEqual([ids(1, 1)[0], ids(3, 3)[0]]);
+  // docs/spec.md shows this very report.
+  const spec = readFileSync(new URL("../../../docs/spec.md", import.meta.url), "utf8");
+  const section = spec.slice(spec.indexOf("## HTTP transport"));
+  const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(JSON.parse(example ?? "null")).toEqual(report);
 });
 
 test("the exporter drops the frame the receiver rejected, counted, and delivers the rest once", async () => {
