@@ -53,6 +53,10 @@ steps.push([
   () => run("node", ["bench/hostile.mjs", "--quick"]),
 ]);
 steps.push([
+  "export: export() vs encode() hot path, HTTP throughput, RSS under a stalled sink (report)",
+  () => run("node", ["bench/export.mjs", "--quick"]),
+]);
+steps.push([
   "go test (Go producer conformance)",
   toolStep("go", "test/producers/go", ["test", "./..."]),
 ]);

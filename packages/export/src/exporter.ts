@@ -12,7 +12,7 @@
  */
 import { type Envelope, EnvelopeError } from "@envelope/core";
 import { createEncoder, type EncodeOptions } from "@envelope/sdk";
-import { exportMeta } from "./meta.js";
+import { createMetaReader, type MetaReader } from "./meta.js";
 import { ExportError, type ExportItem, type ExportMeta, type Transport } from "./transport.js";
 
 /** What `export` does when the queue is full. */
@@ -216,6 +216,7 @@ class BatchExporter implements Exporter {
   readonly #transport: Transport;
   readonly #encode: (envelope: Envelope) => Uint8Array;
   readonly #codec: EncodeOptions["codec"];
+  readonly #meta: MetaReader = createMetaReader();
   readonly #maxQueueSize: number;
   readonly #maxQueueBytes: number;
   readonly #maxBatchSize: number;
@@ -325,7 +326,7 @@ class BatchExporter implements Exporter {
         return false;
       }
     }
-    const held: Held = { bytes, meta: exportMeta(envelope, bytes, this.#codec), seq: ++this.#seq };
+    const held: Held = { bytes, meta: this.#meta(envelope, bytes, this.#codec), seq: ++this.#seq };
     this.#accepted++;
     this.#waiting.push(held);
     this.#waitingBytes += size;

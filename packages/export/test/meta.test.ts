@@ -4,6 +4,7 @@
  */
 import { createExporter, type ExportItem, exportMeta, type Transport } from "@envelope/export";
 import { createEnvelope, encode, hexToBytes, TraceFlags } from "@envelope/sdk";
+import { contextFromEnvelope, formatTraceParent, formatTraceState } from "@envelope/trace";
 import { expect, test } from "vitest";
 import { eventId, testEnvelope } from "./support.js";
 
@@ -77,4 +78,55 @@ test("meta says how the frame was written: lz4 only when the body was compressed
     service: "auth",
   });
   expect(exportMeta(large, encode(large, options), "protobuf").compression).toBe("lz4");
+});
+
+test.each([
+  ["no tracestate", undefined, 0],
+  ["flags 0", "a=1", 0],
+  ["every flag bit", "a=1,b=2", 0xff],
+  ["a bad member drops the list", "a=1,B=2", 1],
+  ["spaces and empty members", " a=1 ,, b=2 ", 2],
+  ["a duplicate key keeps the first", "a=1,a=2", 3],
+  ["over 32 members drops the list", Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(","), 1],
+  [
+    "over 512 characters is truncated",
+    Array.from({ length: 5 }, (_, i) => `k${i}=${"v".repeat(120)}`).join(","),
+    1,
+  ],
+])("trace strings equal @envelope/trace's for the envelope's context: %s", (_name, traceState, traceFlags) => {
+  const envelope = testEnvelope(1);
+  envelope.header.trace = {
+    traceId: hexToBytes("4bf92f3577b34da6a3ce929d0e0e4736"),
+    spanId: hexToBytes("00f067aa0ba902b7"),
+    traceFlags,
+    ...(traceState === undefined ? {} : { traceState }),
+  };
+  const context = contextFromEnvelope(envelope)!;
+  const state = context.traceState === undefined ? "" : formatTraceState(context.traceState);
+  const meta = exportMeta(envelope, encode(envelope), "protobuf");
+  expect(meta.traceparent).toBe(formatTraceParent(context));
+  expect(meta.tracestate).toBe(state === "" ? undefined : state);
+});
+
+test("an exporter's tracestate cache follows the envelope's tracestate", async () => {
+  const transport = keeper();
+  const exporter = createExporter({ transport });
+  for (const traceState of ["a=1", "a=1", "b=2", "B=2", "a=1"]) {
+    const envelope = testEnvelope(1);
+    envelope.header.trace = {
+      traceId: hexToBytes("4bf92f3577b34da6a3ce929d0e0e4736"),
+      spanId: hexToBytes("00f067aa0ba902b7"),
+      traceFlags: 1,
+      traceState,
+    };
+    exporter.export(envelope);
+  }
+  await exporter.shutdown();
+  expect(transport.items.map((i) => i.meta.tracestate)).toEqual([
+    "a=1",
+    "a=1",
+    "b=2",
+    undefined,
+    "a=1",
+  ]);
 });
