@@ -131,6 +131,44 @@ test("connection resets, then the receiver comes back: nothing is dropped", asyn
   balanced(exporter);
 });
 
+test("a run of mixed faults while the producer keeps exporting: every envelope arrives once, in order", async () => {
+  const faults = [
+    "reset",
+    { status: 503 },
+    "stall",
+    { status: 502, retryAfter: "0" },
+    "reset",
+    { status: 504 },
+    "stall",
+    "reset",
+  ] as const;
+  const { server, exporter } = await setup([...faults], {
+    maxBatchSize: 64,
+    maxQueueSize: 4096,
+    attemptTimeoutMs: 100,
+  });
+  for (let chunk = 0; chunk < 30; chunk++) {
+    exportRange(exporter, chunk * 100 + 1, chunk * 100 + 100);
+    balanced(exporter);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await exporter.flush();
+  expect(server.received).toEqual(ids(1, 3000));
+  const failed = server.log.filter((r) => r.fault !== "ok");
+  expect(failed.map((r) => r.fault)).toEqual(faults);
+  // Every failed request is retried whole: as many envelopes as it carried.
+  const retried = failed.reduce((n, r) => n + r.bytes / SIZE, 0);
+  expect(exporter.stats()).toMatchObject({
+    accepted: 3000,
+    sent: 3000,
+    retried,
+    queued: 0,
+    refused: 0,
+    dropped: NO_DROPS,
+    bytesSent: 3000 * SIZE,
+  });
+});
+
 test("an outage longer than the retry budget drops the batch, counted; later envelopes go through", async () => {
   const down = Array.from({ length: 1000 }, () => ({ status: 503 }));
   const { server, exporter, events } = await setup(down, {
