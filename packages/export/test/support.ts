@@ -19,8 +19,8 @@ export type Fault =
 
 export interface TestServer {
   readonly url: string;
-  /** Faults by request number; requests past the end are "ok". */
-  faults: Fault[];
+  /** Faults by request number (requests past the end are "ok"), or a function of it. */
+  faults: Fault[] | ((n: number) => Fault);
   /** Every request seen, in order, with what the server did. */
   readonly log: { readonly n: number; readonly fault: Fault; readonly bytes: number }[];
   /** Event ids (hex) the receiver took, in order, duplicates kept. */
@@ -29,7 +29,7 @@ export interface TestServer {
 }
 
 export async function startServer(
-  faults: Fault[] = [],
+  faults: Fault[] | ((n: number) => Fault) = [],
   options: { maxBodyBytes?: number } = {},
 ): Promise<TestServer> {
   const received: string[] = [];
@@ -44,7 +44,8 @@ export async function startServer(
   const held: ServerResponse[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const n = log.length + 1;
-    const fault = state.faults[n - 1] ?? "ok";
+    const fault =
+      typeof state.faults === "function" ? state.faults(n) : (state.faults[n - 1] ?? "ok");
     const entry = { n, fault, bytes: Number(req.headers["content-length"] ?? -1) };
     log.push(entry);
     if (fault === "ok") {
@@ -71,7 +72,7 @@ export async function startServer(
     get faults() {
       return state.faults;
     },
-    set faults(value: Fault[]) {
+    set faults(value: Fault[] | ((n: number) => Fault)) {
       state.faults = value;
     },
     log,
