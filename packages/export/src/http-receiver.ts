@@ -37,9 +37,13 @@ export interface ReceiverAnswer {
 
 /** What a receiver needs to know of a request. */
 export interface ReceiverRequest {
+  /** The HTTP method; only `POST` is read. */
   readonly method: string;
+  /** The `Content-Type` header, when present. */
   readonly contentType: string | null | undefined;
+  /** The `Content-Encoding` header, when present. */
   readonly contentEncoding: string | null | undefined;
+  /** The `Content-Length` header, when present: checked against `maxBodyBytes` before reading. */
   readonly contentLength: string | null | undefined;
   /** The body: a web stream, an async iterable of chunks (a Node.js request), or none. */
   readonly body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
