@@ -188,7 +188,8 @@ const DEFAULT_RETRY: RetryOptions = Object.freeze({
   maxElapsedMs: 60_000,
 });
 
-function positive(name: string, value: number | undefined, fallback: number, min = 1): number {
+/** An option that must be a number >= `min`, or its default when absent. */
+function numberOption(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || Number.isNaN(value) || value < min) {
     throw new EnvelopeError("invalid_argument", `${name} must be a number >= ${min}, got ${value}`);
@@ -286,12 +287,12 @@ class BatchExporter implements Exporter {
     this.#transport = transport;
     this.#encode = encoder.encode;
     this.#codec = encoder.options.codec;
-    this.#maxQueueSize = positive("maxQueueSize", maxQueueSize, 2048);
-    this.#maxQueueBytes = positive("maxQueueBytes", maxQueueBytes, 8 << 20);
-    this.#maxBatchSize = positive("maxBatchSize", maxBatchSize, 512);
-    this.#maxBatchBytes = positive("maxBatchBytes", maxBatchBytes, 1 << 20);
-    this.#flushIntervalMs = positive("flushIntervalMs", flushIntervalMs, 1000, 0);
-    this.#attemptTimeoutMs = positive("attemptTimeoutMs", attemptTimeoutMs, 10_000);
+    this.#maxQueueSize = numberOption("maxQueueSize", maxQueueSize, 2048);
+    this.#maxQueueBytes = numberOption("maxQueueBytes", maxQueueBytes, 8 << 20);
+    this.#maxBatchSize = numberOption("maxBatchSize", maxBatchSize, 512);
+    this.#maxBatchBytes = numberOption("maxBatchBytes", maxBatchBytes, 1 << 20);
+    this.#flushIntervalMs = numberOption("flushIntervalMs", flushIntervalMs, 1000, 0);
+    this.#attemptTimeoutMs = numberOption("attemptTimeoutMs", attemptTimeoutMs, 10_000);
     const policy = whenFull ?? "drop-newest";
     if (policy !== "drop-newest" && policy !== "drop-oldest" && policy !== "reject") {
       throw new EnvelopeError("invalid_argument", `unknown whenFull policy ${String(policy)}`);
@@ -299,9 +300,9 @@ class BatchExporter implements Exporter {
     this.#whenFull = policy;
     const r = { ...DEFAULT_RETRY, ...retry };
     this.#retry = Object.freeze({
-      initialBackoffMs: positive("retry.initialBackoffMs", r.initialBackoffMs, 100, 0),
-      maxBackoffMs: positive("retry.maxBackoffMs", r.maxBackoffMs, 5000, 0),
-      maxElapsedMs: positive("retry.maxElapsedMs", r.maxElapsedMs, 60_000, 0),
+      initialBackoffMs: numberOption("retry.initialBackoffMs", r.initialBackoffMs, 100, 0),
+      maxBackoffMs: numberOption("retry.maxBackoffMs", r.maxBackoffMs, 5000, 0),
+      maxElapsedMs: numberOption("retry.maxElapsedMs", r.maxElapsedMs, 60_000, 0),
     });
     this.#onEvent = onEvent;
   }
@@ -357,7 +358,7 @@ class BatchExporter implements Exporter {
     this.#closed = true;
     this.#clearTimer();
     this.#notifyRoom(true);
-    const timeoutMs = positive("timeoutMs", options?.timeoutMs, 30_000, 0);
+    const timeoutMs = numberOption("timeoutMs", options?.timeoutMs, 30_000, 0);
     this.#shutdown = this.#stop(timeoutMs);
     return this.#shutdown;
   }
