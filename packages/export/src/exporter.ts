@@ -182,6 +182,19 @@ function unref(timer: Timer): Timer {
   return timer;
 }
 
+/** `promise`'s value, or `undefined` when `ms` passes first. Never rejects if `promise` does not. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: Timer | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = unref(setTimeout(() => resolve(undefined), ms));
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const DEFAULT_RETRY: RetryOptions = Object.freeze({
   initialBackoffMs: 100,
   maxBackoffMs: 5_000,
@@ -380,19 +393,19 @@ class BatchExporter implements Exporter {
 
   async #stop(timeoutMs: number): Promise<ShutdownResult> {
     const before = this.#dropped.shutdown_deadline;
-    let deadline: Timer | undefined;
-    const expired = new Promise<"expired">((resolve) => {
-      deadline = unref(setTimeout(() => resolve("expired"), timeoutMs));
-    });
-    const outcome = await Promise.race([this.flush().then(() => "flushed" as const), expired]);
-    clearTimeout(deadline);
-    if (outcome === "expired") this.#abandon();
+    const deadlineAt = Date.now() + timeoutMs;
+    const outcome = await within(
+      this.flush().then(() => "flushed" as const),
+      timeoutMs,
+    );
+    if (outcome === undefined) this.#abandon();
     if (this.#transport.close !== undefined) {
-      try {
-        await this.#transport.close();
-      } catch {
-        // Closing is best effort: everything held is already settled and counted.
-      }
+      // Closing is best effort and bounded by the same deadline: everything
+      // held is already settled and counted.
+      const closing = Promise.resolve()
+        .then(() => this.#transport.close?.())
+        .catch(() => {});
+      await within(closing, Math.max(0, deadlineAt - Date.now()));
     }
     return { dropped: this.#dropped.shutdown_deadline - before, stats: this.stats() };
   }
