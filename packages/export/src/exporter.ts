@@ -157,7 +157,8 @@ export interface Exporter {
    */
   flush(): Promise<void>;
   /**
-   * Stops accepting, sends everything held, closes the transport. Whatever is
+   * Stops accepting, sends everything held, closes the transport (all within
+   * the deadline). Whatever is
    * not settled when `timeoutMs` (default 30,000) has passed is dropped
    * (`shutdown_deadline`) and the attempt in flight is aborted. Idempotent:
    * later calls return the first call's promise. Never rejects.
