@@ -181,6 +181,44 @@ test("a body over maxBodyBytes is 413, and the exporter drops that batch as non_
   expect(s.received).toEqual([]);
 });
 
+test.each([
+  [
+    "a streamed body (no Content-Length) past maxBodyBytes",
+    { maxBodyBytes: 300 },
+    "body is over 300 bytes",
+  ],
+  ["frames past maxDecodedBytes", { maxDecodedBytes: 300 }, "over 300 bytes decoded"],
+])("%s is 413, and the handler is not called", async (_name, limits, text) => {
+  let calls = 0;
+  const handle = createFetchReceiver({
+    ...limits,
+    onEnvelopes: () => {
+      calls++;
+    },
+  });
+  const frames = [1, 2, 3].map((n) => encode(testEnvelope(n)));
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const frame of frames) controller.enqueue(frame);
+      controller.close();
+    },
+  });
+  const response = await handle(
+    new Request("http://receiver.test/", {
+      method: "POST",
+      headers: { "content-type": FRAMES_MEDIA_TYPE },
+      body,
+      duplex: "half",
+    } as RequestInit),
+  );
+  expect(response.status).toBe(413);
+  expect(response.headers.get("connection")).toBe("close");
+  const answer = (await response.json()) as { error: string; message: string };
+  expect(answer.error).toBe("too_large");
+  expect(answer.message).toContain(text);
+  expect(calls).toBe(0);
+});
+
 test("the fetch-style receiver answers as the node:http one does", async () => {
   const taken: string[] = [];
   const handle = createFetchReceiver({
