@@ -162,6 +162,8 @@ export interface Exporter {
    * not settled when `timeoutMs` (default 30,000) has passed is dropped
    * (`shutdown_deadline`) and the attempt in flight is aborted. Idempotent:
    * later calls return the first call's promise. Never rejects.
+   *
+   * @throws EnvelopeError `invalid_argument` when `timeoutMs` is not a number >= 0 (nothing is stopped).
    */
   shutdown(options?: { readonly timeoutMs?: number }): Promise<ShutdownResult>;
   /** The counters now. `accepted = sent + Σ dropped + queued` always holds. */
@@ -369,10 +371,11 @@ class BatchExporter implements Exporter {
 
   shutdown(options?: { readonly timeoutMs?: number }): Promise<ShutdownResult> {
     if (this.#shutdown !== undefined) return this.#shutdown;
+    // Checked before anything changes: a bad argument leaves the exporter running.
+    const timeoutMs = numberOption("timeoutMs", options?.timeoutMs, 30_000, 0);
     this.#closed = true;
     this.#clearTimer();
     this.#notifyRoom(true);
-    const timeoutMs = numberOption("timeoutMs", options?.timeoutMs, 30_000, 0);
     this.#shutdown = this.#stop(timeoutMs);
     return this.#shutdown;
   }

@@ -142,6 +142,34 @@ test("a transport that ignores the abort signal cannot hold shutdown past its de
   });
 });
 
+test("a transport whose close never settles cannot hold shutdown past its deadline either", async () => {
+  const transport: Transport = {
+    name: "stuck",
+    send: async () => ({}),
+    close: () => new Promise<void>(() => {}),
+  };
+  const exporter = createExporter({ transport });
+  exporter.export(testEnvelope(1));
+  const { dropped, stats } = await exporter.shutdown({ timeoutMs: 50 });
+  expect(dropped).toBe(0);
+  expect(stats).toMatchObject({ accepted: 1, sent: 1, queued: 0 });
+});
+
+test("shutdown with an unusable timeout throws and leaves the exporter running", async () => {
+  const { transport, calls } = scripted([]);
+  const exporter = createExporter({ transport });
+  expect(() => exporter.shutdown({ timeoutMs: -1 })).toThrowError(
+    expect.objectContaining({
+      code: "invalid_argument",
+      message: "[invalid_argument] timeoutMs must be a number >= 0, got -1",
+    }),
+  );
+  expect(exporter.export(testEnvelope(1))).toBe(true);
+  const { stats } = await exporter.shutdown();
+  expect(calls).toEqual([ids(1, 1)]);
+  expect(stats).toMatchObject({ accepted: 1, sent: 1, refused: 0 });
+});
+
 test.each([
   [
     "maxQueueSize",
