@@ -11,8 +11,11 @@ import {
   type SendResult,
   type Transport,
 } from "@envelope/export";
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { FAST_RETRY, ids, testEnvelope } from "./support.js";
+
+// Hang detection only: loopback servers, retries and deadlines run slower when the whole suite shares two cores.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** A transport that answers each call from a script and records the event ids it was given. */
 function scripted(script: ((batch: readonly ExportItem[]) => SendResult | Promise<SendResult>)[]) {

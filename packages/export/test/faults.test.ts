@@ -6,8 +6,11 @@
  */
 import { createExporter, type Exporter, type ExporterEvent, httpTransport } from "@envelope/export";
 import { encode } from "@envelope/sdk";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { FAST_RETRY, ids, startServer, type TestServer, testEnvelope } from "./support.js";
+
+// Hang detection only: loopback servers, retries and deadlines run slower when the whole suite shares two cores.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const SIZE = encode(testEnvelope(1)).byteLength;
 /**

@@ -8,8 +8,11 @@
 import { createFetchReceiver, FRAMES_MEDIA_TYPE, type ReceiverReport } from "@envelope/export";
 import { encode, type StreamEnvelope } from "@envelope/sdk";
 import fc from "fast-check";
-import { expect, test } from "vitest";
+import { expect, test, vi } from "vitest";
 import { testEnvelope } from "./support.js";
+
+// Hang detection only: loopback servers, retries and deadlines run slower when the whole suite shares two cores.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const frames = [1, 2, 3, 4].map((n, i) => encode(testEnvelope(n), { checksum: i % 2 === 0 }));
 const batch = new Uint8Array(frames.reduce((n, f) => n + f.byteLength, 0));

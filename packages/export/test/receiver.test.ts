@@ -12,8 +12,11 @@ import {
   type ReceiverReport,
 } from "@envelope/export";
 import { bytesToHex, encode } from "@envelope/sdk";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { FAST_RETRY, ids, startServer, type TestServer, testEnvelope } from "./support.js";
+
+// Hang detection only: loopback servers, retries and deadlines run slower when the whole suite shares two cores.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const servers: TestServer[] = [];
 afterEach(async () => {
