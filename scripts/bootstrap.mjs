@@ -1,7 +1,8 @@
 // `pnpm run bootstrap`: everything a fresh machine needs, then the main job.
 // Installs node packages (frozen lockfile), builds every package, fetches Go
 // modules and Rust crates when those toolchains are present (the cross-language
-// fixtures and the trace-context services need them), then runs the main job: the codecs tour.
+// fixtures and the trace-context services need them), builds the OpenTelemetry
+// Collector the OTLP tests run against (cached), then runs the main job: the codecs tour.
 import { has, isCI, pnpm, run } from "./run.mjs";
 
 const steps = [
@@ -47,6 +48,18 @@ steps.push([
         "cbor2==6.2.1",
       ])
     );
+  },
+]);
+steps.push([
+  "OpenTelemetry Collector for the OTLP tests (scripts/collector, cached)",
+  () => {
+    if (!has("go")) {
+      console.log(
+        `  go is not installed: the OTLP Collector tests will be skipped${isCI ? " (CI requires it)" : ""}`,
+      );
+      return !isCI;
+    }
+    return run("node", ["scripts/collector/build.mjs"]);
   },
 ]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
