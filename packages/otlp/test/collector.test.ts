@@ -31,6 +31,7 @@ function wireChanged(): Envelope {
     resource: { serviceName: "billing", attributes: { tier: "gold" } },
     attributes: {
       whole: 2, // a double that holds an integer
+      negzero: -0,
       big: 2n ** 60n, // an int64 beyond 2^53 - 1
       safe: -(2n ** 53n - 1n),
       order: new Map<string, string>([
@@ -75,6 +76,7 @@ describe.skipIf(!collectorAvailable())("through a real OpenTelemetry Collector",
       kvlistValue: {
         values: [
           { key: "whole", value: { intValue: "2" } }, // was doubleValue 2
+          { key: "negzero", value: { intValue: "0" } }, // was doubleValue -0
           { key: "big", value: s("1152921504606846976") }, // was intValue
           { key: "safe", value: { intValue: "-9007199254740991" } },
           {
@@ -112,6 +114,7 @@ describe.skipIf(!collectorAvailable())("through a real OpenTelemetry Collector",
             body: {
               attributes: new Map<string, unknown>([
                 ["whole", 2n],
+                ["negzero", 0n],
                 ["big", "1152921504606846976"],
                 ["safe", -(2n ** 53n - 1n)],
                 [
