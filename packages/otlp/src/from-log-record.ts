@@ -7,6 +7,7 @@ import {
   type Attributes,
   type AttributeValue,
   base64ToBytes,
+  DEFAULT_LIMITS,
   type Envelope,
   EnvelopeError,
   type Extension,
@@ -24,10 +25,16 @@ const UINT64_MAX = 2n ** 64n - 1n;
 /**
  * One OTLP AnyValue as an attribute value. An AnyValue with no value, or
  * more than one, is `invalid_value` (the contract has no null); so are an
- * int64 out of range and a double that is not a number.
+ * int64 out of range, a double that is not a number and anything that is not
+ * the OTLP/JSON shape. Arrays and maps nested deeper than the contract's
+ * depth limit (32) are `limit_exceeded`.
  */
 export function fromAnyValue(value: OtlpAnyValue, path = "value"): AttributeValue {
-  const keys = Object.keys(value ?? {});
+  return anyValue(value, path, 1);
+}
+
+function anyValue(value: OtlpAnyValue, path: string, depth: number): AttributeValue {
+  const keys = Object.keys(object(value, path));
   if (keys.length !== 1) {
     throw new EnvelopeError(
       "invalid_value",
@@ -51,28 +58,61 @@ export function fromAnyValue(value: OtlpAnyValue, path = "value"): AttributeValu
     return int;
   }
   if (value.doubleValue !== undefined) return parseDouble(value.doubleValue, path);
-  if (value.bytesValue !== undefined) return base64ToBytes(value.bytesValue, path);
-  if (value.arrayValue !== undefined) {
-    return (value.arrayValue.values ?? []).map((v, i) => fromAnyValue(v, `${path}[${i}]`));
+  if (value.bytesValue !== undefined) {
+    if (typeof value.bytesValue !== "string") throw wrongType(path, "bytesValue");
+    return base64ToBytes(value.bytesValue, path);
   }
-  if (value.kvlistValue !== undefined) {
-    return fromKeyValues(value.kvlistValue.values ?? [], path);
+  if (value.arrayValue !== undefined || value.kvlistValue !== undefined) {
+    if (depth > DEFAULT_LIMITS.maxDepth) {
+      throw new EnvelopeError(
+        "limit_exceeded",
+        `values nested deeper than ${DEFAULT_LIMITS.maxDepth}`,
+        { path },
+      );
+    }
+    if (value.arrayValue !== undefined) {
+      return list(object(value.arrayValue, path).values, path).map((v, i) =>
+        anyValue(v as OtlpAnyValue, `${path}[${i}]`, depth + 1),
+      );
+    }
+    return keyValues(object(value.kvlistValue, path).values, path, depth + 1);
   }
   throw new EnvelopeError("invalid_value", `unknown AnyValue field ${keys[0]}`, { path });
 }
 
 /** OTLP KeyValues as an attribute map, in order; a repeated key is `duplicate_key`. */
 export function fromKeyValues(values: readonly OtlpKeyValue[], path = "attributes"): Attributes {
+  return keyValues(values, path, 1);
+}
+
+function keyValues(values: unknown, path: string, depth: number): Attributes {
   const out: Attributes = new Map();
-  for (const kv of values) {
+  for (const item of list(values, path)) {
+    const kv = object(item, path) as OtlpKeyValue;
+    if (typeof kv.key !== "string") throw wrongType(path, "a KeyValue with a string key");
     if (out.has(kv.key)) {
       throw new EnvelopeError("duplicate_key", `key ${JSON.stringify(kv.key)} appears twice`, {
         path: `${path}.${kv.key}`,
       });
     }
-    out.set(kv.key, fromAnyValue(kv.value, `${path}.${kv.key}`));
+    out.set(kv.key, anyValue(kv.value, `${path}.${kv.key}`, depth));
   }
   return out;
+}
+
+/** `value` when it is a JSON object (not null, not an array); else `invalid_value`. */
+function object<T>(value: T, path: string): T & object {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw wrongType(path, "an object");
+  }
+  return value;
+}
+
+/** `value` when it is an array, `[]` when absent; else `invalid_value`. */
+function list(value: unknown, path: string): readonly unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw wrongType(path, "an array");
+  return value;
 }
 
 /**
@@ -81,7 +121,11 @@ export function fromKeyValues(values: readonly OtlpKeyValue[], path = "attribute
  * other attribute stays an attribute. `service.name` is required.
  */
 export function fromResource(resource: OtlpResource | undefined): Resource {
-  const attributes = fromKeyValues(resource?.attributes ?? [], "resource.attributes");
+  const attributes = keyValues(
+    resource === undefined ? [] : object(resource, "resource").attributes,
+    "resource.attributes",
+    1,
+  );
   const take = (key: string): string | undefined => {
     const value = attributes.get(key);
     if (typeof value !== "string") return undefined;
@@ -118,8 +162,9 @@ export function fromResource(resource: OtlpResource | undefined): Resource {
  * `severityText` are not read: the status attributes are the source of truth.
  */
 export function fromLogRecord(record: OtlpLogRecord, resource?: OtlpResource): Envelope {
-  const attrs = fromKeyValues(record.attributes ?? [], "logRecord.attributes");
-  const text = (key: string, required: boolean): string | undefined => {
+  object(record, "logRecord");
+  const attrs = keyValues(record.attributes, "logRecord.attributes", 1);
+  const attr = (key: string, required: boolean): string | undefined => {
     const value = attrs.get(key);
     if (value === undefined) {
       if (required) {
@@ -132,11 +177,11 @@ export function fromLogRecord(record: OtlpLogRecord, resource?: OtlpResource): E
     if (typeof value !== "string") throw wrongType(`logRecord.attributes.${key}`, "stringValue");
     return value;
   };
-  const eventIdHex = text(LOG_KEYS.eventId, true) as string;
-  const schemaType = text(LOG_KEYS.schemaType, true) as string;
-  const schemaSubtype = text(LOG_KEYS.schemaSubtype, true) as string;
-  const schemaVersion = text(LOG_KEYS.schemaVersion, true) as string;
-  const schemaUrl = text(LOG_KEYS.schemaUrl, false);
+  const eventIdHex = attr(LOG_KEYS.eventId, true) as string;
+  const schemaType = attr(LOG_KEYS.schemaType, true) as string;
+  const schemaSubtype = attr(LOG_KEYS.schemaSubtype, true) as string;
+  const schemaVersion = attr(LOG_KEYS.schemaVersion, true) as string;
+  const schemaUrl = attr(LOG_KEYS.schemaUrl, false);
   const envelope: Envelope = {
     header: {
       schema: {
@@ -148,8 +193,8 @@ export function fromLogRecord(record: OtlpLogRecord, resource?: OtlpResource): E
       eventId: hexToBytes(eventIdHex, 16, `logRecord.attributes.${LOG_KEYS.eventId}`),
       timeUnixNano: parseTime(record.timeUnixNano, "logRecord.timeUnixNano"),
       producer: {
-        language: text(LOG_KEYS.producerLanguage, true) as string,
-        version: text(LOG_KEYS.producerVersion, true) as string,
+        language: attr(LOG_KEYS.producerLanguage, true) as string,
+        version: attr(LOG_KEYS.producerVersion, true) as string,
       },
       resource: fromResource(resource),
     },
@@ -157,16 +202,20 @@ export function fromLogRecord(record: OtlpLogRecord, resource?: OtlpResource): E
   };
 
   if (record.traceId !== undefined && record.traceId !== "") {
+    const flags = record.flags ?? 0;
+    if (!Number.isInteger(flags) || flags < 0 || flags > 0xffffffff) {
+      throw wrongType("logRecord.flags", "a fixed32");
+    }
     const trace: TraceContext = {
-      traceId: hexToBytes(record.traceId, 16, "logRecord.traceId"),
-      spanId: hexToBytes(record.spanId ?? "", 8, "logRecord.spanId"),
-      traceFlags: (record.flags ?? 0) & 0xff,
+      traceId: hexToBytes(text("logRecord.traceId", record.traceId), 16, "logRecord.traceId"),
+      spanId: hexToBytes(text("logRecord.spanId", record.spanId ?? ""), 8, "logRecord.spanId"),
+      traceFlags: flags & 0xff,
     };
-    const parent = text(LOG_KEYS.parentSpanId, false);
+    const parent = attr(LOG_KEYS.parentSpanId, false);
     if (parent !== undefined) {
       trace.parentSpanId = hexToBytes(parent, 8, `logRecord.attributes.${LOG_KEYS.parentSpanId}`);
     }
-    const state = text(LOG_KEYS.traceState, false);
+    const state = attr(LOG_KEYS.traceState, false);
     if (state !== undefined) trace.traceState = state;
     envelope.header.trace = trace;
   }
@@ -178,12 +227,12 @@ export function fromLogRecord(record: OtlpLogRecord, resource?: OtlpResource): E
     }
     envelope.header.status = {
       code: Number(code),
-      message: text(LOG_KEYS.statusMessage, false) ?? "",
+      message: attr(LOG_KEYS.statusMessage, false) ?? "",
     };
   }
 
   if (record.body !== undefined) {
-    const body = fromAnyValue(record.body, "logRecord.body");
+    const body = anyValue(record.body, "logRecord.body", 0);
     if (!(body instanceof Map)) throw wrongType("logRecord.body", "kvlistValue");
     envelope.body.attributes = body;
   }
@@ -210,6 +259,12 @@ export function fromLogRecord(record: OtlpLogRecord, resource?: OtlpResource): E
     envelope.body.extensions = extensions;
   }
   return envelope;
+}
+
+/** `value` when it is a string; else `invalid_value`. */
+function text(path: string, value: unknown): string {
+  if (typeof value !== "string") throw wrongType(path, "a string");
+  return value;
 }
 
 function wrongType(path: string, expected: string): EnvelopeError {

@@ -4,6 +4,7 @@ import { EnvelopeError } from "@envelope/core";
 import {
   fromAnyValue,
   fromLogRecord,
+  type OtlpAnyValue,
   toAnyValue,
   toLogRecord,
   toLogsData,
@@ -17,6 +18,7 @@ import {
   toJson,
   UnknownValue,
 } from "@envelope/sdk";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { FULL_RECORD, FULL_RESOURCE, fullEnvelope, OBSERVED, s } from "./fixtures.js";
 
@@ -322,5 +324,99 @@ describe("what is lost (docs/spec.md, OTLP mapping)", () => {
   test("flags beyond the W3C byte (OTLP bits 8-9) are dropped", () => {
     const back = fromLogRecord({ ...FULL_RECORD, flags: 0x301 }, FULL_RESOURCE);
     expect(back.header.trace?.traceFlags).toBe(1);
+  });
+});
+
+describe("untrusted OTLP/JSON: only EnvelopeError, never a crash or a hang", () => {
+  const isEnvelopeErrorOrEnvelope = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+    }
+  };
+
+  test("values nested 100,000 deep: limit_exceeded, not a stack overflow", () => {
+    let value: OtlpAnyValue = { stringValue: "leaf" };
+    for (let i = 0; i < 100_000; i++) value = { arrayValue: { values: [value] } };
+    expect(() => fromAnyValue(value)).toThrow(expect.objectContaining({ code: "limit_exceeded" }));
+    let ok: OtlpAnyValue = { stringValue: "leaf" };
+    for (let i = 0; i < 32; i++) ok = { kvlistValue: { values: [{ key: "k", value: ok }] } };
+    expect(fromAnyValue(ok)).toBeInstanceOf(Map);
+    expect(() => fromAnyValue({ kvlistValue: { values: [{ key: "k", value: ok }] } })).toThrow(
+      expect.objectContaining({ code: "limit_exceeded" }),
+    );
+  });
+
+  test.each([
+    ["a record that is not an object", [], undefined, "invalid_value"],
+    [
+      "attributes that are not an array",
+      { ...FULL_RECORD, attributes: {} },
+      FULL_RESOURCE,
+      "invalid_value",
+    ],
+    [
+      "a KeyValue without a key",
+      { ...FULL_RECORD, attributes: [{ value: s("x") }] },
+      FULL_RESOURCE,
+      "invalid_value",
+    ],
+    ["a numeric trace id", { ...FULL_RECORD, traceId: 7 }, FULL_RESOURCE, "invalid_value"],
+    ["flags that are not a fixed32", { ...FULL_RECORD, flags: -1 }, FULL_RESOURCE, "invalid_value"],
+    [
+      "a time that is an object",
+      { ...FULL_RECORD, timeUnixNano: {} },
+      FULL_RESOURCE,
+      "invalid_value",
+    ],
+    ["a body that is null", { ...FULL_RECORD, body: null }, FULL_RESOURCE, "invalid_value"],
+    ["a resource that is a string", FULL_RECORD, "auth", "invalid_value"],
+    [
+      "bytes that are a number",
+      { ...FULL_RECORD, body: { bytesValue: 1 } },
+      FULL_RESOURCE,
+      "invalid_value",
+    ],
+  ])("%s: %s", (_, record, resource, code) => {
+    expect(() => fromLogRecord(record as never, resource as never)).toThrow(
+      expect.objectContaining({ code }),
+    );
+  });
+
+  test("any JSON in any field of a valid record", () => {
+    const paths = [
+      ["timeUnixNano"],
+      ["body"],
+      ["attributes"],
+      ["attributes", 0],
+      ["attributes", 0, "value"],
+      ["attributes", 11, "value", "kvlistValue"],
+      ["traceId"],
+      ["spanId"],
+      ["flags"],
+      ["body", "kvlistValue", "values", 6, "value"],
+    ] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 6 }), (path, junk) => {
+        const record = JSON.parse(JSON.stringify(FULL_RECORD));
+        let at = record;
+        for (const step of path.slice(0, -1)) at = at[step];
+        at[path[path.length - 1] as string | number] = junk;
+        isEnvelopeErrorOrEnvelope(() => fromLogRecord(record, FULL_RESOURCE));
+      }),
+      { numRuns: 2000, seed: 16 },
+    );
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 8 }),
+        fc.jsonValue({ maxDepth: 4 }),
+        (record, resource) => {
+          isEnvelopeErrorOrEnvelope(() => fromLogRecord(record as never, resource as never));
+          isEnvelopeErrorOrEnvelope(() => fromAnyValue(record as never));
+        },
+      ),
+      { numRuns: 2000, seed: 16 },
+    );
   });
 });
