@@ -36,9 +36,14 @@ export interface OtlpTransportOptions {
    * Default: the wall clock (millisecond resolution).
    */
   readonly clock?: () => bigint;
+  /** `gzip` compresses the request body (`Content-Encoding: gzip`). Default `none`. */
+  readonly compression?: "none" | "gzip";
   /** The `fetch` to use. Default: the global one. */
   readonly fetch?: typeof fetch;
 }
+
+/** A success body is read up to this size (a partial success is a few bytes); past it, it is ignored. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** HTTP statuses OTLP/HTTP says to retry (the rest of 4xx/5xx are final). */
 const RETRYABLE = new Set([429, 502, 503, 504]);
@@ -49,8 +54,9 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
  *
  * - each frame is decoded at send time and mapped with {@link toLogsData};
  *   a frame that does not decode or has no OTLP form is `rejected` (never retried);
- * - the rest go in one `POST` (`application/x-protobuf`), records grouped by resource;
- * - 2xx: delivered (a `partial_success` goes to `onPartialSuccess`);
+ * - the rest go in one `POST` (`application/x-protobuf`, gzip when asked), records grouped by resource;
+ * - 2xx: delivered (a `partial_success` goes to `onPartialSuccess`; a body over
+ *   64 KiB or cut off is ignored: the status already says the request was taken);
  *   429, 502, 503, 504 and network errors: a retryable {@link ExportError}
  *   with `Retry-After` (seconds or an HTTP date) as `retryAfterMs`;
  *   any other status: a final {@link ExportError};
@@ -60,7 +66,12 @@ export function otlpTransport(options: OtlpTransportOptions): Transport {
   const url = String(options.url);
   const doFetch = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? nowNanos;
-  const headers = { ...options.headers, "content-type": "application/x-protobuf" };
+  const gzip = options.compression === "gzip";
+  const headers: Record<string, string> = {
+    ...options.headers,
+    "content-type": "application/x-protobuf",
+  };
+  if (gzip) headers["content-encoding"] = "gzip";
   return {
     name: "otlp",
     async send(batch: readonly ExportItem[], signal: AbortSignal): Promise<SendResult> {
@@ -78,7 +89,8 @@ export function otlpTransport(options: OtlpTransportOptions): Transport {
       }
       const result: SendResult = rejected.length > 0 ? { rejected } : {};
       if (mapped.length === 0) return result;
-      const body = toProtobuf(groupByResource(mapped));
+      const protobuf = toProtobuf(groupByResource(mapped));
+      const body = gzip ? await gzipped(protobuf) : protobuf;
 
       let response: Response;
       try {
@@ -92,20 +104,17 @@ export function otlpTransport(options: OtlpTransportOptions): Transport {
         const reason = signal.aborted ? "aborted" : "network error";
         throw new ExportError(`OTLP POST ${url}: ${reason}`, { retryable: true, cause: error });
       }
-      let answer: Uint8Array;
-      try {
-        answer = new Uint8Array(await response.arrayBuffer());
-      } catch (error) {
-        throw new ExportError(`OTLP POST ${url}: the response was cut off`, {
-          retryable: true,
-          cause: error,
-        });
-      }
       if (response.ok) {
-        const partial = partialSuccess(answer, response.headers.get("content-type"));
+        // The status says the request was taken; the body only says how much of it.
+        const answer = await readAtMost(response, MAX_RESPONSE_BYTES);
+        const partial =
+          answer === undefined
+            ? undefined
+            : partialSuccess(answer, response.headers.get("content-type"));
         if (partial !== undefined) options.onPartialSuccess?.(partial);
         return result;
       }
+      await response.body?.cancel().catch(() => undefined);
       const retryable = RETRYABLE.has(response.status);
       const retryAfterMs = retryable
         ? parseRetryAfter(response.headers.get("retry-after"))
@@ -116,6 +125,43 @@ export function otlpTransport(options: OtlpTransportOptions): Transport {
       });
     },
   };
+}
+
+/** gzip with the platform's CompressionStream (Node.js 18+, browsers, Deno, Bun). */
+async function gzipped(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The response body, or undefined when it is over `limit` bytes or cannot be read. */
+async function readAtMost(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return undefined;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 /** Reads `partial_success` from an `ExportLogsServiceResponse` (protobuf or JSON); undefined when none. */

@@ -132,6 +132,20 @@ describe.skipIf(!collectorAvailable())("through a real OpenTelemetry Collector",
         ),
     );
   });
+
+  test("gzip: the Collector writes the same as without", async () => {
+    const envelopes = [fullEnvelope(), billing()];
+    const items = envelopes.map((e) => itemOf(e));
+    for (const compression of ["none", "gzip"] as const) {
+      const transport = otlpTransport({ url: collector.url, compression, clock: () => OBSERVED });
+      await expect(transport.send(items, signal())).resolves.toStrictEqual({});
+    }
+    const written = await collector.requests(3);
+    expect(written[2]).toStrictEqual(written[1]);
+    expect(written[2]).toStrictEqual(
+      JSON.parse(JSON.stringify(toLogsData(envelopes, { observedTimeUnixNano: OBSERVED }))),
+    );
+  });
 });
 
 describe.skipIf(!collectorAvailable())("the Collector down at start", () => {

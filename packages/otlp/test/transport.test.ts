@@ -3,6 +3,7 @@
 // statuses, a stall. (The real Collector is in collector.test.ts.)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { ExportError } from "@envelope/export";
 import {
   otlpTransport,
@@ -121,6 +122,17 @@ describe("otlpTransport over HTTP", () => {
     );
   });
 
+  test("gzip: Content-Encoding gzip, and the body gunzips to the same protobuf", async () => {
+    seen.length = 0;
+    const transport = otlpTransport({ url, compression: "gzip", clock: () => OBSERVED });
+    await expect(transport.send([itemOf(envelope(1))], signal())).resolves.toStrictEqual({});
+    expect(seen[0]?.headers["content-encoding"]).toBe("gzip");
+    expect(seen[0]?.headers["content-type"]).toBe("application/x-protobuf");
+    expect(new Uint8Array(gunzipSync(seen[0]?.body ?? new Uint8Array()))).toStrictEqual(
+      toProtobuf(toLogsData([envelope(1)], { observedTimeUnixNano: OBSERVED })),
+    );
+  });
+
   test("a batch with nothing to send makes no request", async () => {
     seen.length = 0;
     const garbage = { ...itemOf(envelope(9)), bytes: new Uint8Array([1, 2, 3]) };
@@ -169,6 +181,32 @@ describe("otlpTransport over HTTP", () => {
       transport.send([itemOf(envelope(1)), itemOf(envelope(2))], signal()),
     ).resolves.toStrictEqual({});
     expect(reports).toStrictEqual([{ rejected: 2, message: "bad" }]);
+  });
+
+  test("a success body over 64 KiB is ignored: delivered, no report", async () => {
+    const partial = Buffer.from("0a0708021203626164", "hex");
+    // Valid: an unknown field 15 (tag 7a) of 65,536 bytes after the partial success, so a reader
+    // without the limit would report { rejected: 2, message: "bad" }.
+    const big = Buffer.concat([partial, Buffer.from("7a808004", "hex"), Buffer.alloc(65_536)]);
+    answers.push((res) =>
+      res.writeHead(200, { "content-type": "application/x-protobuf" }).end(big),
+    );
+    const reports: PartialSuccess[] = [];
+    const transport = otlpTransport({ url, onPartialSuccess: (p) => reports.push(p) });
+    await expect(transport.send([itemOf(envelope(1))], signal())).resolves.toStrictEqual({});
+    expect(reports).toStrictEqual([]);
+  });
+
+  test("a success whose body is cut off is still delivered (the status said so)", async () => {
+    answers.push((res) => {
+      res.writeHead(200, { "content-type": "application/x-protobuf", "content-length": "100" });
+      res.write(Buffer.from("0a07", "hex"));
+      setTimeout(() => res.destroy(), 20);
+    });
+    const reports: PartialSuccess[] = [];
+    const transport = otlpTransport({ url, onPartialSuccess: (p) => reports.push(p) });
+    await expect(transport.send([itemOf(envelope(1))], signal())).resolves.toStrictEqual({});
+    expect(reports).toStrictEqual([]);
   });
 
   test("an empty success body is no partial success", async () => {
