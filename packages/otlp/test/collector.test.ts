@@ -5,7 +5,13 @@ import { ExportError } from "@envelope/export";
 import { fromLogRecord, type OtlpLogsData, otlpTransport, toLogsData } from "@envelope/otlp";
 import { createEnvelope, type Envelope, hexToBytes, StatusCode, toJson } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Collector, collectorAvailable, freePort, startCollector } from "./collector.js";
+import {
+  type Collector,
+  collectorAvailable,
+  freePort,
+  HANG_DEADLINE_MS,
+  startCollector,
+} from "./collector.js";
 import { FULL_RECORD, FULL_RESOURCE, fullEnvelope, OBSERVED, s } from "./fixtures.js";
 import { itemOf } from "./items.js";
 
@@ -38,6 +44,7 @@ function wireChanged(): Envelope {
         ["b", "first"],
         ["10", "second"],
         ["2", "third"],
+        ["__proto__", "fourth"], // an ordinary key, not the prototype
       ]),
     },
     eventId: hexToBytes("11111111111111111111111111111111"),
@@ -50,131 +57,149 @@ describe.skipIf(!collectorAvailable())("through a real OpenTelemetry Collector",
   let collector: Collector;
   beforeAll(async () => {
     collector = await startCollector(await freePort());
-  });
+  }, HANG_DEADLINE_MS);
   afterAll(async () => {
     await collector?.stop();
-  });
+  }, HANG_DEADLINE_MS);
 
-  test("what the Collector writes equals what was sent, and maps back to the envelopes", async () => {
-    const envelopes = [fullEnvelope(), billing(), wireChanged()];
-    const transport = otlpTransport({ url: collector.url, clock: () => OBSERVED });
-    const items = [
-      itemOf(envelopes[0] as Envelope, "protobuf"),
-      itemOf(envelopes[1] as Envelope, "cbor", "lz4"),
-      itemOf(envelopes[2] as Envelope, "json"),
-    ];
-    await expect(transport.send(items, signal())).resolves.toStrictEqual({});
-    const [written] = await collector.requests(1);
+  test(
+    "what the Collector writes equals what was sent, and maps back to the envelopes",
+    async () => {
+      const envelopes = [fullEnvelope(), billing(), wireChanged()];
+      const transport = otlpTransport({ url: collector.url, clock: () => OBSERVED });
+      const items = [
+        itemOf(envelopes[0] as Envelope, "protobuf"),
+        itemOf(envelopes[1] as Envelope, "cbor", "lz4"),
+        itemOf(envelopes[2] as Envelope, "json"),
+      ];
+      await expect(transport.send(items, signal())).resolves.toStrictEqual({});
+      const [written] = await collector.requests(1);
 
-    // Exactly the mapping, in OTLP/JSON, except what the writer changes in the third record.
-    const expected = JSON.parse(
-      JSON.stringify(toLogsData(envelopes, { observedTimeUnixNano: OBSERVED })),
-    ) as OtlpLogsData;
-    const third = expected.resourceLogs?.[1]?.scopeLogs?.[0]?.logRecords?.[1];
-    if (third === undefined) throw new Error("fixture: no third record");
-    third.body = {
-      kvlistValue: {
-        values: [
-          { key: "whole", value: { intValue: "2" } }, // was doubleValue 2
-          { key: "negzero", value: { intValue: "0" } }, // was doubleValue -0
-          { key: "big", value: s("1152921504606846976") }, // was intValue
-          { key: "safe", value: { intValue: "-9007199254740991" } },
-          {
-            key: "order",
-            value: {
-              kvlistValue: {
-                values: [
-                  { key: "2", value: s("third") }, // index-like keys first, ascending
-                  { key: "10", value: s("second") },
-                  { key: "b", value: s("first") },
-                ],
+      // Exactly the mapping, in OTLP/JSON, except what the writer changes in the third record.
+      const expected = JSON.parse(
+        JSON.stringify(toLogsData(envelopes, { observedTimeUnixNano: OBSERVED })),
+      ) as OtlpLogsData;
+      const third = expected.resourceLogs?.[1]?.scopeLogs?.[0]?.logRecords?.[1];
+      if (third === undefined) throw new Error("fixture: no third record");
+      third.body = {
+        kvlistValue: {
+          values: [
+            { key: "whole", value: { intValue: "2" } }, // was doubleValue 2
+            { key: "negzero", value: { intValue: "0" } }, // was doubleValue -0
+            { key: "big", value: s("1152921504606846976") }, // was intValue
+            { key: "safe", value: { intValue: "-9007199254740991" } },
+            {
+              key: "order",
+              value: {
+                kvlistValue: {
+                  values: [
+                    { key: "2", value: s("third") }, // index-like keys first, ascending
+                    { key: "10", value: s("second") },
+                    { key: "b", value: s("first") },
+                    { key: "__proto__", value: s("fourth") },
+                  ],
+                },
               },
             },
-          },
-        ],
-      },
-    };
-    expect(written).toStrictEqual(expected);
-    // The full record, spelled out: ids hex, times decimal, types kept.
-    expect(written?.resourceLogs?.[0]?.resource).toStrictEqual(FULL_RESOURCE);
-    expect(written?.resourceLogs?.[0]?.scopeLogs?.[0]?.logRecords?.[0]).toStrictEqual(FULL_RECORD);
+          ],
+        },
+      };
+      expect(written).toStrictEqual(expected);
+      // The full record, spelled out: ids hex, times decimal, types kept.
+      expect(written?.resourceLogs?.[0]?.resource).toStrictEqual(FULL_RESOURCE);
+      expect(written?.resourceLogs?.[0]?.scopeLogs?.[0]?.logRecords?.[0]).toStrictEqual(
+        FULL_RECORD,
+      );
 
-    // And back: the first two envelopes exactly; the third with the writer's changes.
-    const back = (written?.resourceLogs ?? []).flatMap((rl) =>
-      (rl.scopeLogs ?? []).flatMap((sl) =>
-        (sl.logRecords ?? []).map((r) => fromLogRecord(r, rl.resource)),
-      ),
-    );
-    expect(back.map((e) => toJson(e))).toStrictEqual(
-      [envelopes[0], envelopes[1]]
-        .map((e) => toJson(e as Envelope))
-        .concat(
-          toJson({
-            ...(envelopes[2] as Envelope),
-            body: {
-              attributes: new Map<string, unknown>([
-                ["whole", 2n],
-                ["negzero", 0n],
-                ["big", "1152921504606846976"],
-                ["safe", -(2n ** 53n - 1n)],
-                [
-                  "order",
-                  new Map([
-                    ["2", "third"],
-                    ["10", "second"],
-                    ["b", "first"],
-                  ]),
-                ],
-              ]) as Envelope["body"]["attributes"],
-              extensions: [],
-            },
-          }),
+      // And back: the first two envelopes exactly; the third with the writer's changes.
+      const back = (written?.resourceLogs ?? []).flatMap((rl) =>
+        (rl.scopeLogs ?? []).flatMap((sl) =>
+          (sl.logRecords ?? []).map((r) => fromLogRecord(r, rl.resource)),
         ),
-    );
-  });
+      );
+      expect(back.map((e) => toJson(e))).toStrictEqual(
+        [envelopes[0], envelopes[1]]
+          .map((e) => toJson(e as Envelope))
+          .concat(
+            toJson({
+              ...(envelopes[2] as Envelope),
+              body: {
+                attributes: new Map<string, unknown>([
+                  ["whole", 2n],
+                  ["negzero", 0n],
+                  ["big", "1152921504606846976"],
+                  ["safe", -(2n ** 53n - 1n)],
+                  [
+                    "order",
+                    new Map([
+                      ["2", "third"],
+                      ["10", "second"],
+                      ["b", "first"],
+                      ["__proto__", "fourth"],
+                    ]),
+                  ],
+                ]) as Envelope["body"]["attributes"],
+                extensions: [],
+              },
+            }),
+          ),
+      );
+    },
+    HANG_DEADLINE_MS,
+  );
 
-  test("gzip: the Collector writes the same as without", async () => {
-    const envelopes = [fullEnvelope(), billing()];
-    const items = envelopes.map((e) => itemOf(e));
-    for (const compression of ["none", "gzip"] as const) {
-      const transport = otlpTransport({ url: collector.url, compression, clock: () => OBSERVED });
-      await expect(transport.send(items, signal())).resolves.toStrictEqual({});
-    }
-    const written = await collector.requests(3);
-    expect(written[2]).toStrictEqual(written[1]);
-    expect(written[2]).toStrictEqual(
-      JSON.parse(JSON.stringify(toLogsData(envelopes, { observedTimeUnixNano: OBSERVED }))),
-    );
-  });
+  test(
+    "gzip: the Collector writes the same as without",
+    async () => {
+      const envelopes = [fullEnvelope(), billing()];
+      const items = envelopes.map((e) => itemOf(e));
+      for (const compression of ["none", "gzip"] as const) {
+        const transport = otlpTransport({ url: collector.url, compression, clock: () => OBSERVED });
+        await expect(transport.send(items, signal())).resolves.toStrictEqual({});
+      }
+      const written = await collector.requests(3);
+      expect(written[2]).toStrictEqual(written[1]);
+      expect(written[2]).toStrictEqual(
+        JSON.parse(JSON.stringify(toLogsData(envelopes, { observedTimeUnixNano: OBSERVED }))),
+      );
+    },
+    HANG_DEADLINE_MS,
+  );
 });
 
 describe.skipIf(!collectorAvailable())("the Collector down at start", () => {
   let collector: Collector | undefined;
   afterAll(async () => {
     await collector?.stop();
-  });
+  }, HANG_DEADLINE_MS);
 
-  test("a retryable error, then the same batch is delivered once it is up", async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}/v1/logs`;
-    const transport = otlpTransport({ url, clock: () => OBSERVED });
-    const items = [itemOf(fullEnvelope()), itemOf(billing())];
+  test(
+    "a retryable error, then the same batch is delivered once it is up",
+    async () => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/v1/logs`;
+      const transport = otlpTransport({ url, clock: () => OBSERVED });
+      const items = [itemOf(fullEnvelope()), itemOf(billing())];
 
-    const error = await transport.send(items, signal()).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ExportError);
-    expect((error as ExportError).retryable).toBe(true);
-    expect((error as ExportError).message).toBe(`OTLP POST ${url}: network error`);
+      const error = await transport.send(items, signal()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ExportError);
+      expect((error as ExportError).retryable).toBe(true);
+      expect((error as ExportError).message).toBe(`OTLP POST ${url}: network error`);
 
-    collector = await startCollector(port);
-    await expect(transport.send(items, signal())).resolves.toStrictEqual({});
-    const written = await collector.requests(1);
-    expect(written).toStrictEqual([
-      JSON.parse(
-        JSON.stringify(toLogsData([fullEnvelope(), billing()], { observedTimeUnixNano: OBSERVED })),
-      ),
-    ]);
-  });
+      collector = await startCollector(port);
+      await expect(transport.send(items, signal())).resolves.toStrictEqual({});
+      const written = await collector.requests(1);
+      expect(written).toStrictEqual([
+        JSON.parse(
+          JSON.stringify(
+            toLogsData([fullEnvelope(), billing()], { observedTimeUnixNano: OBSERVED }),
+          ),
+        ),
+      ]);
+    },
+    HANG_DEADLINE_MS,
+  );
 });

@@ -44,6 +44,9 @@ export interface Collector {
 
 const DEADLINE_MS = 60_000;
 
+/** Hooks and tests that start a Collector: generous, only to catch a hang on a loaded machine. */
+export const HANG_DEADLINE_MS = 120_000;
+
 /** Starts the Collector with an OTLP/HTTP receiver on `port` and waits until it is ready. */
 export async function startCollector(port: number): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), "envelope-otelcol-"));

@@ -4,7 +4,13 @@ import { readFileSync } from "node:fs";
 import { SDK_VERSION, toJson } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { failedLoginAsOtlp, sendToCollector } from "../../../examples/otlp.js";
-import { type Collector, collectorAvailable, freePort, startCollector } from "./collector.js";
+import {
+  type Collector,
+  collectorAvailable,
+  freePort,
+  HANG_DEADLINE_MS,
+  startCollector,
+} from "./collector.js";
 import { itemOf } from "./items.js";
 
 const source = readFileSync(new URL("../../../examples/otlp.ts", import.meta.url), "utf8");
@@ -50,16 +56,20 @@ describe.skipIf(!collectorAvailable())("the send example", () => {
   let collector: Collector;
   beforeAll(async () => {
     collector = await startCollector(await freePort());
-  });
+  }, HANG_DEADLINE_MS);
   afterAll(async () => {
     await collector?.stop();
-  });
+  }, HANG_DEADLINE_MS);
 
-  test("delivers to the Collector", async () => {
-    const { envelope } = failedLoginAsOtlp();
-    await expect(sendToCollector(collector.url, [itemOf(envelope)])).resolves.toStrictEqual({});
-    const [written] = await collector.requests(1);
-    const records = written?.resourceLogs?.[0]?.scopeLogs?.[0]?.logRecords ?? [];
-    expect(records.map((r) => r.eventName)).toStrictEqual(["request/auth_request"]);
-  });
+  test(
+    "delivers to the Collector",
+    async () => {
+      const { envelope } = failedLoginAsOtlp();
+      await expect(sendToCollector(collector.url, [itemOf(envelope)])).resolves.toStrictEqual({});
+      const [written] = await collector.requests(1);
+      const records = written?.resourceLogs?.[0]?.scopeLogs?.[0]?.logRecords ?? [];
+      expect(records.map((r) => r.eventName)).toStrictEqual(["request/auth_request"]);
+    },
+    HANG_DEADLINE_MS,
+  );
 });
