@@ -311,9 +311,10 @@ describe("what is lost (docs/spec.md, OTLP mapping)", () => {
     same(fromLogRecord(record, FULL_RESOURCE), fullEnvelope());
   });
 
-  test("observed time and severity are not read back; the status attributes are", () => {
+  test("event name, observed time and severity are not read back; the envelope attributes are", () => {
     const record = {
       ...FULL_RECORD,
+      eventName: "renamed/by_a_processor",
       observedTimeUnixNano: "5",
       severityNumber: 1,
       severityText: "TRACE",
