@@ -48,7 +48,7 @@ function wireChanged(): Envelope {
       ]),
     },
     eventId: hexToBytes("11111111111111111111111111111111"),
-    timeUnixNano: 1764892802000000000n,
+    timeUnixNano: 2n ** 64n - 1n, // the largest fixed64: every bit of the time survives
     producer: { language: "typescript", version: "0.1.0" },
   });
 }
