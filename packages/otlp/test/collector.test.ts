@@ -11,6 +11,7 @@ import {
   freePort,
   HANG_DEADLINE_MS,
   startCollector,
+  startCollectorOnFreePort,
 } from "./collector.js";
 import { FULL_RECORD, FULL_RESOURCE, fullEnvelope, OBSERVED, s } from "./fixtures.js";
 import { itemOf } from "./items.js";
@@ -56,7 +57,7 @@ function wireChanged(): Envelope {
 describe.skipIf(!collectorAvailable())("through a real OpenTelemetry Collector", () => {
   let collector: Collector;
   beforeAll(async () => {
-    collector = await startCollector(await freePort());
+    collector = await startCollectorOnFreePort();
   }, HANG_DEADLINE_MS);
   afterAll(async () => {
     await collector?.stop();

@@ -47,6 +47,20 @@ const DEADLINE_MS = 60_000;
 /** Hooks and tests that start a Collector: generous, only to catch a hang on a loaded machine. */
 export const HANG_DEADLINE_MS = 120_000;
 
+/**
+ * Starts the Collector on a free loopback port. Another process may take the
+ * port between `freePort` and the Collector's bind: then it tries another one.
+ */
+export async function startCollectorOnFreePort(): Promise<Collector> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCollector(await freePort());
+    } catch (error) {
+      if (attempt === 5 || !String(error).includes("address already in use")) throw error;
+    }
+  }
+}
+
 /** Starts the Collector with an OTLP/HTTP receiver on `port` and waits until it is ready. */
 export async function startCollector(port: number): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), "envelope-otelcol-"));

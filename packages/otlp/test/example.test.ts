@@ -7,9 +7,8 @@ import { failedLoginAsOtlp, sendToCollector } from "../../../examples/otlp.js";
 import {
   type Collector,
   collectorAvailable,
-  freePort,
   HANG_DEADLINE_MS,
-  startCollector,
+  startCollectorOnFreePort,
 } from "./collector.js";
 import { itemOf } from "./items.js";
 
@@ -55,7 +54,7 @@ test("the mapping example: what a backend sees, and the envelope back", () => {
 describe.skipIf(!collectorAvailable())("the send example", () => {
   let collector: Collector;
   beforeAll(async () => {
-    collector = await startCollector(await freePort());
+    collector = await startCollectorOnFreePort();
   }, HANG_DEADLINE_MS);
   afterAll(async () => {
     await collector?.stop();

@@ -13,9 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   type Collector,
   collectorAvailable,
-  freePort,
   HANG_DEADLINE_MS,
-  startCollector,
+  startCollectorOnFreePort,
 } from "./collector.js";
 import { fullEnvelope, OBSERVED } from "./fixtures.js";
 import { itemOf } from "./items.js";
@@ -23,7 +22,7 @@ import { itemOf } from "./items.js";
 describe.skipIf(!collectorAvailable())("OpenTelemetry's own exporter as a peer", () => {
   let collector: Collector;
   beforeAll(async () => {
-    collector = await startCollector(await freePort());
+    collector = await startCollectorOnFreePort();
   }, HANG_DEADLINE_MS);
   afterAll(async () => {
     await collector?.stop();
