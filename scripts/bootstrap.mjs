@@ -1,7 +1,9 @@
 // `pnpm run bootstrap`: everything a fresh machine needs, then the main job.
 // Installs node packages (frozen lockfile), builds every package, fetches Go
 // modules and Rust crates when those toolchains are present (the cross-language
-// fixtures and the trace-context services need them), then runs the main job: the codecs tour.
+// fixtures and the trace-context services need them), installs Chromium for the
+// browser tests, builds the OpenTelemetry Collector the OTLP tests run against
+// (cached), then runs the main job: the codecs tour.
 import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
@@ -51,7 +53,6 @@ steps.push([
   },
 ]);
 // The browser tests (packages/export/test/browser.test.ts) drive Debian's Chromium; a test tool's own browser download cannot work here.
-// (The same step as the portable branch's, word for word: keep one when both are merged.)
 steps.push([
   "Chromium for the browser tests (Debian's chromium, /usr/bin/chromium)",
   () => {
@@ -67,6 +68,18 @@ steps.push([
       run("apt-get", ["update", "-qq"], { env }) &&
       run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env })
     );
+  },
+]);
+steps.push([
+  "OpenTelemetry Collector for the OTLP tests (scripts/collector, cached)",
+  () => {
+    if (!has("go")) {
+      console.log(
+        `  go is not installed: the OTLP Collector tests will be skipped${isCI ? " (CI requires it)" : ""}`,
+      );
+      return !isCI;
+    }
+    return run("node", ["scripts/collector/build.mjs"]);
   },
 ]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
