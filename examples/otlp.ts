@@ -1,5 +1,5 @@
 // examples/otlp.ts
-import type { ExportItem, SendResult } from "@envelope/export";
+import { createExporter } from "@envelope/export";
 import { fromLogRecord, otlpTransport, toLogRecord, toResource } from "@envelope/otlp";
 import { createEnvelope, type Envelope, StatusCode } from "@envelope/sdk";
 
@@ -18,11 +18,10 @@ export function failedLoginAsOtlp() {
   return { record, resource, back, envelope };
 }
 
-/**
- * Sends one batch to a Collector's OTLP/HTTP receiver, e.g. `http://collector:4318/v1/logs`.
- * The exporter (@envelope/export) calls `send` for you, with batching and retries.
- */
-export function sendToCollector(url: string, batch: readonly ExportItem[]): Promise<SendResult> {
-  const transport = otlpTransport({ url, headers: { "x-tenant": "auth-team" } });
-  return transport.send(batch, AbortSignal.timeout(10_000));
+/** Sends envelopes to a Collector's OTLP/HTTP receiver, e.g. `http://collector:4318/v1/logs`. */
+export async function sendToCollector(url: string, envelopes: readonly Envelope[]) {
+  const exporter = createExporter({ transport: otlpTransport({ url }) }); // once, at start-up
+  for (const envelope of envelopes) exporter.export(envelope); // encodes now, sends later in batches
+  const { stats } = await exporter.shutdown({ timeoutMs: 5_000 }); // at exit
+  return stats;
 }

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { OtlpLogsData } from "@envelope/otlp";
+import type { OtlpLogRecord, OtlpLogsData } from "@envelope/otlp";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const collectorBinary = join(root, "scripts/collector/build/envelope-otelcol");
@@ -38,6 +38,8 @@ export interface Collector {
   readonly url: string;
   /** Waits until the file exporter has written `count` requests, and returns them parsed. */
   requests(count: number): Promise<OtlpLogsData[]>;
+  /** Waits until the requests written hold at least `count` log records in all, and returns them all. */
+  logRecords(count: number): Promise<OtlpLogRecord[]>;
   /** Stops the process by PID and removes its folder. */
   stop(): Promise<void>;
 }
@@ -112,19 +114,18 @@ export async function startCollector(port: number): Promise<Collector> {
   return {
     pid,
     url: `http://127.0.0.1:${port}/v1/logs`,
-    async requests(count) {
-      const until = Date.now() + DEADLINE_MS;
-      for (;;) {
-        const text = existsSync(output) ? readFileSync(output, "utf8") : "";
-        const lines = text.split("\n").filter((line) => line !== "");
-        if (lines.length >= count && text.endsWith("\n")) {
-          return lines.map((line) => JSON.parse(line) as OtlpLogsData);
-        }
-        if (Date.now() > until)
-          throw new Error(`Collector wrote ${lines.length} of ${count} requests`);
-        await new Promise((ok) => setTimeout(ok, 25));
-      }
-    },
+    requests: (count) =>
+      poll(
+        () => readRequests(output),
+        (requests) => requests.length >= count,
+        (requests) => `Collector wrote ${requests.length} of ${count} requests`,
+      ),
+    logRecords: (count) =>
+      poll(
+        () => readRequests(output).flatMap(recordsOf),
+        (records) => records.length >= count,
+        (records) => `Collector wrote ${records.length} of ${count} log records`,
+      ),
     async stop() {
       if (child.exitCode === null) {
         process.kill(pid, "SIGTERM");
@@ -133,4 +134,35 @@ export async function startCollector(port: number): Promise<Collector> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The complete lines the file exporter has written so far, parsed. */
+function readRequests(output: string): OtlpLogsData[] {
+  const text = existsSync(output) ? readFileSync(output, "utf8") : "";
+  const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+  return complete
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as OtlpLogsData);
+}
+
+/** Every log record of a request, in order. */
+export function recordsOf(request: OtlpLogsData): OtlpLogRecord[] {
+  return (request.resourceLogs ?? []).flatMap((rl) =>
+    (rl.scopeLogs ?? []).flatMap((sl) => sl.logRecords ?? []),
+  );
+}
+
+async function poll<T>(
+  read: () => T,
+  done: (value: T) => boolean,
+  say: (value: T) => string,
+): Promise<T> {
+  const until = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const value = read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(say(value));
+    await new Promise((ok) => setTimeout(ok, 25));
+  }
 }

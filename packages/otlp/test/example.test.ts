@@ -10,7 +10,6 @@ import {
   HANG_DEADLINE_MS,
   startCollectorOnFreePort,
 } from "./collector.js";
-import { itemOf } from "./items.js";
 
 const source = readFileSync(new URL("../../../examples/otlp.ts", import.meta.url), "utf8");
 
@@ -61,13 +60,16 @@ describe.skipIf(!collectorAvailable())("the send example", () => {
   }, HANG_DEADLINE_MS);
 
   test(
-    "delivers to the Collector",
+    "delivers to the Collector through the exporter",
     async () => {
       const { envelope } = failedLoginAsOtlp();
-      await expect(sendToCollector(collector.url, [itemOf(envelope)])).resolves.toStrictEqual({});
-      const [written] = await collector.requests(1);
-      const records = written?.resourceLogs?.[0]?.scopeLogs?.[0]?.logRecords ?? [];
-      expect(records.map((r) => r.eventName)).toStrictEqual(["request/auth_request"]);
+      const stats = await sendToCollector(collector.url, [envelope, envelope]);
+      expect([stats.accepted, stats.sent, stats.queued]).toStrictEqual([2, 2, 0]);
+      const records = await collector.logRecords(2);
+      expect(records.map((r) => r.eventName)).toStrictEqual([
+        "request/auth_request",
+        "request/auth_request",
+      ]);
     },
     HANG_DEADLINE_MS,
   );
