@@ -10,6 +10,7 @@ import {
   type EventName,
   eventId,
   type FieldDescriptor,
+  ruleValueType,
   type SchemaDescriptor,
   type ValueType,
 } from "./descriptor.js";
@@ -252,14 +253,15 @@ function fieldLines(f: FieldDescriptor, indent: string): string[] {
   if (f.unit !== undefined) notes.push(`Unit: ${f.unit}.`);
   if (f.default !== undefined) notes.push(`Default on read: ${showDefault(f.default)}.`);
   if (f.pii) notes.push("PII: redacted by the encoder's redaction policy.");
+  notes.push(...ruleNotes(f));
   const tags: string[] = [];
   if (f.deprecated !== undefined) {
     const d = f.deprecated;
     tags.push(
-      `@deprecated since ${d.since}${d.removal === undefined ? "" : `, removed in ${d.removal}`}${d.replacement === undefined ? "" : `; use \`${d.replacement}\``}.`,
+      `@deprecated since ${d.since}${d.removal === undefined ? "" : `, removed in ${d.removal}`}${d.removalDate === undefined ? "" : `, removed by ${d.removalDate}`}${d.replacement === undefined ? "" : `; use \`${d.replacement}\``}.`,
     );
   }
-  const type = f.presence === "repeated" ? arrayType(tsType(f.type)) : tsType(f.type);
+  const type = fieldType(f);
   const optional = f.presence === "required" ? "" : "?";
   return [
     ...docBlock(
@@ -268,6 +270,41 @@ function fieldLines(f: FieldDescriptor, indent: string): string[] {
     ),
     `${indent}readonly ${propName(f.key)}${optional}: ${type};`,
   ];
+}
+
+/** The TypeScript type of a field's value: an `enum` becomes a union of literals. */
+function fieldType(f: FieldDescriptor): string {
+  if (f.enum === undefined) {
+    return f.presence === "repeated" ? arrayType(tsType(f.type)) : tsType(f.type);
+  }
+  const union = f.enum
+    .map((v) => (typeof v === "bigint" ? `${v}n` : JSON.stringify(v)))
+    .join(" | ");
+  const many = f.presence === "repeated" || f.type.kind === "array";
+  return many ? `Array<${union}>` : union;
+}
+
+/** The value rules (other than `enum`, which the type carries) as doc notes. */
+function ruleNotes(f: FieldDescriptor): string[] {
+  const notes: string[] = [];
+  const span = (lo: unknown, hi: unknown, unit: string): string =>
+    lo !== undefined && hi !== undefined
+      ? `${lo} to ${hi}${unit}`
+      : lo !== undefined
+        ? `at least ${lo}${unit}`
+        : `at most ${hi}${unit}`;
+  const each = f.presence === "repeated" || f.type.kind === "array" ? "Each value: " : "";
+  if (f.minimum !== undefined || f.maximum !== undefined) {
+    notes.push(`${each}${span(f.minimum, f.maximum, "")} (inclusive).`);
+  }
+  if (f.minLength !== undefined || f.maxLength !== undefined) {
+    const unit = ruleValueType(f) === "bytes" ? " bytes" : " code points";
+    notes.push(`${each}${span(f.minLength, f.maxLength, unit)}.`);
+  }
+  if (f.minItems !== undefined || f.maxItems !== undefined) {
+    notes.push(`${span(f.minItems, f.maxItems, " items")}.`);
+  }
+  return notes;
 }
 
 function showDefault(value: unknown): string {

@@ -17,7 +17,7 @@ import {
   schemaId,
 } from "./descriptor.js";
 import { generateSchemasFolder } from "./generate-folder.js";
-import { formatProblem, readDescriptor } from "./parse-descriptor.js";
+import { formatProblem, isIsoDate, readDescriptor } from "./parse-descriptor.js";
 import { compareVersions } from "./semver.js";
 
 /** Where the command writes. */
@@ -29,13 +29,15 @@ export interface CliIo {
 /** The usage text. */
 export const SCHEMA_USAGE = `Usage: schema <command> [options]
 
-  check [DIR] [--against REF|PATH] [--no-git] [--mode MODE] [--no-index]
+  check [DIR] [--against REF|PATH] [--no-git] [--mode MODE] [--no-index] [--today DATE]
       Checks the schemas folder DIR (default: schemas) for CI: every descriptor
       parses; versions published on REF (default: main), or in the schemas
       folder PATH, are unchanged, and new versions go above them; every new
       version bumps enough for its changes and keeps its event's compatibility
       mode (${COMPATIBILITY_MODES.join(", ")}; --mode sets a floor, in any case);
-      transforms start at the previous version; index.json is fresh.
+      transforms start at the previous version; index.json is fresh; each
+      event's latest version declares no field whose deprecation's removalDate
+      has come (a warning before that day). --today YYYY-MM-DD sets the date.
       Exit status 1 when anything fails, 2 when REF cannot be read.
   diff OLD.json NEW.json [--mode MODE]
       Classifies every change from OLD to NEW, the bump it needs and the
@@ -127,9 +129,13 @@ function modeFlag(flags: Parsed["flags"]): CompatibilityMode | undefined {
 async function check(args: readonly string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(
     args,
-    ["--against", "--mode"],
+    ["--against", "--mode", "--today"],
     ["--no-git", "--no-index"],
   );
+  const today = flags.get("--today") as string | undefined;
+  if (today !== undefined && !isIsoDate(today)) {
+    throw new UsageError(`--today must be a date YYYY-MM-DD, got ${JSON.stringify(today)}`);
+  }
   if (positional.length > 1) throw new UsageError(`check takes one folder\n\n${SCHEMA_USAGE}`);
   const dir = positional[0] ?? "schemas";
   const mode = modeFlag(flags);
@@ -138,7 +144,9 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     against,
     ...(mode === undefined ? {} : { mode }),
     requireIndex: !flags.has("--no-index"),
+    ...(today === undefined ? {} : { now: new Date(`${today}T00:00:00Z`) }),
   });
+  for (const p of result.warnings) io.stderr(`warning: ${formatFolderProblem(p)}`);
   for (const p of result.problems) io.stderr(formatFolderProblem(p));
   const base = against === null ? "" : ` against ${against}`;
   if (!result.ok) {
