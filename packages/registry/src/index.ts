@@ -63,6 +63,23 @@ export {
   schemaId,
   VALUE_RULE_NAMES,
 } from "./descriptor.js";
+export type {
+  FixtureCodec,
+  FixtureOptions,
+  FixtureSet,
+  NumericAggregate,
+} from "./fixtures.js";
+export {
+  encodeFixtures,
+  FIXTURE_ALPHABET,
+  FIXTURE_BASE_TIME,
+  FIXTURE_PRODUCER,
+  FIXTURE_SERVICE,
+  fixturesSummary,
+  fnv1a64,
+  generateFixtures,
+  SplitMix64,
+} from "./fixtures.js";
 export type { GenerateFolderOptions, GenerateFolderResult } from "./generate-folder.js";
 export { generateSchemasFolder } from "./generate-folder.js";
 export { readFolderAtRef } from "./git.js";
