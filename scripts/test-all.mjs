@@ -3,6 +3,12 @@
 import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
+/** The Go bindings of the registry fixtures: schemas folder, package directory, package name. */
+const GO_BINDINGS = [
+  ["schemas", "test/producers/go/internal/schemas", "schemas"],
+  ["test/fixtures/registry/schemas", "test/producers/go/internal/schemas/rules", "rules"],
+];
+
 /** @type {Array<[string, () => boolean | "skipped"]>} */
 const steps = [
   [
@@ -22,6 +28,24 @@ const steps = [
   [
     "schemas: index.json and generated builders are fresh",
     () => run(pnpm, ["run", "schema:gen", "--check"]),
+  ],
+  [
+    "schemas: Go bindings (schema gen --lang go) are fresh",
+    () =>
+      GO_BINDINGS.map(([dir, out, pkg]) =>
+        run("node", [
+          "packages/registry/dist/cli.js",
+          "gen",
+          dir,
+          "--lang",
+          "go",
+          "--go-package",
+          pkg,
+          "--out",
+          out,
+          "--check",
+        ]),
+      ).every(Boolean),
   ],
   ["dependency audit (production tree)", () => run("node", ["scripts/audit.mjs"])],
   [

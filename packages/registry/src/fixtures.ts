@@ -212,12 +212,20 @@ function arrayOf(
   rules: FieldDescriptor | undefined,
   mode: Mode,
 ): AttributeValue[] {
-  const lo = items?.minItems ?? 0;
-  const hi = Math.min(items?.maxItems ?? Math.max(lo, 3), Math.max(lo, ITEMS_CAP));
-  const n = pick(rng, BigInt(lo), BigInt(hi), mode);
+  const [lo, hi] = itemsRange(items);
+  const n = pick(rng, lo, hi, mode);
   const out: AttributeValue[] = [];
   for (let i = 0n; i < n; i++) out.push(value(rng, element, rules, mode));
   return out;
+}
+
+/** Item counts: minItems (0) to maxItems, else max(minItems, 3); the maximum capped at max(minItems, 64). */
+export function itemsRange(
+  items: Pick<FieldDescriptor, "minItems" | "maxItems"> | undefined,
+): [bigint, bigint] {
+  const lo = items?.minItems ?? 0;
+  const hi = Math.min(items?.maxItems ?? Math.max(lo, 3), Math.max(lo, ITEMS_CAP));
+  return [BigInt(lo), BigInt(hi)];
 }
 
 /** `lo` for min, `hi` for max, else a draw in [lo, hi]. */
@@ -288,7 +296,7 @@ function enumValue(
 }
 
 /** The int range drawn from: the declared bounds, else ±1 000 000 (shifted past a lone bound). */
-function intRange(rules: FieldDescriptor | undefined): [bigint, bigint] {
+export function intRange(rules: FieldDescriptor | undefined): [bigint, bigint] {
   const min = rules?.minimum as bigint | undefined;
   const max = rules?.maximum as bigint | undefined;
   let lo = min ?? -INT_DEFAULT;
@@ -303,7 +311,7 @@ function clamp(n: bigint): bigint {
 }
 
 /** The double range: the declared bounds, else ±1 000 000 (shifted past a lone bound). */
-function doubleRange(rules: FieldDescriptor | undefined): [number, number] {
+export function doubleRange(rules: FieldDescriptor | undefined): [number, number] {
   const min = rules?.minimum as number | undefined;
   const max = rules?.maximum as number | undefined;
   let lo = min ?? -DOUBLE_DEFAULT;
@@ -314,7 +322,7 @@ function doubleRange(rules: FieldDescriptor | undefined): [number, number] {
 }
 
 /** Lengths: the declared bounds, else minLength (0) to minLength + 12; the maximum capped at max(minLength, 1024). */
-function lengthRange(rules: FieldDescriptor | undefined): [bigint, bigint] {
+export function lengthRange(rules: FieldDescriptor | undefined): [bigint, bigint] {
   const lo = rules?.minLength ?? 0;
   const hi = rules?.maxLength ?? lo + 12;
   return [BigInt(lo), BigInt(Math.min(hi, Math.max(lo, LENGTH_CAP)))];

@@ -340,3 +340,47 @@ describe("envelope schema fixtures (the binary)", () => {
     });
   });
 });
+
+describe("Go bindings (schema gen --lang go)", () => {
+  const RULES_DIR = fileURLToPath(
+    new URL("../../../test/fixtures/registry/schemas", import.meta.url),
+  );
+  const GO_DIR = fileURLToPath(
+    new URL("../../../test/producers/go/internal/schemas", import.meta.url),
+  );
+
+  test("the committed packages are what schema gen writes", () => {
+    const gen = (dir: string, out: string, pkg: string) =>
+      spawnSync(
+        process.execPath,
+        [BIN, "schema", "gen", dir, "--lang", "go", "--go-package", pkg, "--out", out, "--check"],
+        { encoding: "utf8" },
+      );
+    expect(gen(SCHEMAS, GO_DIR, "schemas")).toMatchObject({ status: 0, stderr: "" });
+    expect(gen(RULES_DIR, join(GO_DIR, "rules"), "rules")).toMatchObject({ status: 0, stderr: "" });
+  });
+
+  test("types, presence and rules become Go fields and draws", () => {
+    const text = readFileSync(join(GO_DIR, "rules", "test_rules.go"), "utf8");
+    for (const line of [
+      "\tId string\n",
+      "\tBig *int64\n",
+      "\tBlob *[]byte\n",
+      "\tTags []string\n",
+      "\tLabels *map[string]int64\n",
+      "\tExtra *map[string]*fx.AnyValue\n",
+      "\tNested *[][]string\n",
+      // A key named like a method gets a suffix.
+      "\tSchema_ string\n",
+      "\t\tv := g.Int(m, 9223372036854775806, 9223372036854775807)\n",
+      "\t\tv := g.Int(m, -7000000, -5000000)\n",
+      '\t\tv := g.StringEnum(m, []string{"card", "wallet", "bank"})\n',
+      '\ta.Tags = fx.Slice(1, 2, fx.StringEnumGen([]string{"a", "b"}))(g, m)\n',
+      "\t\tv := fx.Slice(0, 4, fx.DoubleGen(0.0, 10.0))(g, m)\n",
+      "\t// old: deprecated, not drawn.\n",
+      '\t\tout = append(out, fx.KV("nested", fx.ArrayOf(fx.ArrayOf(fx.String))(*a.Nested)))\n',
+    ]) {
+      expect(text).toContain(line);
+    }
+  });
+});
