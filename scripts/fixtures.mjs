@@ -18,6 +18,12 @@ const steps = [
     "test/producers/rust",
   ],
   ["go", "registry fixtures (Go bindings)", ["run", "./cmd/fixtures"], "test/producers/go"],
+  [
+    "cargo",
+    "registry fixtures (Rust bindings)",
+    ["run", "--locked", "--quiet", "--bin", "fixtures"],
+    "test/producers/rust",
+  ],
 ];
 let ok = true;
 for (const [tool, name, args, cwd] of steps) {
@@ -60,12 +66,8 @@ for (const [name] of REGISTRY_SETS) {
     const ts = readFileSync(`test/fixtures/registry/ts/${name}/${file}`);
     for (const language of ["go", "rust"]) {
       const path = `test/fixtures/registry/${language}/${name}/${file}`;
-      if (!existsSync(path)) {
-        // A language whose registry generator is not written yet.
-        continue;
-      }
-      if (!ts.equals(readFileSync(path))) {
-        console.error(`${path} differs from the TypeScript generator's bytes`);
+      if (!existsSync(path) || !ts.equals(readFileSync(path))) {
+        console.error(`${path} is missing or differs from the TypeScript generator's bytes`);
         ok = false;
       }
     }

@@ -3,10 +3,16 @@
 import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
-/** The Go bindings of the registry fixtures: schemas folder, package directory, package name. */
-const GO_BINDINGS = [
-  ["schemas", "test/producers/go/internal/schemas", "schemas"],
-  ["test/fixtures/registry/schemas", "test/producers/go/internal/schemas/rules", "rules"],
+/** The Go and Rust bindings of the registry fixtures: schemas folder, output, extra options. */
+const BINDINGS = [
+  ["schemas", "test/producers/go/internal/schemas", ["--lang", "go"]],
+  [
+    "test/fixtures/registry/schemas",
+    "test/producers/go/internal/schemas/rules",
+    ["--lang", "go", "--go-package", "rules"],
+  ],
+  ["schemas", "test/producers/rust/src/bindings/examples", ["--lang", "rust"]],
+  ["test/fixtures/registry/schemas", "test/producers/rust/src/bindings/rules", ["--lang", "rust"]],
 ];
 
 /** @type {Array<[string, () => boolean | "skipped"]>} */
@@ -30,17 +36,14 @@ const steps = [
     () => run(pnpm, ["run", "schema:gen", "--check"]),
   ],
   [
-    "schemas: Go bindings (schema gen --lang go) are fresh",
+    "schemas: Go and Rust bindings (schema gen --lang go|rust) are fresh",
     () =>
-      GO_BINDINGS.map(([dir, out, pkg]) =>
+      BINDINGS.map(([dir, out, options]) =>
         run("node", [
           "packages/registry/dist/cli.js",
           "gen",
           dir,
-          "--lang",
-          "go",
-          "--go-package",
-          pkg,
+          ...options,
           "--out",
           out,
           "--check",

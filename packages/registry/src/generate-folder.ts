@@ -14,6 +14,7 @@ import {
 import { dirname, join, relative } from "node:path";
 import { generateBuilders } from "./codegen.js";
 import { GO_GENERATED_MARK, generateGo } from "./codegen-go.js";
+import { generateRust, RUST_GENERATED_MARK } from "./codegen-rust.js";
 import type { DescriptorProblem } from "./parse-descriptor.js";
 import { readSchemasFolder } from "./sources/directory.js";
 import { buildIndex, INDEX_FILE } from "./sources/index-file.js";
@@ -27,11 +28,13 @@ export interface GenerateFolderOptions {
   /** Passed to the TypeScript code generator. Default `"@envelope/core"`. */
   readonly importFrom?: string;
   /** The language of the bindings written to `out`. Default `"ts"`. */
-  readonly lang?: "ts" | "go";
+  readonly lang?: "ts" | "go" | "rust";
   /** Go: the import path of the runtime package. Default: the Go producer's `internal/fixturegen`. */
   readonly goRuntime?: string;
   /** Go: the package name. Default `schemas`. */
   readonly goPackage?: string;
+  /** Rust: the path of the runtime module. Default `crate::fixturegen`. */
+  readonly rustRuntime?: string;
 }
 
 /** The Go producer's runtime package, the default of {@link GenerateFolderOptions.goRuntime}. */
@@ -72,27 +75,39 @@ export function generateSchemasFolder(
   const stale: string[] = [];
   if (options.out !== undefined) {
     const lang = options.lang ?? "ts";
+    const sources = folder.files.map((f) => ({
+      path: f.path,
+      text: f.text,
+      descriptor: f.parsed.descriptor!,
+    }));
     const generated =
-      lang === "go"
-        ? generateGo(
-            folder.files.map((f) => ({
-              path: f.path,
-              text: f.text,
-              descriptor: f.parsed.descriptor!,
-            })),
-            {
-              runtime: options.goRuntime ?? DEFAULT_GO_RUNTIME,
-              ...(options.goPackage === undefined ? {} : { packageName: options.goPackage }),
-            },
+      lang === "rust"
+        ? generateRust(
+            sources,
+            options.rustRuntime === undefined ? {} : { runtime: options.rustRuntime },
           )
-        : generateBuilders(
-            folder.files.map((f) => f.parsed.descriptor!),
-            options.importFrom === undefined ? {} : { importFrom: options.importFrom },
-          );
-    const mark = lang === "go" ? GO_GENERATED_MARK : GENERATED_MARK;
+        : lang === "go"
+          ? generateGo(
+              folder.files.map((f) => ({
+                path: f.path,
+                text: f.text,
+                descriptor: f.parsed.descriptor!,
+              })),
+              {
+                runtime: options.goRuntime ?? DEFAULT_GO_RUNTIME,
+                ...(options.goPackage === undefined ? {} : { packageName: options.goPackage }),
+              },
+            )
+          : generateBuilders(
+              folder.files.map((f) => f.parsed.descriptor!),
+              options.importFrom === undefined ? {} : { importFrom: options.importFrom },
+            );
+    const mark =
+      lang === "go" ? GO_GENERATED_MARK : lang === "rust" ? RUST_GENERATED_MARK : GENERATED_MARK;
+    const extension = lang === "go" ? ".go" : lang === "rust" ? ".rs" : ".ts";
     for (const [path, text] of generated) wanted.set(join(options.out, path), text);
-    // A Go package is one directory: its subdirectories are other packages.
-    for (const file of listFiles(options.out, lang === "go" ? ".go" : ".ts", lang !== "go")) {
+    // A Go package or a Rust module is one directory: subdirectories are others.
+    for (const file of listFiles(options.out, extension, lang === "ts")) {
       if (!wanted.has(file) && readFileSync(file, "utf8").startsWith(mark)) {
         stale.push(file);
       }

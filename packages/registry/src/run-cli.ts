@@ -52,12 +52,15 @@ export const SCHEMA_USAGE = `Usage: schema <command> [options]
       Classifies every change from OLD to NEW, the bump it needs and the
       verdict of the mode (NEW's, else OLD's, else BACKWARD; --mode a floor).
       Exit status 1 when NEW's version bump is too small or the mode fails.
-  gen [DIR] [--out OUT] [--lang ts|go] [--go-runtime IMPORT] [--go-package NAME] [--check]
+  gen [DIR] [--out OUT] [--lang ts|go|rust] [--check]
+      [--go-runtime IMPORT] [--go-package NAME] [--rust-runtime PATH]
       Writes DIR/index.json and, with --out, the bindings into OUT: the
-      TypeScript builders (default), or with --lang go a Go package with one
+      TypeScript builders (default); with --lang go a Go package with one
       struct per event version, its Attributes() and Fill() (the fixture
       generator's draws), importing the runtime package IMPORT (default: the Go
-      producer's internal/fixturegen), as package NAME (default schemas).
+      producer's internal/fixturegen), as package NAME (default schemas); with
+      --lang rust a Rust module (mod.rs and a file per event) of structs that
+      implement the runtime PATH's Binding (default crate::fixturegen).
       With --check, writes nothing and exits 1 when anything is out of date.
   fixtures [DIR] --out OUT [--seed N] [--count N] [--codec C]... [--language L]
       Generates, from the descriptors in DIR and the seed (default 1), COUNT
@@ -243,7 +246,7 @@ function diff(args: readonly string[], io: CliIo): number {
 function gen(args: readonly string[], io: CliIo): number {
   const { positional, flags } = parseArgs(
     args,
-    ["--out", "--lang", "--go-runtime", "--go-package"],
+    ["--out", "--lang", "--go-runtime", "--go-package", "--rust-runtime"],
     ["--check"],
   );
   if (positional.length > 1) throw new UsageError(`gen takes one folder\n\n${SCHEMA_USAGE}`);
@@ -251,9 +254,10 @@ function gen(args: readonly string[], io: CliIo): number {
   const out = flags.get("--out") as string | undefined;
   const checkOnly = flags.has("--check");
   const lang = (flags.get("--lang") as string | undefined) ?? "ts";
-  if (lang !== "ts" && lang !== "go") {
-    throw new UsageError(`--lang must be ts or go, got ${JSON.stringify(lang)}`);
+  if (lang !== "ts" && lang !== "go" && lang !== "rust") {
+    throw new UsageError(`--lang must be ts, go or rust, got ${JSON.stringify(lang)}`);
   }
+  const rustRuntime = flags.get("--rust-runtime") as string | undefined;
   const goRuntime = flags.get("--go-runtime") as string | undefined;
   const goPackage = flags.get("--go-package") as string | undefined;
   if (goPackage !== undefined && !/^[a-z][a-z0-9_]*$/.test(goPackage)) {
@@ -267,6 +271,7 @@ function gen(args: readonly string[], io: CliIo): number {
     lang,
     ...(goRuntime === undefined ? {} : { goRuntime }),
     ...(goPackage === undefined ? {} : { goPackage }),
+    ...(rustRuntime === undefined ? {} : { rustRuntime }),
   });
   for (const p of result.problems) io.stderr(formatProblem(p));
   if (result.problems.length > 0) return 1;

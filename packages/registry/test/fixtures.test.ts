@@ -341,7 +341,7 @@ describe("envelope schema fixtures (the binary)", () => {
   });
 });
 
-describe("Go bindings (schema gen --lang go)", () => {
+describe("Go and Rust bindings (schema gen --lang go|rust)", () => {
   const RULES_DIR = fileURLToPath(
     new URL("../../../test/fixtures/registry/schemas", import.meta.url),
   );
@@ -358,6 +358,44 @@ describe("Go bindings (schema gen --lang go)", () => {
       );
     expect(gen(SCHEMAS, GO_DIR, "schemas")).toMatchObject({ status: 0, stderr: "" });
     expect(gen(RULES_DIR, join(GO_DIR, "rules"), "rules")).toMatchObject({ status: 0, stderr: "" });
+    const RUST_DIR = fileURLToPath(
+      new URL("../../../test/producers/rust/src/bindings", import.meta.url),
+    );
+    for (const [dir, out] of [
+      [SCHEMAS, "examples"],
+      [RULES_DIR, "rules"],
+    ] as const) {
+      const run = spawnSync(
+        process.execPath,
+        [BIN, "schema", "gen", dir, "--lang", "rust", "--out", join(RUST_DIR, out), "--check"],
+        { encoding: "utf8" },
+      );
+      expect(run).toMatchObject({ status: 0, stderr: "" });
+    }
+  });
+
+  test("Rust: types, presence and rules become fields and draws", () => {
+    const text = readFileSync(
+      fileURLToPath(
+        new URL("../../../test/producers/rust/src/bindings/rules/test_rules.rs", import.meta.url),
+      ),
+      "utf8",
+    );
+    for (const line of [
+      "    pub id: String,\n",
+      "    pub big: Option<i64>,\n",
+      "    pub blob: Option<Vec<u8>>,\n",
+      "    pub tags: Vec<String>,\n",
+      "    pub labels: Option<fx::Map<i64>>,\n",
+      "    pub extra: Option<fx::Map<fx::Value>>,\n",
+      "    pub nested: Option<Vec<Vec<String>>>,\n",
+      "            self.whole = Some(g.int(m, i64::MIN, 9223372036854775807));\n",
+      '        self.tags = fx::slice(1, 2, fx::string_enum_gen(&["a", "b"]))(g, m);\n',
+      "            self.huge = Some(g.double(m, 1e+300, 1e+300));\n",
+      "        // old: deprecated, not drawn.\n",
+    ]) {
+      expect(text).toContain(line);
+    }
   });
 
   test("types, presence and rules become Go fields and draws", () => {

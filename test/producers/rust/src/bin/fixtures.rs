@@ -1,0 +1,170 @@
+//! `cargo run --locked --bin fixtures`: the registry fixtures of docs/spec.md
+//! "Fixtures", drawn through the generated bindings ([`envelope_producer::bindings`]):
+//! for every event version, `count` envelopes from seed 1, written as
+//! `test/fixtures/registry/rust/<set>/fixtures-protobuf.bin` and
+//! `fixtures-cbor.bin` (deterministic CBOR), streams of frames. The TypeScript
+//! and Go generators write the same bytes; `pnpm fixtures --check` compares them.
+//!
+//! It reads each schemas folder's index.json and refuses to run when the
+//! descriptors are not those the bindings were generated from.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use envelope_producer::bindings::{examples, rules};
+use envelope_producer::codec::{encode_frame, Variant};
+use envelope_producer::fixturegen::{mode_of, Gen, Version};
+use envelope_producer::model::{Body, Contract, Envelope, Header, Producer, Resource};
+use envelope_producer::wire::frame::Compression;
+
+/// One schemas folder (relative to the repository root), its bindings and sample size.
+struct Set {
+    name: &'static str,
+    dir: &'static str,
+    versions: &'static [Version],
+    count: usize,
+}
+
+const SETS: [Set; 2] = [
+    Set {
+        name: "examples",
+        dir: "schemas",
+        versions: examples::VERSIONS,
+        count: 8,
+    },
+    Set {
+        name: "rules",
+        dir: "test/fixtures/registry/schemas",
+        versions: rules::VERSIONS,
+        count: 64,
+    },
+];
+
+const SEED: u64 = 1;
+
+fn main() -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+    for set in &SETS {
+        match run(&root, set) {
+            Ok(summary) => println!("{summary}"),
+            Err(message) => {
+                eprintln!("fixtures: {}: {message}", set.name);
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn fnv1a64(text: &str) -> u64 {
+    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+fn run(root: &Path, set: &Set) -> Result<String, String> {
+    check_index(&root.join(set.dir), set.versions)?;
+    let mut protobuf = Vec::new();
+    let mut cbor = Vec::new();
+    for v in set.versions {
+        let schema = (v.new)().schema();
+        let id = format!("{}/{}@{}", schema.r#type, schema.subtype, schema.version);
+        let mut g = Gen::new(SEED ^ fnv1a64(&id));
+        for i in 0..set.count {
+            let event_id = g.event_id();
+            let mut b = (v.new)();
+            b.fill(&mut g, mode_of(i));
+            let env = Envelope {
+                header: Header {
+                    schema: b.schema(),
+                    event_id,
+                    time_unix_nano: 1_767_225_600_000_000_000 + i as u64 * 1_000_000_000,
+                    producer: Producer {
+                        language: "fixtures".into(),
+                        version: "1.0.0".into(),
+                    },
+                    resource: Resource {
+                        service_name: "fixtures".into(),
+                        ..Resource::default()
+                    },
+                    ..Header::default()
+                },
+                body: Body {
+                    attributes: b.attributes(),
+                    extensions: vec![],
+                },
+            };
+            for (variant, out) in [
+                (Variant::Protobuf, &mut protobuf),
+                (Variant::CborDet, &mut cbor),
+            ] {
+                let frame = encode_frame(&env, variant, Compression::None, Contract::V1, false)
+                    .map_err(|e| format!("{id} #{i}: {e:?}"))?;
+                out.extend_from_slice(&frame);
+            }
+        }
+    }
+    let dir: PathBuf = root.join("test/fixtures/registry/rust").join(set.name);
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for (name, bytes) in [
+        ("fixtures-protobuf.bin", &protobuf),
+        ("fixtures-cbor.bin", &cbor),
+    ] {
+        let path = dir.join(name);
+        fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(format!(
+        "fixtures: {} envelopes, {} event versions, seed {SEED}, in {}",
+        set.versions.len() * set.count,
+        set.versions.len(),
+        dir.display()
+    ))
+}
+
+/// Fails unless index.json lists exactly the descriptors the bindings were generated from.
+fn check_index(dir: &Path, versions: &[Version]) -> Result<(), String> {
+    let path = dir.join("index.json");
+    let text =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let index: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let listed = index["descriptors"]
+        .as_array()
+        .ok_or("index.json has no descriptors")?;
+    let mut want: Vec<(String, String)> = listed
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or("").to_string(),
+                d["sha256"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for v in versions {
+        match want.iter().position(|(p, _)| p == v.path) {
+            None => {
+                return Err(format!(
+                    "the bindings have {}, which the folder does not: run schema gen --lang rust",
+                    v.path
+                ))
+            }
+            Some(i) => {
+                if want[i].1 != v.sha256 {
+                    return Err(format!(
+                        "{} changed since the bindings were generated: run schema gen --lang rust",
+                        v.path
+                    ));
+                }
+                want.remove(i);
+            }
+        }
+    }
+    if let Some((p, _)) = want.first() {
+        return Err(format!("{p} has no binding: run schema gen --lang rust"));
+    }
+    Ok(())
+}
