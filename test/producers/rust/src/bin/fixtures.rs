@@ -1,6 +1,6 @@
 //! `cargo run --locked --bin fixtures`: the registry fixtures of docs/spec.md
 //! "Fixtures", drawn through the generated bindings ([`envelope_producer::bindings`]):
-//! for every event version, `count` envelopes from seed 1, written as
+//! for every event version, `count` envelopes from the seed (default 1), written as
 //! `test/fixtures/registry/rust/<set>/fixtures-protobuf.bin` and
 //! `fixtures-cbor.bin` (deterministic CBOR), streams of frames. The TypeScript
 //! and Go generators write the same bytes; `pnpm fixtures --check` compares them.
@@ -41,12 +41,53 @@ const SETS: [Set; 2] = [
     },
 ];
 
-const SEED: u64 = 1;
+/// What the command line may change: `--seed N`, `--count N` (every set),
+/// `--language L` (the producer language in the headers), `--out DIR`.
+struct Options {
+    seed: u64,
+    count: Option<usize>,
+    language: String,
+    out: PathBuf,
+}
+
+fn options(root: &Path) -> Result<Options, String> {
+    let mut o = Options {
+        seed: 1,
+        count: None,
+        language: "fixtures".into(),
+        out: root.join("test/fixtures/registry/rust"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--seed" => o.seed = value.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--count" => {
+                let n: usize = value.parse().map_err(|e| format!("--count: {e}"))?;
+                if !(1..=65536).contains(&n) {
+                    return Err("--count must be 1 to 65536".into());
+                }
+                o.count = Some(n);
+            }
+            "--language" => o.language = value,
+            "--out" => o.out = PathBuf::from(value),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    Ok(o)
+}
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+    let o = match options(&root) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("fixtures: {message}");
+            return ExitCode::from(2);
+        }
+    };
     for set in &SETS {
-        match run(&root, set) {
+        match run(&root, set, &o) {
             Ok(summary) => println!("{summary}"),
             Err(message) => {
                 eprintln!("fixtures: {}: {message}", set.name);
@@ -66,15 +107,16 @@ fn fnv1a64(text: &str) -> u64 {
     h
 }
 
-fn run(root: &Path, set: &Set) -> Result<String, String> {
+fn run(root: &Path, set: &Set, o: &Options) -> Result<String, String> {
     check_index(&root.join(set.dir), set.versions)?;
     let mut protobuf = Vec::new();
     let mut cbor = Vec::new();
     for v in set.versions {
         let schema = (v.new)().schema();
         let id = format!("{}/{}@{}", schema.r#type, schema.subtype, schema.version);
-        let mut g = Gen::new(SEED ^ fnv1a64(&id));
-        for i in 0..set.count {
+        let mut g = Gen::new(o.seed ^ fnv1a64(&id));
+        let count = o.count.unwrap_or(set.count);
+        for i in 0..count {
             let event_id = g.event_id();
             let mut b = (v.new)();
             b.fill(&mut g, mode_of(i));
@@ -84,7 +126,7 @@ fn run(root: &Path, set: &Set) -> Result<String, String> {
                     event_id,
                     time_unix_nano: 1_767_225_600_000_000_000 + i as u64 * 1_000_000_000,
                     producer: Producer {
-                        language: "fixtures".into(),
+                        language: o.language.clone(),
                         version: "1.0.0".into(),
                     },
                     resource: Resource {
@@ -108,7 +150,7 @@ fn run(root: &Path, set: &Set) -> Result<String, String> {
             }
         }
     }
-    let dir: PathBuf = root.join("test/fixtures/registry/rust").join(set.name);
+    let dir: PathBuf = o.out.join(set.name);
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for (name, bytes) in [
         ("fixtures-protobuf.bin", &protobuf),
@@ -118,9 +160,10 @@ fn run(root: &Path, set: &Set) -> Result<String, String> {
         fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(format!(
-        "fixtures: {} envelopes, {} event versions, seed {SEED}, in {}",
-        set.versions.len() * set.count,
+        "fixtures: {} envelopes, {} event versions, seed {}, in {}",
+        set.versions.len() * o.count.unwrap_or(set.count),
         set.versions.len(),
+        o.seed,
         dir.display()
     ))
 }
