@@ -137,6 +137,57 @@ describe("schema check: warns before the removal date, fails from it on", () => 
     ]);
   });
 
+  test("the date follows the key through a rename", async () => {
+    const renamed = folder(
+      ["1.3.0", mfa({ since: "1.1.0", removalDate: "2027-01-31" })],
+      [
+        "2.0.0",
+        (d) => {
+          const f = d.attributes.find((a) => a.key === "mfa")!;
+          f.key = "mfa_used";
+          delete f.deprecated;
+          d.transforms = { from: "1.3.0", changes: [{ rename_attributes: { mfa: "mfa_used" } }] };
+        },
+      ],
+    );
+    const result = await checkSchemasFolder(renamed, { against: SCHEMAS, now: at("2027-02-01") });
+    // 1.2.0 also promised removal in version 2.0.0: that is its own problem.
+    expect(result.problems.map((p) => p.code)).toEqual(["incompatible", "removal_date_passed"]);
+    expect(result.problems[0]!.message).toContain("[attribute_removal_overdue]");
+    expect(result.problems.slice(1).map((p) => [p.code, p.path, p.message])).toEqual([
+      [
+        "removal_date_passed",
+        "$.attributes[7]",
+        `"mfa_used" was to be removed by 2027-01-31 (1 day(s) ago); request/auth_request@2.0.0, the latest version, still declares it: publish a version without it`,
+      ],
+    ]);
+  });
+
+  test("extension fields are held to their own date", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "envelope-removal-dates-"));
+    temps.push(dir);
+    cpSync(SCHEMAS, dir, { recursive: true });
+    const path = join(dir, "request/payment_request");
+    const d = JSON.parse(readFileSync(join(path, "1.1.0.json"), "utf8"));
+    d.version = "1.2.0";
+    delete d.transforms;
+    d.extensions[1].attributes[0].deprecated = { since: "1.2.0", removalDate: "2027-06-30" };
+    writeFileSync(join(path, "1.2.0.json"), `${JSON.stringify(d, null, 2)}\n`);
+    generateSchemasFolder(dir, {});
+    const before = await checkSchemasFolder(dir, { against: SCHEMAS, now: at("2027-06-29") });
+    expect(before.problems).toEqual([]);
+    expect(before.warnings.map((w) => [w.code, w.path])).toEqual([
+      ["removal_scheduled", "$.extensions[1].attributes[0].deprecated.removalDate"],
+    ]);
+    const after = await checkSchemasFolder(dir, { against: SCHEMAS, now: at("2027-06-30") });
+    expect(after.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        "removal_date_passed",
+        `"brand" was to be removed by 2027-06-30 (today); request/payment_request@1.2.0, the latest version, still declares it: publish a version without it`,
+      ],
+    ]);
+  });
+
   test("a version without the field ends it", async () => {
     const removed = folder(
       ["1.3.0", mfa({ since: "1.1.0", removalDate: "2027-01-31" })],
