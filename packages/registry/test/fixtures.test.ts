@@ -422,3 +422,32 @@ describe("Go and Rust bindings (schema gen --lang go|rust)", () => {
     }
   });
 });
+
+describe("the committed expected.json and the spec's excerpt", () => {
+  const committed = readFileSync(
+    fileURLToPath(
+      new URL("../../../test/fixtures/registry/ts/examples/expected.json", import.meta.url),
+    ),
+    "utf8",
+  );
+
+  test("expected.json is what the generator gives for seed 1, 8 per version", () => {
+    const sets = generateFixtures(examples.descriptors(), { seed: 1n, count: 8 });
+    expect(committed).toBe(fixturesSummary(sets, { seed: 1n, count: 8 }));
+  });
+
+  test("docs/spec.md quotes it faithfully", () => {
+    const spec = readFileSync(
+      fileURLToPath(new URL("../../../docs/spec.md", import.meta.url)),
+      "utf8",
+    );
+    const at = spec.indexOf("An excerpt of `test/fixtures/registry/ts/examples/expected.json`");
+    const start = spec.indexOf("```json\n", at) + 8;
+    const block = spec.slice(start, spec.indexOf("\n```", start));
+    const quoted = JSON.parse(block);
+    const full = JSON.parse(committed);
+    expect(quoted.events).toHaveLength(1);
+    expect(full.events).toContainEqual(quoted.events[0]);
+    expect({ ...quoted, events: [] }).toEqual({ ...full, events: [] });
+  });
+});
