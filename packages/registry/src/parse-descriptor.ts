@@ -554,6 +554,7 @@ function readRules(
     if (list !== undefined) {
       if (list.length === 0) ctx.fail(`${path}.enum`, "must list at least one value");
       const values: (string | bigint)[] = [];
+      const seen = new Set<string | bigint>(); // not values.includes: a long enum would be quadratic
       const probe: FieldDescriptor = {
         key: "",
         typeText: "",
@@ -575,7 +576,7 @@ function readRules(
           );
           return;
         }
-        if (values.includes(value)) {
+        if (seen.has(value)) {
           ctx.fail(at, `${kindOf(item)} is listed twice`);
           return;
         }
@@ -586,6 +587,7 @@ function readRules(
             `the enum value breaks the field's other rules: ${broken.violation.message}`,
           );
         }
+        seen.add(value);
         values.push(value);
       });
       if (values.length > 0) out.enum = values;

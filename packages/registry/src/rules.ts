@@ -76,6 +76,7 @@ export function scalarViolation(
   field: FieldDescriptor,
   scalar: ScalarTypeName,
   value: AttributeValue,
+  allowed: ReadonlySet<string | bigint> | undefined = undefined,
 ): RuleViolation | undefined {
   if (scalar === "int" || scalar === "double") {
     const v = value as number | bigint;
@@ -96,10 +97,14 @@ export function scalarViolation(
     }
   }
   if (field.enum !== undefined && (scalar === "string" || scalar === "int")) {
-    if (!field.enum.includes(value as string | bigint)) {
+    const ok =
+      allowed === undefined
+        ? field.enum.includes(value as string | bigint)
+        : allowed.has(value as string | bigint);
+    if (!ok) {
       return {
         code: "not_allowed_value",
-        message: `${showValue(value as string | bigint)} is not one of ${field.enum.map(showValue).join(", ")}`,
+        message: `${showValue(value as string | bigint)} is not one of ${listValues(field.enum)}`,
       };
     }
   }
@@ -129,6 +134,12 @@ export function scalarViolation(
   return undefined;
 }
 
+/** The enum values as messages list them: the first 10, then how many in all. */
+function listValues(values: readonly (string | bigint)[]): string {
+  const shown = values.slice(0, 10).map(showValue).join(", ");
+  return values.length > 10 ? `${shown}, ... (${values.length} values)` : shown;
+}
+
 /** The rule an array's element count breaks, or `undefined`. */
 export function itemsViolation(field: FieldDescriptor, count: number): RuleViolation | undefined {
   if (field.minItems !== undefined && count < field.minItems) {
@@ -156,19 +167,20 @@ export function ruleViolations(
 ): { readonly index: number | undefined; readonly violation: RuleViolation }[] {
   const out: { index: number | undefined; violation: RuleViolation }[] = [];
   const scalar = ruleValueType(field);
+  const allowed = field.enum === undefined ? undefined : new Set(field.enum);
   if (carriesArray(field) && Array.isArray(value)) {
     const items = itemsViolation(field, value.length);
     if (items !== undefined) out.push({ index: undefined, violation: items });
     if (scalar !== undefined) {
       for (let i = 0; i < value.length; i++) {
-        const v = scalarViolation(field, scalar, value[i]!);
+        const v = scalarViolation(field, scalar, value[i]!, allowed);
         if (v !== undefined) out.push({ index: i, violation: v });
       }
     }
     return out;
   }
   if (scalar !== undefined) {
-    const v = scalarViolation(field, scalar, value);
+    const v = scalarViolation(field, scalar, value, allowed);
     if (v !== undefined) out.push({ index: undefined, violation: v });
   }
   return out;
@@ -179,6 +191,8 @@ export function compileRules(field: FieldDescriptor): RuleCheck | undefined {
   if (!hasRules(field)) return undefined;
   const scalar = ruleValueType(field);
   const array = carriesArray(field);
+  // A set, so a long enum costs one lookup per value (bigints compare by value in a Set).
+  const allowed = field.enum === undefined ? undefined : new Set(field.enum);
   const push = (
     issues: SchemaIssue[] | undefined,
     path: string,
@@ -195,14 +209,14 @@ export function compileRules(field: FieldDescriptor): RuleCheck | undefined {
       if (items !== undefined) issues = push(issues, path, items);
       if (scalar !== undefined) {
         for (let i = 0; i < value.length; i++) {
-          const v = scalarViolation(field, scalar, value[i]!);
+          const v = scalarViolation(field, scalar, value[i]!, allowed);
           if (v !== undefined) issues = push(issues, `${path}[${i}]`, v);
         }
       }
       return issues;
     }
     if (scalar !== undefined) {
-      const v = scalarViolation(field, scalar, value);
+      const v = scalarViolation(field, scalar, value, allowed);
       if (v !== undefined) issues = push(issues, path, v);
     }
     return issues;

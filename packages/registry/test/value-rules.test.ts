@@ -541,3 +541,46 @@ describe("compatibility of rule changes (the table's value_rule_* rows)", () => 
     ]);
   });
 });
+
+describe("long enums", () => {
+  const values = Array.from({ length: 50_000 }, (_, i) => `v${i}`);
+  const d = readDescriptor(
+    JSON.stringify({
+      type: "t",
+      subtype: "s",
+      version: "1.0.0",
+      attributes: [{ key: "k", type: "string", presence: "repeated", enum: values }],
+    }),
+    "long.json",
+  );
+  const long = createRegistry([d]);
+  const e = (tags: string[]) =>
+    createEnvelope({
+      schema: { type: "t", subtype: "s", version: "1.0.0" },
+      resource: { serviceName: "x" },
+      attributes: { k: tags },
+    });
+
+  test("a duplicate is found, and messages list the first 10 values and the count", () => {
+    const dup = parseDescriptor(
+      JSON.stringify({
+        type: "t",
+        subtype: "s",
+        version: "1.0.0",
+        attributes: [{ key: "k", type: "string", enum: [...values, "v49999"] }],
+      }),
+      "dup.json",
+    );
+    expect(dup.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      '$.attributes[0].enum[50000]: string "v49999" is listed twice',
+    ]);
+    expect(long.validate(e(["v49999", "w"]))).toEqual([
+      {
+        path: 'body.attributes["k"][1]',
+        code: "not_allowed_value",
+        message:
+          '"w" is not one of "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", ... (50000 values)',
+      },
+    ]);
+  });
+});
