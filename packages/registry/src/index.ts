@@ -18,6 +18,10 @@ export type {
 export { checkEnvelope, createChecker } from "./checker.js";
 export type { CodegenOptions } from "./codegen.js";
 export { generateBuilders } from "./codegen.js";
+export type { BindingSource, GoCodegenOptions } from "./codegen-go.js";
+export { generateGo } from "./codegen-go.js";
+export type { RustCodegenOptions } from "./codegen-rust.js";
+export { generateRust } from "./codegen-rust.js";
 export type {
   ChangeKind,
   ChangeRule,
