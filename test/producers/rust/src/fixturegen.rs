@@ -20,6 +20,14 @@ pub trait Binding {
     fn fill(&mut self, g: &mut Gen, m: Mode);
 }
 
+/// The envelope body built from a binding: its attributes, no extensions.
+pub fn body(b: &dyn Binding) -> crate::model::Body {
+    crate::model::Body {
+        attributes: b.attributes(),
+        extensions: vec![],
+    }
+}
+
 /// One entry of the generated list of bindings.
 pub struct Version {
     /// Path of the descriptor file in the schemas folder, as in index.json.

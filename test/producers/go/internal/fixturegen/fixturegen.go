@@ -30,6 +30,9 @@ type Binding interface {
 	Fill(g *Gen, m Mode)
 }
 
+// Body is the envelope body built from a binding: its attributes, no extensions.
+func Body(b Binding) *ev.Body { return &ev.Body{Attributes: b.Attributes()} }
+
 // Version is one entry of the generated list of bindings.
 type Version struct {
 	// Path of the descriptor file in the schemas folder, as in index.json.

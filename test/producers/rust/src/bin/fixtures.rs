@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use envelope_producer::bindings::{examples, rules};
 use envelope_producer::codec::{encode_frame, Variant};
-use envelope_producer::fixturegen::{mode_of, Gen, Version};
-use envelope_producer::model::{Body, Contract, Envelope, Header, Producer, Resource};
+use envelope_producer::fixturegen::{self, mode_of, Gen, Version};
+use envelope_producer::model::{Contract, Envelope, Header, Producer, Resource};
 use envelope_producer::wire::frame::Compression;
 
 /// One schemas folder (relative to the repository root), its bindings and sample size.
@@ -135,10 +135,7 @@ fn run(root: &Path, set: &Set, o: &Options) -> Result<String, String> {
                     },
                     ..Header::default()
                 },
-                body: Body {
-                    attributes: b.attributes(),
-                    extensions: vec![],
-                },
+                body: fixturegen::body(b.as_ref()),
             };
             for (variant, out) in [
                 (Variant::Protobuf, &mut protobuf),
