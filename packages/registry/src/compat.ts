@@ -696,8 +696,10 @@ function compareRules(f: FieldDescriptor, g: FieldDescriptor, path: string, add:
     if (f.enum === undefined) change = "narrowed";
     else if (g.enum === undefined) change = "widened";
     else {
-      const lost = f.enum.some((v) => !g.enum!.includes(v));
-      const gained = g.enum.some((v) => !f.enum!.includes(v));
+      const before = new Set(f.enum);
+      const after = new Set(g.enum);
+      const lost = f.enum.some((v) => !after.has(v));
+      const gained = g.enum.some((v) => !before.has(v));
       change = lost && gained ? "changed" : lost ? "narrowed" : gained ? "widened" : "same";
       if (change === "same" && f.enum.join("\0") !== g.enum.join("\0")) {
         add(
