@@ -499,8 +499,10 @@ function readRules(
       }
       return n;
     }
-    if (typeof json !== "number") {
-      ctx.fail(`${path}.${name}`, `must be a number, got ${kindOf(json)}`);
+    if (typeof json !== "number" || !Number.isFinite(json)) {
+      // JSON reads 1e400 as Infinity: a bound is a finite number.
+      const got = typeof json === "number" ? `number ${json}` : kindOf(json);
+      ctx.fail(`${path}.${name}`, `must be a finite number, got ${got}`);
       return undefined;
     }
     return json;

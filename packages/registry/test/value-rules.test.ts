@@ -257,8 +257,9 @@ describe("descriptor checks reject inconsistent rules", () => {
     [
       "a double bound as a string",
       { key: "a", type: "double", minimum: "1" },
-      ['$.attributes[0].minimum: must be a number, got string "1"'],
+      ['$.attributes[0].minimum: must be a finite number, got string "1"'],
     ],
+
     [
       "a negative length",
       { key: "a", type: "string", maxLength: -1 },
@@ -344,6 +345,14 @@ describe("descriptor checks reject inconsistent rules", () => {
     ],
   ])("%s", (_label, field, expected) => {
     expect(problems(field)).toEqual(expected);
+  });
+
+  test("a double bound past the largest double (JSON reads 1e400 as Infinity)", () => {
+    const text =
+      '{"type":"t","subtype":"s","version":"1.0.0","attributes":[{"key":"a","type":"double","maximum":1e400}]}';
+    expect(parseDescriptor(text, "f.json").problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "$.attributes[0].maximum: must be a finite number, got number Infinity",
+    ]);
   });
 
   test("consistent rules parse into exact values", () => {
