@@ -45,6 +45,8 @@ export type {
   ValueType,
 } from "./descriptor.js";
 export { COMPATIBILITY_MODES, eventId, formatType, parseType, schemaId } from "./descriptor.js";
+export type { DualEmitOptions, DualEmitStats, DualEmitter, Emitted } from "./dual-emit.js";
+export { createDualEmitter } from "./dual-emit.js";
 export type { GenerateFolderOptions, GenerateFolderResult } from "./generate-folder.js";
 export { generateSchemasFolder } from "./generate-folder.js";
 export { readFolderAtRef } from "./git.js";
