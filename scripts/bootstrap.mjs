@@ -2,6 +2,7 @@
 // Installs node packages (frozen lockfile), builds every package, fetches Go
 // modules and Rust crates when those toolchains are present (the cross-language
 // fixtures and the trace-context services need them), then runs the main job: the codecs tour.
+import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
 const steps = [
@@ -45,6 +46,29 @@ steps.push([
         "--quiet",
         "--disable-pip-version-check",
         "cbor2==6.2.1",
+      ])
+    );
+  },
+]);
+steps.push([
+  "Python duckdb and pyarrow for the Arrow/Parquet export test (.venv)",
+  () => {
+    if (!has("python3")) {
+      console.log(
+        `  python3 is not installed: the DuckDB export test will be skipped${isCI ? " (CI requires it)" : ""}`,
+      );
+      return !isCI;
+    }
+    return (
+      (existsSync(".venv/bin/python") || run("python3", ["-m", "venv", ".venv"])) &&
+      run(".venv/bin/python", [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "duckdb==2.0.1",
+        "pyarrow==26.0.1",
       ])
     );
   },

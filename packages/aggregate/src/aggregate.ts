@@ -14,8 +14,9 @@
  */
 import { type Envelope, EnvelopeError } from "@envelope/core";
 import { eventId as eventIdOf } from "@envelope/registry";
+import { Leftovers, type SkippedCount, type UnreadableCount } from "./counts.js";
 import { type Dimension, dimensionValue, parseDimension } from "./dimensions.js";
-import { createNormaliser, type NormaliseOptions, type RefusalReason } from "./normalise.js";
+import { createNormaliser, type NormaliseOptions } from "./normalise.js";
 import { type EnvelopeSource, readSources } from "./sources.js";
 import {
   DEFAULT_RELATIVE_ACCURACY,
@@ -66,27 +67,6 @@ export interface GroupResult {
   readonly issues: Readonly<Record<string, number>>;
   /** One entry per requested value attribute, in `values` order. */
   readonly values: readonly ValueStats[];
-}
-
-/** Envelopes decoded but not aggregated, for one event, version and reason. */
-export interface SkippedCount {
-  /** `type/subtype`. */
-  readonly event: string;
-  /** The version the producer wrote. */
-  readonly version: string;
-  readonly reason: RefusalReason;
-  readonly count: number;
-  /** The message of the first one. */
-  readonly example: string;
-}
-
-/** Undecodable input, by error code. */
-export interface UnreadableCount {
-  readonly code: string;
-  /** Bad runs. */
-  readonly runs: number;
-  /** Bytes skipped. */
-  readonly bytes: number;
 }
 
 /** What an aggregation found. */
@@ -169,13 +149,11 @@ export function createAggregator(options: AggregateOptions): Aggregator {
   const normaliser = createNormaliser(options);
   const groups = new Map<string, Group>();
   let overflow: Group | undefined;
-  const skipped = new Map<string, { -readonly [K in keyof SkippedCount]: SkippedCount[K] }>();
-  const unreadable = new Map<string, { code: string; runs: number; bytes: number }>();
+  const leftovers = new Leftovers();
   const issues: Record<string, number> = {};
   const targets: Record<string, string> = {};
   let envelopes = 0;
   let aggregated = 0;
-  let bad = 0;
   let bytes = 0;
   const every = options.progressEvery ?? 10_000;
   const onProgress = options.onProgress;
@@ -199,27 +177,22 @@ export function createAggregator(options: AggregateOptions): Aggregator {
   };
 
   const tick = () => {
-    if (onProgress !== undefined && (envelopes + bad) % every === 0) onProgress(progress());
+    if (onProgress !== undefined && (envelopes + leftovers.runs) % every === 0)
+      onProgress(progress());
   };
-  const progress = (): Progress => ({ envelopes, unreadable: bad, groups: groups.size, bytes });
+  const progress = (): Progress => ({
+    envelopes,
+    unreadable: leftovers.runs,
+    groups: groups.size,
+    bytes,
+  });
 
   const add = (envelope: Envelope): void => {
     envelopes++;
     const n = normaliser.normalise(envelope);
     for (const issue of n.issues) issues[issue.code] = (issues[issue.code] ?? 0) + 1;
     if (!n.ok) {
-      const s = envelope.header.schema;
-      const id = `${eventIdOf(s)}\u0000${s.version}\u0000${n.reason}`;
-      const entry = skipped.get(id);
-      if (entry === undefined) {
-        skipped.set(id, {
-          event: eventIdOf(s),
-          version: s.version,
-          reason: n.reason,
-          count: 1,
-          example: n.message,
-        });
-      } else entry.count++;
+      leftovers.refuse(envelope, n.reason, n.message);
       tick();
       return;
     }
@@ -254,14 +227,7 @@ export function createAggregator(options: AggregateOptions): Aggregator {
   };
 
   const addUnreadable = (error: EnvelopeError, length: number): void => {
-    bad++;
-    const entry = unreadable.get(error.code);
-    if (entry === undefined)
-      unreadable.set(error.code, { code: error.code, runs: 1, bytes: length });
-    else {
-      entry.runs++;
-      entry.bytes += length;
-    }
+    leftovers.unreadable(error, length);
     tick();
   };
 
@@ -286,10 +252,8 @@ export function createAggregator(options: AggregateOptions): Aggregator {
       .sort((a, b) => compareKeys(a.key, b.key))
       .map((g) => groupResult(g, false)),
     overflow: overflow === undefined ? undefined : groupResult(overflow, true),
-    skipped: [...skipped.values()].sort(
-      (a, b) => cmp(a.event, b.event) || cmp(a.version, b.version) || cmp(a.reason, b.reason),
-    ),
-    unreadable: [...unreadable.values()].sort((a, b) => cmp(a.code, b.code)),
+    skipped: leftovers.skippedCounts(),
+    unreadable: leftovers.unreadableCounts(),
   });
 
   return {

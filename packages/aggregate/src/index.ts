@@ -5,12 +5,13 @@ export type {
   Aggregator,
   GroupResult,
   Progress,
-  SkippedCount,
-  UnreadableCount,
 } from "./aggregate.js";
 export { aggregate, createAggregator } from "./aggregate.js";
+export type { SkippedCount, UnreadableCount } from "./counts.js";
 export type { Dimension } from "./dimensions.js";
 export { HEADER_DIMENSIONS, parseDimension, valueText } from "./dimensions.js";
+export type { Exporter, ExportOptions, ExportStats } from "./export.js";
+export { createExporter, writeArrow, writeParquet } from "./export.js";
 export { formatCsv, formatJson, formatTable, quantileLabel, resultToJson } from "./format.js";
 export type {
   Normalised,
