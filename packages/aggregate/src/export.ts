@@ -37,6 +37,7 @@ import {
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
+  RecordBatchStreamWriter,
   Schema,
   Struct,
   Uint64,
@@ -337,82 +338,104 @@ export function createExporter(options: ExportOptions): Exporter {
   };
 }
 
-/** Feeds the sources through an exporter, handing each full batch (and the last) to `onBatch`. */
-async function drain(
+/** The file formats of an export. */
+export type ExportFormat = "arrow" | "parquet";
+
+/** An export file being written, batch by batch; see {@link openExportFile}. */
+export interface ExportFile {
+  write(batch: RecordBatch): void;
+  /** Writes what is left and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `path` for an export with `schema`. `arrow`: an Arrow IPC file (the
+ * random-access format; pyarrow's `ipc.open_file`, DuckDB through pyarrow),
+ * written batch by batch, so memory holds one batch. `parquet`: Parquet
+ * (parquet-wasm, ZSTD, one row group per batch); parquet-wasm writes from a
+ * whole table, so memory holds the Arrow data of the whole export until
+ * `close`. An export with no row still has the schema.
+ */
+export async function openExportFile(
+  path: string,
+  format: ExportFormat,
+  schema: Schema,
+  batchSize = 65_536,
+): Promise<ExportFile> {
+  if (format === "arrow") {
+    const out = createWriteStream(path);
+    const writer = new RecordBatchFileWriter();
+    writer.toNodeStream().pipe(out);
+    writer.reset(undefined, schema);
+    return {
+      write: (batch) => {
+        writer.write(batch);
+      },
+      close: async () => {
+        writer.finish();
+        await once(out, "close");
+      },
+    };
+  }
+  const pq = await import("parquet-wasm");
+  const writer = new RecordBatchStreamWriter();
+  writer.reset(undefined, schema);
+  return {
+    write: (batch) => {
+      writer.write(batch);
+    },
+    close: async () => {
+      writer.finish();
+      const props = new pq.WriterPropertiesBuilder()
+        .setCompression(pq.Compression.ZSTD)
+        .setMaxRowGroupSize(batchSize)
+        .build();
+      const bytes = pq.writeParquet(pq.Table.fromIPCStream(writer.toUint8Array(true)), props);
+      const out = createWriteStream(path);
+      out.end(bytes);
+      await once(out, "close");
+    },
+  };
+}
+
+/**
+ * Writes the envelopes of the sources to `path` in `format` (see
+ * {@link openExportFile}) and returns what was written and left out.
+ */
+export async function exportToFile(
   sources: EnvelopeSource | readonly EnvelopeSource[],
-  exporter: Exporter,
-  batchSize: number,
-  onBatch: (batch: RecordBatch) => Promise<void> | void,
-): Promise<void> {
+  path: string,
+  format: ExportFormat,
+  options: ExportOptions,
+): Promise<ExportStats> {
+  const exporter = createExporter(options);
+  const batchSize = options.batchSize ?? 65_536;
+  const file = await openExportFile(path, format, exporter.schema, batchSize);
   for await (const item of readSources(sources)) {
     if (item.error === undefined) exporter.add(item.envelope);
     else exporter.addUnreadable(item.error, item.length);
-    if (exporter.pending >= batchSize) await onBatch(exporter.takeBatch()!);
+    if (exporter.pending >= batchSize) file.write(exporter.takeBatch()!);
   }
   const last = exporter.takeBatch();
-  if (last !== undefined) await onBatch(last);
+  if (last !== undefined) file.write(last);
+  await file.close();
+  return exporter.stats();
 }
 
-/**
- * Writes the envelopes of the sources to `path` as an Arrow IPC file (the
- * random-access format, `.arrow`; pyarrow's `ipc.open_file`, DuckDB through
- * pyarrow or its `nanoarrow` extension), one record batch at a time: memory
- * holds one batch. An export with no row still writes the schema.
- */
-export async function writeArrow(
+/** {@link exportToFile} as an Arrow IPC file. */
+export function writeArrow(
   sources: EnvelopeSource | readonly EnvelopeSource[],
   path: string,
   options: ExportOptions,
 ): Promise<ExportStats> {
-  const exporter = createExporter(options);
-  const batchSize = options.batchSize ?? 65_536;
-  const out = createWriteStream(path);
-  const writer = new RecordBatchFileWriter();
-  const piped = writer.toNodeStream();
-  piped.pipe(out);
-  writer.reset(undefined, exporter.schema);
-  await drain(sources, exporter, batchSize, (batch) => {
-    writer.write(batch);
-  });
-  writer.finish();
-  await once(out, "close");
-  return exporter.stats();
+  return exportToFile(sources, path, "arrow", options);
 }
 
-/**
- * Writes the envelopes of the sources to `path` as Parquet (parquet-wasm,
- * ZSTD-compressed, one row group per batch). parquet-wasm writes from a
- * whole table, so memory holds the Arrow data of the whole export (the Arrow
- * export streams).
- */
-export async function writeParquet(
+/** {@link exportToFile} as Parquet. */
+export function writeParquet(
   sources: EnvelopeSource | readonly EnvelopeSource[],
   path: string,
   options: ExportOptions,
 ): Promise<ExportStats> {
-  const {
-    Table: WasmTable,
-    writeParquet: write,
-    WriterPropertiesBuilder,
-    Compression,
-  } = await import("parquet-wasm");
-  const { RecordBatchStreamWriter } = await import("apache-arrow");
-  const exporter = createExporter(options);
-  const batchSize = options.batchSize ?? 65_536;
-  const writer = new RecordBatchStreamWriter();
-  writer.reset(undefined, exporter.schema);
-  await drain(sources, exporter, batchSize, (batch) => {
-    writer.write(batch);
-  });
-  writer.finish();
-  const ipc = writer.toUint8Array(true);
-  const props = new WriterPropertiesBuilder()
-    .setCompression(Compression.ZSTD)
-    .setMaxRowGroupSize(batchSize)
-    .build();
-  const bytes = write(WasmTable.fromIPCStream(ipc), props);
-  const out = createWriteStream(path);
-  out.end(bytes);
-  await once(out, "close");
-  return exporter.stats();
+  return exportToFile(sources, path, "parquet", options);
 }

@@ -10,8 +10,14 @@ export { aggregate, createAggregator } from "./aggregate.js";
 export type { SkippedCount, UnreadableCount } from "./counts.js";
 export type { Dimension } from "./dimensions.js";
 export { HEADER_DIMENSIONS, parseDimension, valueText } from "./dimensions.js";
-export type { Exporter, ExportOptions, ExportStats } from "./export.js";
-export { createExporter, writeArrow, writeParquet } from "./export.js";
+export type { Exporter, ExportFile, ExportFormat, ExportOptions, ExportStats } from "./export.js";
+export {
+  createExporter,
+  exportToFile,
+  openExportFile,
+  writeArrow,
+  writeParquet,
+} from "./export.js";
 export { formatCsv, formatJson, formatTable, quantileLabel, resultToJson } from "./format.js";
 export type {
   Normalised,

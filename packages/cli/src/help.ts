@@ -192,6 +192,9 @@ Options:
       --accuracy A         the sketch's relative accuracy (default 0.01)
       --max-groups N       groups kept; further groups go to one "(other)" group (default 10000)
       --format table|json|csv   (default table; json writes int64 figures as strings)
+      --export FILE        also write the envelopes, normalised the same way, as an Arrow
+                           IPC file or Parquet (docs/spec.md, "Export layout")
+      --export-format arrow|parquet   (default: parquet for a .parquet FILE, else arrow)
       --keep-unknown       aggregate events the registry does not know at their own version
       --skip-invalid       do not aggregate envelopes with validation issues (counted)
       --defaults           fill absent attributes that declare a default, at the target version
@@ -204,6 +207,7 @@ Examples:
   envelope aggregate --registry schemas --to 1.2.0 --by event,language --values duration_ms capture.bin
   envelope aggregate --registry schemas --by service,attr:method --values attempts --format csv go.bin rust.bin ts.bin
   cat capture.bin | envelope aggregate --registry schemas --to request/auth_request@1.1.0 --format json -
+  envelope aggregate --registry schemas --to 1.2.0 --export capture.parquet capture.bin
 
 ${EXIT_CODES}
 

@@ -3,7 +3,8 @@
  * TypeScript-made auth_request envelopes at 1.1.0 and 1.2.0 in one file, the
  * Go and Rust fixtures in others (packages/aggregate/test/capture.ts).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { aggregate, resultToJson } from "@envelope/aggregate";
@@ -153,6 +154,62 @@ describe("envelope aggregate", () => {
     expect(run.stdout).toMatch(/truncated\s+1\s+441/);
     expect(run.stderr).toContain("truncated");
   });
+
+  const python = existsSync(`${ROOT}.venv/bin/python`) ? `${ROOT}.venv/bin/python` : "python3";
+  const hasDuckdb = spawnSync(python, ["-c", "import duckdb, pyarrow"]).status === 0;
+
+  it.skipIf(!hasDuckdb && process.env.CI !== "true").each(["arrow", "parquet"])(
+    "--export writes a %s file that DuckDB aggregates to the printed figures",
+    (kind) => {
+      const out = join(dir, `export.${kind}`);
+      const run = envelope([
+        "aggregate",
+        "--registry",
+        "schemas",
+        "--to",
+        "1.1.0",
+        "--by",
+        "type,subtype,version,service",
+        "--values",
+        "attempts,latency_ms",
+        "--format",
+        "json",
+        "--export",
+        out,
+        ...(kind === "arrow" ? [] : ["--export-format", "parquet"]),
+        ts,
+        go,
+        rust,
+      ]);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain(`399 row(s) exported to ${out} (${kind})`);
+      const printed = JSON.parse(run.stdout);
+      const duck = spawnSync(
+        python,
+        [
+          `${ROOT}packages/aggregate/test/duckdb_aggregate.py`,
+          out,
+          kind,
+          "type,subtype,source_version,service_name",
+          "attr.attempts,attr.latency_ms",
+        ],
+        { encoding: "utf8" },
+      );
+      expect(duck.stderr).toBe("");
+      const groups = JSON.parse(duck.stdout).groups;
+      expect(groups.map((g: { key: string[] }) => g.key)).toEqual(
+        printed.groups.map((g: { key: Record<string, string> }) => Object.values(g.key)),
+      );
+      groups.forEach((g: { count: number; values: Record<string, object> }, i: number) => {
+        const p = printed.groups[i];
+        expect(g.count).toBe(p.count);
+        for (const v of ["attempts", "latency_ms"]) {
+          const { count, sum, min, max } = p.values[v];
+          expect(g.values[`attr.${v}`]).toMatchObject({ count, sum, min, max });
+        }
+      });
+    },
+  );
 
   it("refuses a bad dimension or target with exit 2", () => {
     const bad = envelope(["aggregate", "--registry", "schemas", "--by", "colour", ts]);

@@ -4,12 +4,19 @@
  * transforms, groups and summarises them (@envelope/aggregate), and prints a
  * table, JSON or CSV (README.md, "Consuming and aggregating").
  */
+
+import { resolve } from "node:path";
 import {
   type AggregateResult,
   createAggregator,
+  createExporter,
+  type Exporter,
+  type ExportFile,
+  type ExportStats,
   formatCsv,
   formatJson,
   formatTable,
+  openExportFile,
   type TargetOption,
 } from "@envelope/aggregate";
 import { isEnvelopeError } from "@envelope/sdk";
@@ -24,6 +31,9 @@ import { type Io, Terminal } from "../output/terminal.js";
 import { openRegistryAt } from "./validate.js";
 
 const FORMATS = ["table", "json", "csv"] as const;
+const EXPORT_FORMATS = ["arrow", "parquet"] as const;
+/** Rows per record batch of an export (and Parquet row group). */
+const EXPORT_BATCH = 65_536;
 
 function list(value: string | boolean | undefined): string[] | undefined {
   if (typeof value !== "string") return undefined;
@@ -77,6 +87,8 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
       accuracy: { type: "string" },
       "max-groups": { type: "string" },
       format: { type: "string" },
+      export: { type: "string" },
+      "export-format": { type: "string" },
       "keep-unknown": { type: "boolean" },
       "skip-invalid": { type: "boolean" },
       defaults: { type: "boolean" },
@@ -104,27 +116,49 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
   const values = list(parsed.values.values);
   const quantiles = numbers(parsed, "quantiles");
   const registry = await openRegistryAt(location, io, term);
+  const exportPath = parsed.values.export;
+  if (exportPath === "" || exportPath === true)
+    throw usageError("--export takes a FILE", "aggregate");
+  const exportFormat =
+    choice(parsed.values["export-format"], EXPORT_FORMATS, "export-format", "aggregate") ??
+    (typeof exportPath === "string" && /\.parquet$/i.test(exportPath) ? "parquet" : "arrow");
+  const normalise = {
+    registry,
+    ...(to === undefined ? {} : { to }),
+    unknownEvents: parsed.values["keep-unknown"] === true ? "keep" : "skip",
+    skipInvalid: parsed.values["skip-invalid"] === true,
+    defaults: parsed.values.defaults === true,
+    validation: {
+      unknownAttributes: parsed.values["allow-unknown"] === true ? "ignore" : "report",
+      deprecated: parsed.values["allow-deprecated"] === true ? "ignore" : "report",
+    },
+  } as const;
   let aggregator: ReturnType<typeof createAggregator>;
   try {
     aggregator = createAggregator({
-      registry,
-      ...(to === undefined ? {} : { to }),
+      ...normalise,
       ...(by === undefined ? {} : { by }),
       ...(values === undefined ? {} : { values }),
       ...(quantiles === undefined ? {} : { quantiles }),
       ...(accuracy === undefined ? {} : { relativeAccuracy: accuracy }),
       ...(maxGroups === undefined ? {} : { maxGroups }),
-      unknownEvents: parsed.values["keep-unknown"] === true ? "keep" : "skip",
-      skipInvalid: parsed.values["skip-invalid"] === true,
-      defaults: parsed.values.defaults === true,
-      validation: {
-        unknownAttributes: parsed.values["allow-unknown"] === true ? "ignore" : "report",
-        deprecated: parsed.values["allow-deprecated"] === true ? "ignore" : "report",
-      },
     });
   } catch (error) {
     if (isEnvelopeError(error)) throw usageError(error.message, "aggregate");
     throw error;
+  }
+  let exporter: Exporter | undefined;
+  let exportFile: ExportFile | undefined;
+  if (typeof exportPath === "string") {
+    exporter = createExporter(normalise);
+    try {
+      exportFile = await openExportFile(resolve(io.cwd, exportPath), exportFormat, exporter.schema);
+    } catch (error) {
+      throw new CliError(
+        ExitCode.unreadable,
+        `cannot write ${exportPath}: ${(error as Error).message}`,
+      );
+    }
   }
   const files = parsed.positionals.length === 0 ? [undefined] : parsed.positionals;
   const tally = new Tally();
@@ -141,10 +175,15 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
           progress.clear();
           tally.reportBad(term, item);
           aggregator.addUnreadable(item.error, item.length);
+          exporter?.addUnreadable(item.error, item.length);
           continue;
         }
         tally.good++;
         aggregator.add(item.envelope!);
+        if (exporter !== undefined) {
+          exporter.add(item.envelope!);
+          if (exporter.pending >= EXPORT_BATCH) exportFile!.write(exporter.takeBatch()!);
+        }
       }
       progress.clear();
       tally.summary(term, reading, "envelope");
@@ -156,6 +195,13 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
   if (tally.good === 0 && tally.bad === 0) {
     throw new CliError(ExitCode.unreadable, "no envelope in the input");
   }
+  let exported: ExportStats | undefined;
+  if (exporter !== undefined) {
+    const last = exporter.takeBatch();
+    if (last !== undefined) exportFile!.write(last);
+    await exportFile!.close();
+    exported = exporter.stats();
+  }
   const result = aggregator.result();
   const sink = new Sink(io.stdout);
   await sink.write(render(result, format));
@@ -165,6 +211,9 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
     term.message(
       `${result.envelopes} envelope(s) read, ${result.aggregated} aggregated in ${result.groups.length} group(s)${skipped > 0 ? `, ${skipped} not aggregated (see "skipped")` : ""}`,
     );
+  }
+  if (exported !== undefined && !term.flags.quiet) {
+    term.message(`${exported.rows} row(s) exported to ${String(exportPath)} (${exportFormat})`);
   }
   return readOutcome(tally.good, tally.bad);
 }
