@@ -10,8 +10,11 @@ import { createEnvelope, encode } from "@envelope/sdk";
 import { expect, test } from "vitest";
 import { signInReport } from "./aggregate-capture.js";
 
-test("README shows examples/aggregate-capture.ts verbatim", () => {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+test.each([
+  "../README.md",
+  "../packages/aggregate/README.md",
+])("%s shows examples/aggregate-capture.ts verbatim", (file) => {
+  const readme = readFileSync(new URL(file, import.meta.url), "utf8");
   const source = readFileSync(new URL("./aggregate-capture.ts", import.meta.url), "utf8");
   const block = /```ts\n\/\/ examples\/aggregate-capture\.ts\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(block).toBe(source);

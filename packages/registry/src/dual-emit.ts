@@ -11,7 +11,7 @@
  * for (const { bytes } of dual.encode(envelope)) send(bytes); // 1.2.0, then 1.1.0
  * ```
  *
- * @see docs/spec.md "Schema registry", "Dual emission"
+ * @see docs/spec.md "Aggregation", "Dual emission"
  */
 import { type Envelope, EnvelopeError, isEnvelopeError } from "@envelope/core";
 import { eventId } from "./descriptor.js";
