@@ -38,14 +38,22 @@ export type Dimension =
     }
   | { readonly name: string; readonly kind: "version" }
   | { readonly name: string; readonly kind: "attr"; readonly key: string }
-  | { readonly name: string; readonly kind: "resource"; readonly key: string };
+  | { readonly name: string; readonly kind: "resource"; readonly key: string }
+  | {
+      readonly name: string;
+      readonly kind: "ext";
+      readonly namespace: string;
+      readonly key: string;
+    };
 
 /**
  * Parses a dimension: a header name (`event`, `type`, `subtype`, `version`
  * — the version the producer wrote —, `target`, `service`, `service_version`,
  * `environment`, `region`, `host`, `language`, `producer_version`, `status`),
- * `attr:KEY` (a body attribute at the target version) or `resource:KEY` (a
- * resource attribute). Throws `invalid_argument` for anything else.
+ * `attr:KEY` (a body attribute at the target version), `ext:NAMESPACE:KEY`
+ * (an extension attribute at the target version; namespaces hold no `:`) or
+ * `resource:KEY` (a resource attribute). Throws `invalid_argument` for
+ * anything else.
  */
 export function parseDimension(text: string): Dimension {
   if (text === "version") return { name: text, kind: "version" };
@@ -56,11 +64,13 @@ export function parseDimension(text: string): Dimension {
       read: HEADER_DIMENSIONS[text as keyof typeof HEADER_DIMENSIONS],
     };
   }
+  const ext = /^ext:([^:]+):(.+)$/s.exec(text);
+  if (ext !== null) return { name: text, kind: "ext", namespace: ext[1]!, key: ext[2]! };
   const m = /^(attr|resource):(.+)$/s.exec(text);
   if (m !== null) return { name: text, kind: m[1] as "attr" | "resource", key: m[2]! };
   throw new EnvelopeError(
     "invalid_argument",
-    `unknown dimension ${JSON.stringify(text)}: use one of ${["version", ...Object.keys(HEADER_DIMENSIONS)].join(", ")}, attr:KEY or resource:KEY`,
+    `unknown dimension ${JSON.stringify(text)}: use one of ${["version", ...Object.keys(HEADER_DIMENSIONS)].join(", ")}, attr:KEY, ext:NAMESPACE:KEY or resource:KEY`,
   );
 }
 
@@ -79,6 +89,12 @@ export function dimensionValue(
       return valueText(envelope.body.attributes.get(dimension.key));
     case "resource":
       return valueText(envelope.header.resource.attributes.get(dimension.key));
+    case "ext":
+      return valueText(
+        envelope.body.extensions
+          .find((x) => x.namespace === dimension.namespace)
+          ?.attributes.get(dimension.key),
+      );
   }
 }
 

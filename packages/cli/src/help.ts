@@ -186,7 +186,8 @@ Options:
                            VERSION applies to every event, per-event targets to those named)
       --by DIM[,DIM...]    group by: event, type, subtype, version (as written), target,
                            service, service_version, environment, region, host, language,
-                           producer_version, status, attr:KEY, resource:KEY (default event)
+                           producer_version, status, attr:KEY, ext:NAMESPACE:KEY,
+                           resource:KEY (default event)
       --values KEY[,...]   numeric body attributes (at the target version) to summarise
       --quantiles Q[,...]  quantiles in [0, 1] (default 0.5,0.9,0.99)
       --accuracy A         the sketch's relative accuracy (default 0.01)
