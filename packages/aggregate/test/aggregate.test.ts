@@ -12,7 +12,7 @@ import {
   resultToJson,
 } from "@envelope/aggregate";
 import { loadRegistry } from "@envelope/registry";
-import { decode, isEnvelopeError } from "@envelope/sdk";
+import { createEnvelope, decode, isEnvelopeError } from "@envelope/sdk";
 import { describe, expect, it } from "vitest";
 import {
   buildCapture,
@@ -242,6 +242,32 @@ describe("aggregation options", () => {
     expect(
       result.groups.reduce((n, g) => n + g.values[0]!.count, result.overflow!.values[0]!.count),
     ).toBe(result.aggregated);
+  });
+
+  it("keeps at most maxGroups groups however many keys the input has", () => {
+    const aggregator = createAggregator({
+      registry,
+      by: ["attr:user"],
+      values: ["attempts"],
+      maxGroups: 100,
+    });
+    const N = 20_000;
+    for (let i = 0; i < N; i++) {
+      aggregator.add(
+        createEnvelope({
+          schema: { type: "request", subtype: "auth_request", version: "1.2.0" },
+          resource: { serviceName: "auth" },
+          attributes: { user: `user-${i}`, attempts: 1n },
+        }),
+      );
+      if (i % 5000 === 4999) expect(aggregator.progress().groups).toBe(100);
+    }
+    const result = aggregator.result();
+    expect(result.groups).toHaveLength(100);
+    expect(result.overflow).toMatchObject({
+      count: N - 100,
+      values: [{ count: N - 100, sum: BigInt(N - 100) }],
+    });
   });
 
   it("groups by language, environment and attribute values", async () => {
