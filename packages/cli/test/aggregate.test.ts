@@ -211,6 +211,41 @@ describe("envelope aggregate", () => {
     },
   );
 
+  it("--keep-unknown, --skip-invalid and --allow-unknown reach the aggregation", () => {
+    const json = (...extra: string[]) => {
+      const run = envelope([
+        "aggregate",
+        "--registry",
+        "schemas",
+        "--format",
+        "json",
+        ...extra,
+        go,
+        rust,
+      ]);
+      expect(run.status).toBe(0);
+      return JSON.parse(run.stdout);
+    };
+    const kept = json("--keep-unknown", "--by", "event", "--values", "value");
+    // Go int64-max and double 0.1, Rust int64-min and int64 0 (protobuf + LZ4).
+    expect(kept.groups[1]).toMatchObject({
+      key: { event: "vectors/kinds" },
+      count: 4,
+      values: { value: { kind: "int", count: 3, sum: "-1", mismatched: 1 } },
+    });
+    expect(
+      json("--skip-invalid").skipped.map((s: { reason: string; count: number }) => [
+        s.reason,
+        s.count,
+      ]),
+    ).toEqual([
+      ["invalid", 2],
+      ["unknown_schema", 4],
+    ]);
+    // Without unknown_attribute issues, the benchmark envelopes still lack `user`.
+    expect(json("--allow-unknown").issues).toEqual({ missing_attribute: 2, unknown_schema: 4 });
+  });
+
   it("refuses a bad dimension or target with exit 2", () => {
     const bad = envelope(["aggregate", "--registry", "schemas", "--by", "colour", ts]);
     expect(bad.status).toBe(2);
