@@ -37,9 +37,10 @@ import {
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
-  RecordBatchStreamWriter,
   Schema,
   Struct,
+  Table,
+  tableToIPC,
   Uint64,
   Utf8,
 } from "apache-arrow";
@@ -343,7 +344,8 @@ export type ExportFormat = "arrow" | "parquet";
 
 /** An export file being written, batch by batch; see {@link openExportFile}. */
 export interface ExportFile {
-  write(batch: RecordBatch): void;
+  /** Resolves when the file can take another batch (back-pressure). */
+  write(batch: RecordBatch): Promise<void> | void;
   /** Writes what is left and closes the file. */
   close(): Promise<void>;
 }
@@ -352,9 +354,9 @@ export interface ExportFile {
  * Opens `path` for an export with `schema`. `arrow`: an Arrow IPC file (the
  * random-access format; pyarrow's `ipc.open_file`, DuckDB through pyarrow),
  * written batch by batch, so memory holds one batch. `parquet`: Parquet
- * (parquet-wasm, ZSTD, one row group per batch); parquet-wasm writes from a
- * whole table, so memory holds the Arrow data of the whole export until
- * `close`. An export with no row still has the schema.
+ * (parquet-wasm, ZSTD, row groups of at most one batch, streamed: memory holds the
+ * batches not yet written, at most a few). An export with no row still has
+ * the schema.
  */
 export async function openExportFile(
   path: string,
@@ -378,21 +380,66 @@ export async function openExportFile(
     };
   }
   const pq = await import("parquet-wasm");
-  const writer = new RecordBatchStreamWriter();
-  writer.reset(undefined, schema);
+  const props = () =>
+    new pq.WriterPropertiesBuilder()
+      .setCompression(pq.Compression.ZSTD)
+      .setMaxRowGroupSize(batchSize)
+      .build();
+  // Batches cross into WebAssembly as one-batch IPC streams and are written as
+  // they come (transformParquetStream): memory holds the batches not written
+  // yet. The transform starts with the first batch (it cannot write an empty file).
+  const out = createWriteStream(path);
+  let pulled: (() => void) | undefined;
+  let running:
+    | { controller: ReadableStreamDefaultController<unknown>; copied: Promise<void> }
+    | undefined;
+  const begin = () => {
+    let controller!: ReadableStreamDefaultController<unknown>;
+    const batches = new ReadableStream<unknown>(
+      {
+        start: (c) => {
+          controller = c;
+        },
+        pull: () => {
+          pulled?.();
+          pulled = undefined;
+        },
+      },
+      { highWaterMark: 2 },
+    );
+    const copied = pq.transformParquetStream(batches, props()).then(async (stream) => {
+      for await (const chunk of stream as ReadableStream<Uint8Array>) {
+        if (!out.write(chunk)) await once(out, "drain");
+      }
+    });
+    // Awaited at close; a failure before then must not be an unhandled rejection.
+    copied.catch(() => {});
+    return { controller, copied };
+  };
   return {
-    write: (batch) => {
-      writer.write(batch);
+    write: async (batch) => {
+      const table = pq.Table.fromIPCStream(tableToIPC(new Table(schema, [batch]), "stream"));
+      const wasmBatch = table.recordBatch(0);
+      table.free();
+      if (wasmBatch === undefined) return;
+      running ??= begin();
+      running.controller.enqueue(wasmBatch);
+      if ((running.controller.desiredSize ?? 1) <= 0) {
+        await new Promise<void>((r) => {
+          pulled = r;
+        });
+      }
     },
     close: async () => {
-      writer.finish();
-      const props = new pq.WriterPropertiesBuilder()
-        .setCompression(pq.Compression.ZSTD)
-        .setMaxRowGroupSize(batchSize)
-        .build();
-      const bytes = pq.writeParquet(pq.Table.fromIPCStream(writer.toUint8Array(true)), props);
-      const out = createWriteStream(path);
-      out.end(bytes);
+      if (running !== undefined) {
+        running.controller.close();
+        await running.copied;
+      } else {
+        // No row: the schema alone.
+        const empty = pq.Table.fromIPCStream(tableToIPC(new Table(schema), "stream"));
+        out.write(pq.writeParquet(empty, props()));
+      }
+      out.end();
       await once(out, "close");
     },
   };
@@ -414,10 +461,10 @@ export async function exportToFile(
   for await (const item of readSources(sources)) {
     if (item.error === undefined) exporter.add(item.envelope);
     else exporter.addUnreadable(item.error, item.length);
-    if (exporter.pending >= batchSize) file.write(exporter.takeBatch()!);
+    if (exporter.pending >= batchSize) await file.write(exporter.takeBatch()!);
   }
   const last = exporter.takeBatch();
-  if (last !== undefined) file.write(last);
+  if (last !== undefined) await file.write(last);
   await file.close();
   return exporter.stats();
 }

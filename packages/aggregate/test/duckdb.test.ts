@@ -169,6 +169,21 @@ describe.skipIf(!hasDuckdb)("the export layout", () => {
   });
 });
 
+describe.skipIf(!hasDuckdb)("an empty export", () => {
+  it.each(["arrow", "parquet"] as const)("%s: the schema and no row", async (kind) => {
+    const path = join(dir, `empty.${kind}`);
+    const stats = await (kind === "arrow" ? writeArrow : writeParquet)(new Uint8Array(0), path, {
+      registry,
+      to: "1.2.0",
+    });
+    expect(stats).toEqual({ envelopes: 0, rows: 0, skipped: [], unreadable: [] });
+    const { groups, columns } = duckdb(path, kind, ["type"], ["attr.attempts"]);
+    expect(groups).toEqual([]);
+    expect(columns["attr.attempts"]).toBe("BIGINT");
+    expect(Object.keys(columns)).toHaveLength(36);
+  });
+});
+
 function duckType(descriptorType: string): string {
   switch (descriptorType) {
     case "int":

@@ -182,7 +182,7 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
         aggregator.add(item.envelope!);
         if (exporter !== undefined) {
           exporter.add(item.envelope!);
-          if (exporter.pending >= EXPORT_BATCH) exportFile!.write(exporter.takeBatch()!);
+          if (exporter.pending >= EXPORT_BATCH) await exportFile!.write(exporter.takeBatch()!);
         }
       }
       progress.clear();
@@ -198,7 +198,7 @@ export async function aggregateCommand(args: readonly string[], io: Io): Promise
   let exported: ExportStats | undefined;
   if (exporter !== undefined) {
     const last = exporter.takeBatch();
-    if (last !== undefined) exportFile!.write(last);
+    if (last !== undefined) await exportFile!.write(last);
     await exportFile!.close();
     exported = exporter.stats();
   }
