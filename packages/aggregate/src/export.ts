@@ -21,11 +21,16 @@ import {
   type EnvelopeError,
   valueToJson,
 } from "@envelope/core";
-import { eventId, type FieldDescriptor, type ValueType } from "@envelope/registry";
+import {
+  eventId,
+  type FieldDescriptor,
+  type SchemaKey,
+  schemaId,
+  type ValueType,
+} from "@envelope/registry";
 import {
   Binary,
   Bool,
-  type Builder,
   type DataType,
   Field,
   Float64,
@@ -33,7 +38,6 @@ import {
   Int64,
   List,
   Map_,
-  makeBuilder,
   makeData,
   RecordBatch,
   RecordBatchFileWriter,
@@ -44,6 +48,7 @@ import {
   Uint64,
   Utf8,
 } from "apache-arrow";
+import { columnData } from "./columns.js";
 import { Leftovers, type SkippedCount, type UnreadableCount } from "./counts.js";
 import { createNormaliser, type NormaliseOptions } from "./normalise.js";
 import { type EnvelopeSource, readSources } from "./sources.js";
@@ -244,6 +249,18 @@ export function createExporter(options: ExportOptions): Exporter {
   let envelopes = 0;
   const leftovers = new Leftovers();
 
+  /** The keys each target schema declares, cached per schema. */
+  const keysCache = new Map<string, ReadonlySet<string>>();
+  const declaredKeys = (ref: SchemaKey): ReadonlySet<string> => {
+    const id = schemaId(ref);
+    let keys = keysCache.get(id);
+    if (keys === undefined) {
+      keys = new Set((registry.get(ref)?.attributes ?? []).map((f) => f.key));
+      keysCache.set(id, keys);
+    }
+    return keys;
+  };
+
   const add = (envelope: Envelope): boolean => {
     envelopes++;
     const n = normaliser.normalise(envelope);
@@ -284,7 +301,7 @@ export function createExporter(options: ExportOptions): Exporter {
       n.issues.map((i) => i.code),
     );
     const rest = new Map<string, string>();
-    const ownKeys = new Set((registry.get(h.schema)?.attributes ?? []).map((f) => f.key));
+    const ownKeys = declaredKeys(h.schema);
     for (const [key, value] of e.body.attributes) {
       const slot = ownKeys.has(key) ? typedIndex.get(key) : undefined;
       const converted = slot?.column.convert(value);
@@ -304,13 +321,12 @@ export function createExporter(options: ExportOptions): Exporter {
 
   const takeBatch = (): RecordBatch | undefined => {
     if (rows.length === 0) return undefined;
-    const builders: Builder[] = fields.map((f) =>
-      makeBuilder({ type: f.type, nullValues: [null, undefined] }),
+    const children = fields.map((f, i) =>
+      columnData(
+        f.type,
+        rows.map((row) => row[i]),
+      ),
     );
-    for (const row of rows) {
-      for (let i = 0; i < builders.length; i++) builders[i]!.append(row[i]);
-    }
-    const children = builders.map((b) => b.finish().flush());
     const data = makeData({
       type: new Struct(fields),
       length: rows.length,
