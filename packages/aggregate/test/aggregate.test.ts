@@ -7,6 +7,7 @@ import {
   createAggregator,
   fileSource,
   formatCsv,
+  formatTable,
   type GroupResult,
   type Progress,
   resultToJson,
@@ -242,6 +243,11 @@ describe("aggregation options", () => {
     expect(
       result.groups.reduce((n, g) => n + g.values[0]!.count, result.overflow!.values[0]!.count),
     ).toBe(result.aggregated);
+    const csv = formatCsv(result).split("\r\n");
+    expect(csv).toHaveLength(5); // header, two groups, the overflow group, the final line end
+    expect(csv[3]).toMatch(new RegExp(`^\\(other\\),\\(other\\),${result.overflow!.count},`));
+    const table = formatTable(result).split("\n");
+    expect(table[3]).toMatch(/^\(other\)\s+\(other\)\s+\d+/);
   });
 
   it("keeps at most maxGroups groups however many keys the input has", () => {
