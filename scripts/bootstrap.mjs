@@ -82,6 +82,29 @@ steps.push([
     return run("node", ["scripts/collector/build.mjs"]);
   },
 ]);
+steps.push([
+  "Python duckdb and pyarrow for the Arrow/Parquet export test (.venv)",
+  () => {
+    if (!has("python3")) {
+      console.log(
+        `  python3 is not installed: the DuckDB export test will be skipped${isCI ? " (CI requires it)" : ""}`,
+      );
+      return !isCI;
+    }
+    return (
+      (existsSync(".venv/bin/python") || run("python3", ["-m", "venv", ".venv"])) &&
+      run(".venv/bin/python", [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "duckdb==2.0.1",
+        "pyarrow==26.0.1",
+      ])
+    );
+  },
+]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
 
 for (const [name, step] of steps) {

@@ -67,6 +67,8 @@ export {
   schemaId,
   VALUE_RULE_NAMES,
 } from "./descriptor.js";
+export type { DualEmitOptions, DualEmitStats, DualEmitter, Emitted } from "./dual-emit.js";
+export { createDualEmitter } from "./dual-emit.js";
 export type {
   FixtureCodec,
   FixtureOptions,
