@@ -2,6 +2,7 @@
 // Installs node packages (frozen lockfile), builds every package, fetches Go
 // modules and Rust crates when those toolchains are present (the cross-language
 // fixtures and the trace-context services need them), then runs the main job: the codecs tour.
+import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
 const steps = [
@@ -46,6 +47,24 @@ steps.push([
         "--disable-pip-version-check",
         "cbor2==6.2.1",
       ])
+    );
+  },
+]);
+// The browser tests (test/runtimes) drive Debian's Chromium; a test tool's own browser download cannot work here.
+steps.push([
+  "Chromium for the browser tests (Debian's chromium, /usr/bin/chromium)",
+  () => {
+    if (existsSync("/usr/bin/chromium")) return true;
+    if (!has("apt-get")) {
+      console.log(
+        `  apt-get is not available: install Chromium at /usr/bin/chromium; the browser tests will be skipped${isCI ? " (CI requires it)" : ""}`,
+      );
+      return !isCI;
+    }
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    return (
+      run("apt-get", ["update", "-qq"], { env }) &&
+      run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env })
     );
   },
 ]);
