@@ -154,6 +154,15 @@ import { run } from "./conformance.js";
 run("data.json").then((result) => postMessage(result), (error) => postMessage({ failures: [String(error)] }));
 `;
 
+/** The README examples that are run: the first js block of each, and the text block it prints. */
+const README_EXAMPLES = ["sdk", "core", "lz4", "protobuf"].map((name) => {
+  const text = readFileSync(join(ROOT, "packages", name, "README.md"), "utf8");
+  const match = /```js\n([\s\S]*?)```\s*prints\s*```text\n([\s\S]*?)```/.exec(text);
+  if (match === null)
+    throw new Error(`packages/${name}/README.md has no js example followed by what it prints`);
+  return { name, code: match[1]!, prints: match[2]! };
+});
+
 const TYPES: Record<string, string> = {
   ".html": "text/html",
   ".js": "text/javascript",
@@ -188,6 +197,9 @@ beforeAll(async () => {
   expect(install.status, install.stderr + install.stdout).toBe(0);
   cpSync(join(HERE, "conformance.mjs"), join(app, "conformance.mjs"));
   writeFileSync(join(app, "driver.mjs"), DRIVER);
+  for (const example of README_EXAMPLES) {
+    writeFileSync(join(app, `readme-${example.name}.mjs`), example.code);
+  }
   writeFileSync(join(work, "data.json"), JSON.stringify(conformanceData()));
 
   // Bundles, written away from any node_modules.
@@ -283,6 +295,26 @@ describe("the conformance subset", () => {
     expect(probe.stdout.trim()).toBe("Cannot find native binding.");
     const data = join(work, "data.json");
     expectSameAsNode(parse(await runCommand(process.execPath, ["driver.mjs", data], bare)));
+  });
+
+  describe.each(README_EXAMPLES)("the $name README's example", ({ name, prints }) => {
+    const file = `readme-${name}.mjs`;
+    test("prints what the README says on Node", async () => {
+      const run = await runCommand(process.execPath, [file], app);
+      expect([run.code, run.stderr, run.stdout]).toEqual([0, "", prints]);
+    });
+    test("in Deno, with no permission at all", async () => {
+      const run = await runCommand(join(BIN, "deno"), ["run", "--no-prompt", file], app, {
+        ...CLEAN_ENV,
+        DENO_DIR: join(work, "deno-dir"),
+        NO_COLOR: "1",
+      });
+      expect([run.code, run.stderr, run.stdout]).toEqual([0, "", prints]);
+    });
+    test("in Bun", async () => {
+      const run = await runCommand(join(BIN, "bun"), [file], app);
+      expect([run.code, run.stderr, run.stdout]).toEqual([0, "", prints]);
+    });
   });
 
   const browser = existsSync(CHROMIUM) || CI ? test : test.skip;

@@ -26,7 +26,7 @@ export interface CborCodecOptions {
  * encoding (results are always fresh, exact-size arrays); decoding keeps its
  * state in a per-call reader, so one codec can be shared freely.
  *
- * @see docs/spec.md, section "Codec: CBOR"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR"
  */
 export function createCborCodec(options: CborCodecOptions = {}): EnvelopeCodec {
   const deterministic = options.deterministic === true;
@@ -56,6 +56,6 @@ function makeCodec(deterministic: boolean, profile: EnvelopeCodec | undefined): 
  * doubles as float64, with the deterministic profile as its `deterministic`.
  * Registered in `@envelope/sdk` as codec `"cbor"`.
  *
- * @see docs/spec.md, section "Codec: CBOR"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR"
  */
 export const cborCodec: EnvelopeCodec = createCborCodec();

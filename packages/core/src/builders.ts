@@ -57,7 +57,7 @@ export interface EnvelopeInit {
  * Plain-object attributes become `Map`s; numbers stay doubles (use `bigint`
  * for int64: `{ attempts: 3n }`).
  *
- * @see docs/spec.md, section "Fields"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#fields | docs/spec.md}, section "Fields"
  */
 export function createEnvelope(init: EnvelopeInit): Envelope {
   const { attributes: resourceAttributes, ...resource } = init.resource;

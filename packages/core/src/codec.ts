@@ -4,7 +4,7 @@
  * sections, so `peek()` decodes the header without touching the body; an
  * unframed payload is the whole envelope encoded as one item.
  *
- * @see docs/spec.md, sections "Frame" and "Codecs"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#frame | docs/spec.md}, sections "Frame" and "Codecs"
  */
 import type { DecodeBudget } from "./limits.js";
 import type { Body, CodecName, Envelope, Header } from "./model.js";

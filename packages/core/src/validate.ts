@@ -93,7 +93,7 @@ function report(out: Issues, path: string, code: ErrorCode, message: string): vo
  * Checks an envelope against the contract and returns every problem found,
  * or an empty list. Never throws for a value of the `Envelope` type.
  *
- * @see docs/spec.md, section "Validation"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#validation | docs/spec.md}, section "Validation"
  */
 export function validateEnvelope(
   envelope: Envelope,

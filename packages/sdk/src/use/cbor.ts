@@ -1,6 +1,6 @@
 /**
  * `@envelope/sdk/cbor`: the CBOR codec (codec id 3, RFC 8949), with its
- * deterministic profile for `deterministic: true`, for {@link createKit}.
+ * deterministic profile for `deterministic: true`, for `createKit` (`@envelope/sdk/kit`).
  * @module
  */
 import { cborCodec } from "@envelope/cbor";

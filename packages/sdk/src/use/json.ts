@@ -1,6 +1,6 @@
 /**
  * `@envelope/sdk/json`: the JSON codec (codec id 2, OTLP/JSON conventions),
- * for {@link createKit}.
+ * for `createKit` (`@envelope/sdk/kit`).
  * @module
  */
 import { type EnvelopeCodec, jsonCodec } from "@envelope/core";

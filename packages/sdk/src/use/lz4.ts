@@ -1,6 +1,6 @@
 /**
  * `@envelope/sdk/lz4`: LZ4 body compression (standard frame format), for
- * {@link createKit}. One JavaScript compressor everywhere; on Node,
+ * `createKit` (`@envelope/sdk/kit`). One JavaScript compressor everywhere; on Node,
  * decompression uses lz4-napi's block decoder when it loads, the JavaScript
  * one otherwise (same output).
  * @module

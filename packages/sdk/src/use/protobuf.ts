@@ -1,6 +1,6 @@
 /**
  * `@envelope/sdk/protobuf`: the protobuf binary codec (codec id 1), for
- * {@link createKit}.
+ * `createKit` (`@envelope/sdk/kit`).
  *
  * ```ts
  * import { createKit } from "@envelope/sdk/kit";
