@@ -5,7 +5,7 @@
 //
 //   node scripts/pack.mjs <out-dir> [package-dir-name …]   (default: every package)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { has, pnpm } from "./run.mjs";
@@ -42,19 +42,26 @@ export function pnpmCommand() {
 export function pack(outDir, dirs = packageDirs()) {
   mkdirSync(outDir, { recursive: true });
   const [command, prefix] = pnpmCommand();
+  // One recursive pack for all: pnpm starts once.
+  const filters = dirs.flatMap((dir) => ["--filter", `./packages/${dir}`]);
+  const result = spawnSync(
+    command,
+    [...prefix, "-r", ...filters, "pack", "--pack-destination", resolve(outDir)],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  if (result.status !== 0) {
+    throw new Error(`pnpm pack failed: ${result.stderr || result.stdout || result.error}`);
+  }
   const tarballs = {};
   for (const dir of dirs) {
-    const cwd = join(ROOT, "packages", dir);
-    const name = JSON.parse(readFileSync(join(cwd, "package.json"), "utf8")).name;
-    const result = spawnSync(command, [...prefix, "pack", "--pack-destination", resolve(outDir)], {
-      cwd,
-      encoding: "utf8",
-    });
-    if (result.status !== 0) {
-      throw new Error(`pnpm pack failed in packages/${dir}: ${result.stderr || result.error}`);
-    }
-    const file = result.stdout.trim().split("\n").pop().trim();
-    tarballs[name] = resolve(outDir, file.split("/").pop());
+    const pkg = JSON.parse(readFileSync(join(ROOT, "packages", dir, "package.json"), "utf8"));
+    // npm's tarball name: the scope's @ dropped and its / turned into -.
+    const file = resolve(
+      outDir,
+      `${pkg.name.replace(/^@/, "").replace("/", "-")}-${pkg.version}.tgz`,
+    );
+    if (!existsSync(file)) throw new Error(`pnpm pack wrote no ${file}`);
+    tarballs[pkg.name] = file;
   }
   return tarballs;
 }
