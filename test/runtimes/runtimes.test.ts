@@ -170,6 +170,11 @@ const TYPES: Record<string, string> = {
 };
 
 beforeAll(async () => {
+  if (!PACKAGES.every((p) => existsSync(join(ROOT, "packages", p, "dist", "index.js")))) {
+    throw new Error(
+      "the packages are not built: run `pnpm build` (or `pnpm test`, which builds first)",
+    );
+  }
   reference = (await runConformance(sdk, conformanceData())) as Result;
   work = mkdtempSync(join(tmpdir(), "envelope-runtimes-"));
   const tarballs = pack(join(work, "tarballs"), PACKAGES) as Record<string, string>;
