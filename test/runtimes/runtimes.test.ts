@@ -196,7 +196,7 @@ beforeAll(async () => {
   const [pnpm, prefix] = pnpmCommand() as [string, string[]];
   const install = spawnSync(
     pnpm,
-    [...prefix, "install", "--offline", "--config.node-linker=hoisted", "--reporter=silent"],
+    [...prefix, "install", "--prefer-offline", "--config.node-linker=hoisted", "--reporter=silent"],
     { cwd: app, encoding: "utf8", env: CLEAN_ENV },
   );
   expect(install.status, install.stderr + install.stdout).toBe(0);
