@@ -89,6 +89,16 @@ function runCommand(
   });
 }
 
+/** Deno's environment: its cache in the temporary folder, no colours, no update check on stderr. */
+function denoEnv(): NodeJS.ProcessEnv {
+  return {
+    ...CLEAN_ENV,
+    DENO_DIR: join(work, "deno-dir"),
+    NO_COLOR: "1",
+    DENO_NO_UPDATE_CHECK: "1",
+  };
+}
+
 function parse(run: { code: number | null; stdout: string; stderr: string }): Result {
   expect(run.stderr, "stderr").toBe("");
   expect(run.code, run.stdout).toBe(0);
@@ -272,7 +282,7 @@ describe("the conformance subset", () => {
       join(BIN, "deno"),
       ["run", "--no-prompt", `--allow-read=${data}`, "driver.mjs", data],
       app,
-      { ...CLEAN_ENV, DENO_DIR: join(work, "deno-dir"), NO_COLOR: "1" },
+      denoEnv(),
     );
     expectSameAsNode(parse(run));
   });
@@ -309,11 +319,7 @@ describe("the conformance subset", () => {
       expect([run.code, run.stderr, run.stdout]).toEqual([0, "", prints]);
     });
     test("in Deno, with no permission at all", async () => {
-      const run = await runCommand(join(BIN, "deno"), ["run", "--no-prompt", file], app, {
-        ...CLEAN_ENV,
-        DENO_DIR: join(work, "deno-dir"),
-        NO_COLOR: "1",
-      });
+      const run = await runCommand(join(BIN, "deno"), ["run", "--no-prompt", file], app, denoEnv());
       expect([run.code, run.stderr, run.stdout]).toEqual([0, "", prints]);
     });
     test("in Bun", async () => {
