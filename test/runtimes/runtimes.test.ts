@@ -259,7 +259,7 @@ afterAll(async () => {
   if (work !== "") rmSync(work, { recursive: true, force: true });
 });
 
-describe("the conformance subset", () => {
+describe("the conformance subset", { timeout: DEADLINE_MS }, () => {
   test("passes in process on Node (the reference the others are compared with)", () => {
     expect(reference.failures).toEqual([]);
     expect(reference.checks).toBeGreaterThan(3000);
