@@ -60,6 +60,18 @@ export interface EnvelopeInit {
  * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#fields | docs/spec.md}, section "Fields"
  */
 export function createEnvelope(init: EnvelopeInit): Envelope {
+  if (typeof init?.schema !== "object" || init.schema === null) {
+    throw new EnvelopeError(
+      "invalid_argument",
+      'createEnvelope needs schema: { type, subtype, version }, e.g. { type: "request", subtype: "login", version: "1.0.0" }',
+    );
+  }
+  if (typeof init.resource !== "object" || init.resource === null) {
+    throw new EnvelopeError(
+      "invalid_argument",
+      'createEnvelope needs resource: { serviceName }, e.g. { serviceName: "auth" }',
+    );
+  }
   const { attributes: resourceAttributes, ...resource } = init.resource;
   const header: Envelope["header"] = {
     schema: { ...init.schema },

@@ -151,6 +151,25 @@ describe("typed getters", () => {
   });
 });
 
+describe("createEnvelope names what is missing", () => {
+  test("schema and resource", () => {
+    expect(
+      codeAndMessage(() => createEnvelope({ resource: { serviceName: "a" } } as never)),
+    ).toEqual([
+      "invalid_argument",
+      '[invalid_argument] createEnvelope needs schema: { type, subtype, version }, e.g. { type: "request", subtype: "login", version: "1.0.0" }',
+    ]);
+    expect(
+      codeAndMessage(() =>
+        createEnvelope({ schema: { type: "t", subtype: "s", version: "1.0.0" } } as never),
+      ),
+    ).toEqual([
+      "invalid_argument",
+      '[invalid_argument] createEnvelope needs resource: { serviceName }, e.g. { serviceName: "auth" }',
+    ]);
+  });
+});
+
 describe("time helpers", () => {
   test("Date to nanoseconds and back (a Date holds milliseconds)", () => {
     const date = new Date("2026-12-05T08:00:00.123Z");

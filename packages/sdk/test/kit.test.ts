@@ -81,6 +81,20 @@ describe("createKit", () => {
     ]);
   });
 
+  test("a number as timeUnixNano is named as a type problem, once", () => {
+    const e = createEnvelope({
+      schema: { type: "t", subtype: "s", version: "1.0.0" },
+      resource: { serviceName: "svc" },
+      timeUnixNano: Date.now() as never,
+    });
+    const error = thrown(() => encode(e));
+    expect([error.code, error.path, error.message]).toEqual([
+      "invalid_value",
+      "header.timeUnixNano",
+      "[invalid_value] invalid envelope: must be a bigint of nanoseconds since the UNIX epoch, got a number (BigInt(ms) * 1_000_000n, or dateToUnixNano(date)) (at header.timeUnixNano)",
+    ]);
+  });
+
   test("refuses options that are not codecs", () => {
     expect(thrown(() => createKit({} as never)).code).toBe("invalid_argument");
     expect(thrown(() => createKit({ codecs: ["protobuf"] } as never)).message).toBe(
