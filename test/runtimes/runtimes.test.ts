@@ -2,10 +2,10 @@
  * The conformance subset (conformance.mjs) where the SDK runs: Node from the
  * packed tarballs installed outside the repository, Node without lz4-napi's
  * native binding, Deno (no permission but reading its data file) and Bun on
- * the same install, esbuild bundles for Node and the browser run as files
- * copied away from node_modules, headless Chromium's page and a Web Worker
- * there, and a protobuf-only producer bundle in Chromium. Each must pass
- * every check and encode the very bytes Node encodes in process.
+ * the same install, bundles for Node and the browser (esbuild's and Bun's)
+ * run as files copied away from node_modules, headless Chromium's page and a
+ * Web Worker there, and a protobuf-only producer bundle in Chromium. Each
+ * must pass every check and encode the very bytes Node encodes in process.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
@@ -149,8 +149,10 @@ export function record(user) {
 const PAGE = `<!doctype html><meta charset="utf-8"><title>envelope runtimes</title>
 <script type="module">
 import { run } from "./conformance.js";
+import { run as runBunBundle } from "./conformance-bun.js";
 import { record } from "./producer.js";
 window.pageResult = run("data.json");
+window.bunBundleResult = runBunBundle("data.json");
 window.workerResult = new Promise((resolve, reject) => {
   const worker = new Worker("worker.js", { type: "module" });
   worker.onmessage = (event) => resolve(event.data);
@@ -234,6 +236,19 @@ beforeAll(async () => {
       logLevel: "silent",
     });
   await bundle(DRIVER, join(away, "driver.mjs"), "node");
+  // The same two with Bun's bundler.
+  writeFileSync(join(app, "browser-entry.mjs"), BROWSER_ENTRY);
+  for (const [entry, target, outfile] of [
+    ["driver.mjs", "node", join(away, "bun-driver.mjs")],
+    ["browser-entry.mjs", "browser", join(web, "conformance-bun.js")],
+  ] as const) {
+    const built = spawnSync(
+      join(BIN, "bun"),
+      ["build", entry, `--target=${target}`, "--minify", "--outfile", outfile],
+      { cwd: app, encoding: "utf8", env: CLEAN_ENV },
+    );
+    expect(built.status, built.stderr).toBe(0);
+  }
   await bundle(BROWSER_ENTRY, join(web, "conformance.js"), "browser");
   await bundle(PRODUCER_ENTRY, join(web, "producer.js"), "browser");
   writeFileSync(join(web, "index.html"), PAGE);
@@ -274,6 +289,12 @@ describe("the conformance subset", { timeout: DEADLINE_MS }, () => {
     const data = join(work, "data.json");
     const away = join(work, "away");
     expectSameAsNode(parse(await runCommand(process.execPath, ["driver.mjs", data], away)));
+  });
+
+  test("Node, a bun build bundle copied away from node_modules", async () => {
+    const data = join(work, "data.json");
+    const away = join(work, "away");
+    expectSameAsNode(parse(await runCommand(process.execPath, ["bun-driver.mjs", data], away)));
   });
 
   test("Deno, with no permission but reading its data file", async () => {
@@ -330,7 +351,7 @@ describe("the conformance subset", { timeout: DEADLINE_MS }, () => {
 
   const browser = existsSync(CHROMIUM) || CI ? test : test.skip;
   browser(
-    "headless Chromium: the page, a Web Worker, and a protobuf-only producer bundle",
+    "headless Chromium: the page (esbuild and bun build bundles), a Web Worker, a protobuf-only producer",
     async () => {
       const instance = await chromium.launch({
         executablePath: CHROMIUM,
@@ -346,12 +367,13 @@ describe("the conformance subset", { timeout: DEADLINE_MS }, () => {
         await page.waitForFunction(() => "workerResult" in window, undefined, {
           timeout: DEADLINE_MS,
         });
-        const [inPage, inWorker, produced] = await page.evaluate(async () => {
+        const [inPage, fromBun, inWorker, produced] = await page.evaluate(async () => {
           const w = window as unknown as Record<string, unknown>;
-          return [await w.pageResult, await w.workerResult, w.produced];
+          return [await w.pageResult, await w.bunBundleResult, await w.workerResult, w.produced];
         });
         expect(errors).toEqual([]);
         expectSameAsNode(inPage as Result);
+        expectSameAsNode(fromBun as Result);
         expectSameAsNode(inWorker as Result);
         const expected = sdk.encode(
           sdk.createEnvelope({
