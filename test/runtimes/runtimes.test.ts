@@ -21,6 +21,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import * as sdk from "@envelope/sdk";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
@@ -331,6 +332,19 @@ describe("the conformance subset", { timeout: DEADLINE_MS }, () => {
     expect(probe.stdout.trim()).toBe("Cannot find native binding.");
     const data = join(work, "data.json");
     expectSameAsNode(parse(await runCommand(process.execPath, ["driver.mjs", data], bare)));
+  });
+
+  test("the protobuf-only producer bundle, built from the tarballs, is under its budget and holds no other codec", () => {
+    const code = readFileSync(join(work, "web", "producer.js"));
+    const budgets = JSON.parse(readFileSync(join(ROOT, "bench", "bundle-budgets.json"), "utf8"));
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThanOrEqual(
+      budgets["protobuf-producer"].gzipped,
+    );
+    // Names only the CBOR codec, the JSON codec and the LZ4 engine carry in their messages.
+    const text = code.toString("utf8");
+    for (const marker of ["invalid_cbor", "LZ4 data is corrupt", "invalid_json"]) {
+      expect(text.includes(marker), marker).toBe(false);
+    }
   });
 
   describe.each(README_EXAMPLES)("the $name README's example", ({ name, prints }) => {
