@@ -71,7 +71,11 @@ export interface Decoder {
  */
 function plainInput(bytes: unknown): Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
-    throw new EnvelopeError("invalid_argument", "input must be a Uint8Array (a Buffer is one)");
+    const got = bytes === null ? "null" : Array.isArray(bytes) ? "an array" : `a ${typeof bytes}`;
+    throw new EnvelopeError(
+      "invalid_argument",
+      `input must be a Uint8Array (a Buffer is one), got ${got}${typeof bytes === "string" ? " (for JSON text, use fromJson(JSON.parse(text)))" : ""}`,
+    );
   }
   return bytes.constructor === Uint8Array
     ? bytes

@@ -73,7 +73,7 @@ function resolveEncodeOptions(options?: Partial<EncodeOptions>): EncodeOptions {
   if (resolved.compression !== "none" && resolved.compression !== "lz4") {
     throw new EnvelopeError(
       "invalid_argument",
-      `unknown compression ${JSON.stringify(resolved.compression)}`,
+      `unknown compression ${JSON.stringify(resolved.compression)} (known: none, lz4)`,
     );
   }
   return Object.freeze(resolved);

@@ -95,6 +95,18 @@ describe("createKit", () => {
     ]);
   });
 
+  test("argument errors name what was expected and what came", () => {
+    expect(thrown(() => decode("text" as never)).message).toBe(
+      "[invalid_argument] input must be a Uint8Array (a Buffer is one), got a string (for JSON text, use fromJson(JSON.parse(text)))",
+    );
+    expect(thrown(() => decode([1, 2] as never)).message).toBe(
+      "[invalid_argument] input must be a Uint8Array (a Buffer is one), got an array",
+    );
+    expect(thrown(() => encode(envelope, { compression: "gzip" as never })).message).toBe(
+      '[invalid_argument] unknown compression "gzip" (known: none, lz4)',
+    );
+  });
+
   test("refuses options that are not codecs", () => {
     expect(thrown(() => createKit({} as never)).code).toBe("invalid_argument");
     expect(thrown(() => createKit({ codecs: ["protobuf"] } as never)).message).toBe(
