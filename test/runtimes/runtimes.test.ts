@@ -123,6 +123,13 @@ const text = globalThis.Deno
 console.log(JSON.stringify(await runConformance(sdk, JSON.parse(text))));
 `;
 
+/** CommonJS: require() of the ES modules, as engines (^20.19.0 || >=22.12.0) promises. */
+const REQUIRE_CJS = `
+const { createEnvelope, decode, encode } = require("@envelope/sdk");
+const e = createEnvelope({ schema: { type: "t", subtype: "s", version: "1.0.0" }, resource: { serviceName: "cjs" } });
+console.log(decode(encode(e, { compression: "lz4", compressMinSize: 0 })).header.resource.serviceName);
+`;
+
 const BROWSER_ENTRY = `
 import * as sdk from "@envelope/sdk";
 import { runConformance } from "./conformance.mjs";
@@ -215,6 +222,7 @@ beforeAll(async () => {
   expect(install.status, install.stderr + install.stdout).toBe(0);
   cpSync(join(HERE, "conformance.mjs"), join(app, "conformance.mjs"));
   writeFileSync(join(app, "driver.mjs"), DRIVER);
+  writeFileSync(join(app, "require.cjs"), REQUIRE_CJS);
   for (const example of README_EXAMPLES) {
     writeFileSync(join(app, `readme-${example.name}.mjs`), example.code);
   }
@@ -284,6 +292,11 @@ describe("the conformance subset", { timeout: DEADLINE_MS }, () => {
   test("Node, from the packed tarballs installed outside the repository", async () => {
     const data = join(work, "data.json");
     expectSameAsNode(parse(await runCommand(process.execPath, ["driver.mjs", data], app)));
+  });
+
+  test("Node, CommonJS: require() of the packages (require of ES modules)", async () => {
+    const run = await runCommand(process.execPath, ["require.cjs"], app);
+    expect([run.code, run.stderr, run.stdout]).toEqual([0, "", "cjs\n"]);
   });
 
   test("Node, an esbuild bundle copied away from node_modules (lz4-napi cannot load)", async () => {
