@@ -52,7 +52,7 @@ steps.push([
     );
   },
 ]);
-// The browser tests (packages/export/test/browser.test.ts) drive Debian's Chromium; a test tool's own browser download cannot work here.
+// The browser tests (test/runtimes, packages/export/test/browser.test.ts) drive Debian's Chromium; a test tool's own browser download cannot work here.
 steps.push([
   "Chromium for the browser tests (Debian's chromium, /usr/bin/chromium)",
   () => {
