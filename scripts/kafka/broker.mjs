@@ -5,6 +5,7 @@
 //
 //   const broker = await start();        // { bootstrap: "127.0.0.1:PORT", pid, ... }
 //   await broker.stop();                 // broker down, storage kept (fault tests)
+//   await broker.stop({ signal: "SIGKILL" }); // a crash
 //   await broker.restart();              // same ports, same storage, same topics
 //   await broker.destroy();              // stop and remove the temp directory
 import { spawn, spawnSync } from "node:child_process";
@@ -166,8 +167,11 @@ export async function start(options = {}) {
       });
     });
 
-  /** Stops the broker by its PID: SIGTERM (a clean shutdown), SIGKILL after `graceMs`. */
-  const stop = (graceMs = 20_000) =>
+  /**
+   * Stops the broker by its PID: SIGTERM (a clean shutdown), SIGKILL after
+   * `graceMs`; `{ signal: "SIGKILL" }` crashes it at once (fault tests).
+   */
+  const stop = ({ signal = "SIGTERM", graceMs = 20_000 } = {}) =>
     new Promise((resolve) => {
       const proc = child;
       child = undefined;
@@ -180,7 +184,7 @@ export async function start(options = {}) {
         clearTimeout(timer);
         resolve();
       });
-      process.kill(proc.pid, "SIGTERM");
+      process.kill(proc.pid, signal);
     });
 
   const started = Date.now();
