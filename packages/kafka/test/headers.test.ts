@@ -1,4 +1,5 @@
 // The header convention, the key policy and the kafkajs error mapping: no broker needed.
+import { readFileSync } from "node:fs";
 import type { ExportMeta } from "@envelope/export";
 import {
   CONTENT_TYPE,
@@ -275,5 +276,19 @@ describe("kafkaTransport options", () => {
     ],
   ])("%j is refused", (options, message) => {
     expect(() => kafkaTransport(options)).toThrow(new TypeError(message));
+  });
+});
+
+describe("docs/spec.md", () => {
+  test('the "Kafka" header table is what messageHeaders writes, in order', () => {
+    const spec = readFileSync(new URL("../../../docs/spec.md", import.meta.url), "utf8");
+    const section = spec.slice(spec.indexOf("## Kafka\n"), spec.indexOf("### Keys\n"));
+    const rows = [...section.matchAll(/^\| `([a-z-]+)` \| .* \| `([^`]+)` \|$/gm)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(rows.map(([name]) => name)).toEqual(Object.values(HEADER));
+    const example = { ...META, codec: "protobuf", compression: "none" } as const;
+    expect(Object.entries(messageHeaders(example))).toEqual(rows);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from "@envelope/sdk";
 import { Kafka, Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { consumeEnvelopes, envelopeTopic } from "../../../examples/kafka.js";
 import { start } from "../../../scripts/kafka/broker.mjs";
 import {
   brokerAvailable,
@@ -458,4 +459,40 @@ describe.skipIf(!brokerAvailable)("Kafka transport and consumer (real broker)", 
     expect((failure as ExportError).retryable).toBe(true);
     expect((failure as ExportError).cause).toEqual(new Error("deadline"));
   }, 60_000);
+
+  test("the README's example (examples/kafka.ts): produce with envelopeTopic, consume with consumeEnvelopes", async () => {
+    const topic = await newTopic();
+    const frames = [protobuf.encode(envelope(60, { trace: TRACE_A })), cbor.encode(envelope(61))];
+    const transport = envelopeTopic([broker.bootstrap], topic);
+    expect(await transport.send(frames.map(exportItem), never())).toEqual({});
+    await transport.close?.();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: Buffer.from("garbage") }] });
+    await producer.disconnect();
+
+    const envelopes: unknown[] = [];
+    const skipped: [string, string][] = [];
+    let done: () => void = () => {};
+    const all = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const check = () => envelopes.length + skipped.length === 3 && done();
+    const consumer = await consumeEnvelopes(
+      [broker.bootstrap],
+      topic,
+      (e) => {
+        envelopes.push(e);
+        check();
+      },
+      (offset, code) => {
+        skipped.push([offset, code]);
+        check();
+      },
+    );
+    await all;
+    await consumer.disconnect();
+    expect(envelopes).toEqual(frames.map((f) => decode(f)));
+    expect(skipped).toEqual([["2", "bad_magic"]]);
+  }, 120_000);
 });
