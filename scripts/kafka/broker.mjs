@@ -64,6 +64,10 @@ function properties(dir, port, controllerPort) {
     "min.insync.replicas=1",
     // A lone consumer joins its group at once instead of after 3 s.
     "group.initial.rebalance.delay.ms=0",
+    // After a crash, the broker's old session must expire before it may register
+    // again: 2 s instead of 9 s (a restart after SIGKILL took 17 s, now 7.5 s here).
+    "broker.session.timeout.ms=2000",
+    "broker.heartbeat.interval.ms=500",
     "auto.create.topics.enable=false",
     "",
   ].join("\n");
@@ -103,7 +107,14 @@ export async function start(options = {}) {
   writeFileSync(config, properties(dir, port, controllerPort));
   writeFileSync(join(dir, "log4j2.yaml"), LOG4J2);
   // The YAML config needs jackson-dataformat-yaml, which the broker already depends on.
-  const jvm = [`-Xmx${heap}`, `-Dlog4j2.configurationFile=${join(dir, "log4j2.yaml")}`];
+  // C1 only and the serial collector: a short-lived test broker on a small
+  // machine starts in about half the time (6-8 s against 11-14 s here, two runs each).
+  const jvm = [
+    `-Xmx${heap}`,
+    "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
+    `-Dlog4j2.configurationFile=${join(dir, "log4j2.yaml")}`,
+  ];
 
   // A cluster id is a UUID in unpadded base64url, what `StorageTool random-uuid`
   // prints; made here to save a JVM start. One starting with "-" would read as a flag.
