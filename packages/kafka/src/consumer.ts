@@ -17,7 +17,13 @@ import {
 } from "@envelope/core";
 import { createDecoder } from "@envelope/sdk";
 import { extract, type SpanContext } from "@envelope/trace";
-import { checkHeaders, type EnvelopeHeaders, type KafkaHeaders, readHeaders } from "./headers.js";
+import {
+  checkHeaders,
+  type EnvelopeHeaders,
+  type KafkaHeaders,
+  scanHeaders,
+  type TraceValues,
+} from "./headers.js";
 
 /** A consumed message as kafkajs hands it to `eachMessage` (only what the helper reads). */
 export interface ConsumedMessage {
@@ -155,14 +161,21 @@ export function createMessageReader(
     read(consumed: ConsumedMessage): KafkaEnvelope | KafkaHeader | KafkaError {
       const { topic, partition, message } = consumed;
       const key = message.key == null ? null : keyText.decode(message.key);
-      const context = extract(message.headers as Parameters<typeof extract>[0]);
-      const info = { topic, partition, offset: message.offset, key, context };
-      let headers: EnvelopeHeaders = {};
+      const info = { topic, partition, offset: message.offset, key };
+      let headers: EnvelopeHeaders;
+      const trace: TraceValues = {};
       try {
-        headers = readHeaders(message.headers, { maxHeaderBytes });
-        return { ...info, headers, ...readOne(message.value ?? EMPTY, headers) };
+        headers = scanHeaders(message.headers, maxHeaderBytes, trace);
       } catch (error) {
-        return { ...info, headers, error: asEnvelopeError(error) };
+        // The scan stopped early: read the trace context from the raw headers.
+        const context = extract(message.headers as Parameters<typeof extract>[0]);
+        return { ...info, context, headers: {}, error: asEnvelopeError(error) };
+      }
+      const context = extract(trace);
+      try {
+        return { ...info, context, headers, ...readOne(message.value ?? EMPTY, headers) };
+      } catch (error) {
+        return { ...info, context, headers, error: asEnvelopeError(error) };
       }
     },
   });

@@ -5,7 +5,12 @@
  */
 import { type CodecName, type CompressionName, EnvelopeError } from "@envelope/core";
 import type { ExportMeta } from "@envelope/export";
-import { extract, inject } from "@envelope/trace";
+import {
+  formatTraceParent,
+  formatTraceState,
+  parseTraceParent,
+  parseTraceState,
+} from "@envelope/trace";
 
 /** Header names of the convention, all lowercase ASCII. */
 export const HEADER = Object.freeze({
@@ -30,25 +35,47 @@ export type EnvelopeHeaders = {
 
 /**
  * The headers to write beside a frame whose header `meta` describes.
- * `traceparent` and `tracestate` go through `@envelope/trace`'s `inject`, so
- * only a valid context is written (an invalid one writes neither header).
+ * `traceparent` and `tracestate` are written as `@envelope/trace`'s `inject`
+ * writes the context `extract` reads from them: only a valid traceparent
+ * (as version `00`, known flags only) and the valid members of the
+ * tracestate (none when it does not parse; at most 512 characters).
  * @see docs/spec.md, section "Kafka"
  */
 export function messageHeaders(meta: ExportMeta): Record<string, string> {
-  const headers: Record<string, string> = {
-    [HEADER.contentType]: CONTENT_TYPE,
-    [HEADER.type]: meta.type,
-    [HEADER.subtype]: meta.subtype,
-    [HEADER.version]: meta.version,
-    [HEADER.codec]: meta.codec,
-    [HEADER.compression]: meta.compression,
-    [HEADER.eventId]: meta.eventId,
+  return createHeaderWriter()(meta);
+}
+
+/**
+ * @internal {@link messageHeaders} that remembers the last tracestate it
+ * checked: a batch's envelopes often share one (one transport, one writer).
+ */
+export function createHeaderWriter(): (meta: ExportMeta) => Record<string, string> {
+  let lastState: string | undefined;
+  let lastText = "";
+  return (meta) => {
+    const headers: Record<string, string> = {
+      [HEADER.contentType]: CONTENT_TYPE,
+      [HEADER.type]: meta.type,
+      [HEADER.subtype]: meta.subtype,
+      [HEADER.version]: meta.version,
+      [HEADER.codec]: meta.codec,
+      [HEADER.compression]: meta.compression,
+      [HEADER.eventId]: meta.eventId,
+    };
+    if (typeof meta.traceparent !== "string") return headers;
+    const parent = parseTraceParent(meta.traceparent);
+    if (parent === undefined) return headers;
+    headers[HEADER.traceparent] = formatTraceParent(parent);
+    const state = meta.tracestate;
+    if (typeof state !== "string") return headers;
+    if (state !== lastState) {
+      const list = parseTraceState(state);
+      lastText = list === undefined ? "" : formatTraceState(list);
+      lastState = state;
+    }
+    if (lastText !== "") headers[HEADER.tracestate] = lastText;
+    return headers;
   };
-  if (meta.traceparent !== undefined) {
-    const context = extract({ traceparent: meta.traceparent, tracestate: meta.tracestate });
-    if (context !== undefined) inject(context, headers);
-  }
-  return headers;
 }
 
 /** A header value as kafkajs delivers it (a Buffer on consume; strings when produced). */
@@ -80,64 +107,104 @@ export function readHeaders(
   headers: KafkaHeaders | undefined,
   options?: Partial<ReadHeadersOptions>,
 ): EnvelopeHeaders {
-  const max = options?.maxHeaderBytes ?? 1024;
+  return scanHeaders(headers, options?.maxHeaderBytes ?? 1024, undefined);
+}
+
+/**
+ * @internal The raw `traceparent` / `tracestate` values of a message, for
+ * `extract`: strings when they are UTF-8, else the bytes (which `extract`
+ * reads as an invalid value), every occurrence kept, so `extract` applies
+ * the trace rules (duplicates, invalid values) exactly as on the raw headers.
+ */
+export type TraceValues = {
+  [name in "traceparent" | "tracestate"]?: (string | Uint8Array)[];
+};
+
+/** @internal {@link readHeaders}, also collecting the trace values into `trace`. */
+export function scanHeaders(
+  headers: KafkaHeaders | undefined,
+  max: number,
+  trace: TraceValues | undefined,
+): EnvelopeHeaders {
   const out: Record<string, string> = {};
-  const traceDuplicates = new Set<string>();
   if (headers === undefined || headers === null) return out;
+  let traceDuplicates: Set<string> | undefined;
   for (const rawName of Object.keys(headers)) {
-    const name = rawName.toLowerCase();
+    const name = NAMES.has(rawName) ? rawName : rawName.toLowerCase();
     if (!NAMES.has(name)) continue;
     const raw = headers[rawName];
     if (raw === undefined || raw === null) continue;
-    const path = `headers.${name}`;
-    const values = Array.isArray(raw) ? raw : [raw];
-    if (values.length === 0) continue;
+    const many = Array.isArray(raw);
+    if (many && raw.length === 0) continue;
+    const first = (many ? raw[0] : raw) as Uint8Array | string;
     if (TRACE_NAMES.has(name)) {
-      // Trace headers follow the trace rules (a bad one is dropped, never an error);
-      // extract() reads them from the raw headers. Here: one readable value or nothing.
-      if (values.length > 1 || Object.hasOwn(out, name)) {
+      if (trace !== undefined) {
+        const key = name as keyof TraceValues;
+        const list = trace[key] ?? [];
+        trace[key] = list;
+        for (const value of many ? raw : [raw]) list.push(traceText(value as Uint8Array | string));
+      }
+      // Trace headers follow the trace rules (a bad one is dropped, never an error).
+      // Here: one readable value or nothing.
+      if ((many && raw.length > 1) || Object.hasOwn(out, name) || traceDuplicates?.has(name)) {
+        traceDuplicates ??= new Set();
         traceDuplicates.add(name);
         delete out[name];
         continue;
       }
-      if (traceDuplicates.has(name)) continue;
       try {
-        out[name] = headerText(values[0] as Uint8Array | string, max, path);
+        out[name] = headerText(first, max, name);
       } catch {
         // dropped: see above
       }
       continue;
     }
-    if (values.length > 1 || Object.hasOwn(out, name)) {
-      throw new EnvelopeError("duplicate_key", `header ${name} appears more than once`, { path });
+    if ((many && raw.length > 1) || Object.hasOwn(out, name)) {
+      throw new EnvelopeError("duplicate_key", `header ${name} appears more than once`, {
+        path: `headers.${name}`,
+      });
     }
-    out[name] = headerText(values[0] as Uint8Array | string, max, path);
+    out[name] = headerText(first, max, name);
   }
   return out;
 }
 
-function headerText(value: Uint8Array | string, max: number, path: string): string {
-  if (typeof value === "string") {
-    // Produced in this process: UTF-8 length is at least the UTF-16 length.
-    if (value.length > max) tooLong(path, value.length, max);
-    return value;
-  }
-  if (!(value instanceof Uint8Array)) {
-    throw new EnvelopeError("invalid_value", "a header value must be bytes or a string", { path });
-  }
-  if (value.byteLength > max) tooLong(path, value.byteLength, max);
+/** A trace header value for `extract`: the text when it is UTF-8, else the bytes. */
+function traceText(value: Uint8Array | string): string | Uint8Array {
+  if (typeof value === "string" || !(value instanceof Uint8Array)) return value;
   try {
     return utf8.decode(value);
   } catch {
-    throw new EnvelopeError("invalid_utf8", "header value is not UTF-8", { path });
+    return value;
   }
 }
 
-function tooLong(path: string, length: number, max: number): never {
+function headerText(value: Uint8Array | string, max: number, name: string): string {
+  if (typeof value === "string") {
+    // Produced in this process: UTF-8 length is at least the UTF-16 length.
+    if (value.length > max) tooLong(name, value.length, max);
+    return value;
+  }
+  if (!(value instanceof Uint8Array)) {
+    throw new EnvelopeError("invalid_value", "a header value must be bytes or a string", {
+      path: `headers.${name}`,
+    });
+  }
+  if (value.byteLength > max) tooLong(name, value.byteLength, max);
+  try {
+    return utf8.decode(value);
+  } catch {
+    throw new EnvelopeError("invalid_utf8", "header value is not UTF-8", {
+      path: `headers.${name}`,
+    });
+  }
+}
+
+function tooLong(name: string, length: number, max: number): never {
   throw new EnvelopeError(
     "limit_exceeded",
     `header value of ${length} bytes is over the limit of ${max}`,
-    { path },
+    { path: `headers.${name}` },
   );
 }
 

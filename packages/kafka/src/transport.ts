@@ -13,7 +13,7 @@ import {
   type Producer,
   type ProducerConfig,
 } from "kafkajs";
-import { messageHeaders } from "./headers.js";
+import { createHeaderWriter, messageHeaders } from "./headers.js";
 import { type KeyPolicy, messageKey } from "./key.js";
 
 /** Options of {@link kafkaTransport}: give `producer` (yours) or `kafka` (the transport makes its own). */
@@ -55,10 +55,18 @@ export interface KafkaTransportOptions {
  * @see docs/spec.md, section "Kafka"
  */
 export function toMessage(item: ExportItem, key: KeyPolicy = "traceId"): Message {
+  return messageOf(item, key, messageHeaders);
+}
+
+function messageOf(
+  item: ExportItem,
+  key: KeyPolicy,
+  headersOf: (meta: ExportItem["meta"]) => Record<string, string>,
+): Message {
   const { bytes } = item;
   const message: Message = {
     value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    headers: messageHeaders(item.meta),
+    headers: headersOf(item.meta),
   };
   const k = messageKey(item.meta, key);
   if (k !== undefined) message.key = k;
@@ -151,6 +159,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     throw new TypeError("kafkaTransport: give exactly one of producer and kafka");
   }
   const owned = options.producer === undefined;
+  const headersOf = createHeaderWriter();
   let producer = options.producer;
   let connecting: Promise<void> | undefined;
 
@@ -183,7 +192,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
       let bytes = 0;
       for (let i = 0; i < batch.length; i++) {
         const item = batch[i]!;
-        const message = toMessage(item, key);
+        const message = messageOf(item, key, headersOf);
         const size = messageSize(message);
         if (size > maxMessageBytes) {
           rejected.push(i);

@@ -21,7 +21,7 @@ function batch(n: number): ExportItem[] {
       encoder.encode(
         createEnvelope({
           schema: { type: "request", subtype: "fault", version: "1.0.0" },
-          eventId: hexToBytes(id.toString(16).padStart(32, "f")),
+          eventId: hexToBytes(`f${id.toString(16).padStart(31, "0")}`),
           timeUnixNano: BigInt(id),
           resource: { serviceName: "faults" },
           attributes: { seq: BigInt(id) },

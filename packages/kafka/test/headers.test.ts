@@ -4,9 +4,11 @@ import type { ExportMeta } from "@envelope/export";
 import {
   CONTENT_TYPE,
   checkHeaders,
+  createMessageReader,
   DEFAULT_KEY_POLICY,
   HEADER,
   isRetryableKafkaError,
+  type KafkaHeaders,
   kafkaTransport,
   messageHeaders,
   messageKey,
@@ -14,6 +16,7 @@ import {
   toMessage,
 } from "@envelope/kafka";
 import { createEncoder, createEnvelope, hexToBytes } from "@envelope/sdk";
+import { extract, inject } from "@envelope/trace";
 import {
   KafkaJSConnectionError,
   KafkaJSError,
@@ -290,5 +293,74 @@ describe("docs/spec.md", () => {
     expect(rows.map(([name]) => name)).toEqual(Object.values(HEADER));
     const example = { ...META, codec: "protobuf", compression: "none" } as const;
     expect(Object.entries(messageHeaders(example))).toEqual(rows);
+  });
+});
+
+// messageHeaders and the reader read trace headers with their own fast paths;
+// these pin them to what @envelope/trace's extract and inject do on the same input.
+const TP = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+const TRACE_INPUTS: [string, string | undefined][] = [
+  [TP, undefined],
+  [TP, "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"],
+  [TP, ""],
+  [TP, "not a member"],
+  [TP, " congo=1 , , rojo=2 "],
+  [TP, Array.from({ length: 40 }, (_, i) => `k${i}=v${i}`).join(",")],
+  [TP, Array.from({ length: 20 }, (_, i) => `key${i}=${"v".repeat(40)}`).join(",")],
+  [TP, "congo=1,congo=2"],
+  ["00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", "a=1"],
+  ["01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff-future", "a=1"],
+  ["00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff", "a=1"],
+  ["ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "a=1"],
+  ["00-00000000000000000000000000000000-00f067aa0ba902b7-01", "a=1"],
+  ["00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", "a=1"],
+  ["garbage", "a=1"],
+  ["", undefined],
+];
+
+describe("trace headers: the fast paths agree with extract and inject", () => {
+  test.each(TRACE_INPUTS)("messageHeaders(%j, %j)", (traceparent, tracestate) => {
+    const expected: Record<string, string> = {};
+    const context = extract({ traceparent, tracestate });
+    if (context !== undefined) inject(context, expected);
+    const meta = { ...META, traceparent, tracestate } as ExportMeta;
+    const { traceparent: tp, tracestate: ts } = messageHeaders(meta);
+    expect({ traceparent: tp, tracestate: ts }).toEqual({
+      traceparent: expected.traceparent,
+      tracestate: expected.tracestate,
+    });
+  });
+
+  const raw = (s: string) => Buffer.from(s);
+  const READ_INPUTS: [string, Record<string, unknown>][] = [
+    ["none", {}],
+    ["both as Buffers", { traceparent: raw(TP), tracestate: raw("a=1,b=2") }],
+    ["uppercase names", { TraceParent: raw(TP), TRACESTATE: raw("a=1") }],
+    ["a repeated traceparent", { traceparent: [raw(TP), raw(TP)] }],
+    ["two spellings of traceparent", { traceparent: raw(TP), Traceparent: raw(TP) }],
+    [
+      "a repeated tracestate (joined)",
+      { traceparent: raw(TP), tracestate: [raw("a=1"), raw("b=2")] },
+    ],
+    ["a traceparent that is not UTF-8", { traceparent: Buffer.from([0xff, 0xfe]) }],
+    ["a tracestate that is not ASCII", { traceparent: raw(TP), tracestate: raw("a=é") }],
+    ["a tracestate that is not UTF-8", { traceparent: raw(TP), tracestate: Buffer.from([0xc3]) }],
+    ["an invalid traceparent", { traceparent: raw("00-xyz"), tracestate: raw("a=1") }],
+    ["a tracestate alone", { tracestate: raw("a=1") }],
+    ["an empty list", { traceparent: [] }],
+    ["strings", { traceparent: TP, tracestate: "a=1" }],
+  ];
+  test.each(READ_INPUTS)("the reader's context, %s", (_, headers) => {
+    const frame = createEncoder().encode(
+      createEnvelope({
+        schema: { type: "t", subtype: "s", version: "1.0.0" },
+        eventId: hexToBytes(META.eventId),
+        resource: { serviceName: "auth" },
+      }),
+    );
+    const message = { value: Buffer.from(frame), headers: headers as KafkaHeaders, offset: "0" };
+    const item = createMessageReader().read({ topic: "t", partition: 0, message });
+    expect(item.error).toBeUndefined();
+    expect(item.context).toEqual(extract(headers as Parameters<typeof extract>[0]));
   });
 });

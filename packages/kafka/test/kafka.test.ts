@@ -179,6 +179,26 @@ describe.skipIf(!brokerAvailable)("Kafka transport and consumer (real broker)", 
     expect(items[1]!.context).toBeUndefined();
   }, 120_000);
 
+  test("one transport, a batch whose tracestates differ and repeat: each message gets its own", async () => {
+    const topic = await newTopic();
+    const states = ["a=1", "not valid", "a=1", "b=2", "b=2"];
+    const batch = states.map((tracestate, i) => {
+      const item = exportItem(protobuf.encode(envelope(70 + i, { trace: TRACE_A })));
+      return { ...item, meta: { ...item.meta, tracestate } };
+    });
+    const transport = kafkaTransport({ kafka: clientConfig(broker.bootstrap), topic });
+    expect(await transport.send(batch, never())).toEqual({});
+    await transport.close?.();
+    const consumed = await readTopic(kafka, topic);
+    expect(consumed.map((c) => c.message.headers.tracestate?.toString())).toEqual([
+      "a=1",
+      undefined,
+      "a=1",
+      "b=2",
+      "b=2",
+    ]);
+  }, 120_000);
+
   test("routing by header: a router forwards by envelope-type without reading the value; peek reads only the header", async () => {
     const source = await newTopic();
     const requests = await newTopic();
