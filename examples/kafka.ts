@@ -1,10 +1,14 @@
+import { createExporter } from "@envelope/export";
 import { eachEnvelope, kafkaTransport } from "@envelope/kafka";
 import type { Envelope } from "@envelope/sdk";
 import { Kafka, logLevel } from "kafkajs";
 
-/** Producer side: a transport for the exporter, one frame per message, keyed by trace id. */
-export function envelopeTopic(brokers: string[], topic: string) {
-  return kafkaTransport({ kafka: { brokers }, topic, key: "traceId" });
+/** Producer side: sends envelopes to a Kafka topic, one frame per message, keyed by trace id. */
+export async function sendToKafka(brokers: string[], topic: string, envelopes: Envelope[]) {
+  const exporter = createExporter({ transport: kafkaTransport({ kafka: { brokers }, topic }) }); // once
+  for (const envelope of envelopes) exporter.export(envelope); // encodes now, sends later in batches
+  const { stats } = await exporter.shutdown({ timeoutMs: 5_000 }); // at exit
+  return stats;
 }
 
 /** Consumer side: every message becomes an envelope, or an error item that is skipped. */

@@ -2,8 +2,9 @@
 // PID) and comes back on the same port and storage. While it is down, sends
 // fail with a retryable ExportError; after it returns they succeed, and the
 // topic holds every accepted envelope (at-least-once: duplicates are counted,
-// losses fail the test).
-import { ExportError, type ExportItem } from "@envelope/export";
+// losses fail the test). Once with the transport alone (the exporter's part
+// played by the test), once through @envelope/export's createExporter.
+import { createExporter, ExportError, type ExportItem, exportMeta } from "@envelope/export";
 import { createMessageReader, type KafkaEnvelope, kafkaTransport } from "@envelope/kafka";
 import { bytesToHex, createEncoder, createEnvelope, decode, hexToBytes } from "@envelope/sdk";
 import { Kafka } from "kafkajs";
@@ -30,6 +31,16 @@ function batch(n: number): ExportItem[] {
     );
   });
 }
+
+/** The envelopes of the exporter test: event ids e000…, distinct from the first test's. */
+const exported = (n: number) =>
+  createEnvelope({
+    schema: { type: "request", subtype: "export", version: "1.0.0" },
+    eventId: hexToBytes(`e${n.toString(16).padStart(31, "0")}`),
+    timeUnixNano: BigInt(n + 1),
+    resource: { serviceName: "exporter-e2e" },
+    attributes: { n: BigInt(n) },
+  });
 
 let broker: Awaited<ReturnType<typeof start>>;
 
@@ -142,5 +153,51 @@ describe.skipIf(!brokerAvailable)("Kafka faults (real broker)", () => {
     );
     expect(accepted.size).toBe(180);
     expect([...delivered.keys()].sort()).toEqual([...accepted.keys()].sort());
+  }, 240_000);
+
+  test("through createExporter: a crash and restart mid-run; accepted = sent, nothing dropped, the topic holds every envelope", async () => {
+    const kafka = new Kafka(clientConfig(broker.bootstrap));
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopic(admin, "exported");
+    await admin.disconnect();
+    const exporter = createExporter({
+      transport: kafkaTransport({ kafka: clientConfig(broker.bootstrap), topic: "exported" }),
+      flushIntervalMs: 50,
+      maxBatchSize: 25,
+      attemptTimeoutMs: 10_000,
+    });
+    let n = 0;
+    for (; n < 100; n++) expect(exporter.export(exported(n))).toBe(true);
+    await exporter.flush();
+    await broker.stop({ signal: "SIGKILL" });
+    for (; n < 200; n++) expect(exporter.export(exported(n))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const whileDown = exporter.stats();
+    await broker.restart();
+    for (; n < 250; n++) expect(exporter.export(exported(n))).toBe(true);
+    const { dropped, stats } = await exporter.shutdown({ timeoutMs: 60_000 });
+    console.log(
+      `exporter while the broker was down: sent ${whileDown.sent}, queued ${whileDown.queued}, retried ${whileDown.retried}; ` +
+        `at shutdown: accepted ${stats.accepted}, sent ${stats.sent}, retried ${stats.retried}`,
+    );
+    expect(dropped).toBe(0);
+    expect(stats.accepted).toBe(250);
+    expect(stats.sent).toBe(250);
+    expect(Object.values(stats.dropped).reduce((a, b) => a + b, 0)).toBe(0);
+
+    const consumed = await readTopic(kafka, "exported");
+    const ids = consumed.map((c) => {
+      const id = bytesToHex(decode(c.message.value!).header.eventId);
+      // The header convention carries what the exporter's exportMeta read.
+      expect(String(c.message.headers["envelope-event-id"])).toBe(id);
+      return id;
+    });
+    const distinct = [...new Set(ids)].sort();
+    console.log(`topic: ${consumed.length} messages, ${distinct.length} distinct event ids`);
+    const all = Array.from({ length: 250 }, (_, i) => exported(i));
+    expect(distinct).toEqual(
+      all.map((e) => exportMeta(e, new Uint8Array(24), "protobuf").eventId).sort(),
+    );
   }, 240_000);
 });

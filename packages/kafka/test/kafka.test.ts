@@ -21,7 +21,7 @@ import {
 } from "@envelope/sdk";
 import { Kafka, Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { consumeEnvelopes, envelopeTopic } from "../../../examples/kafka.js";
+import { consumeEnvelopes, sendToKafka } from "../../../examples/kafka.js";
 import { start } from "../../../scripts/kafka/broker.mjs";
 import {
   brokerAvailable,
@@ -480,12 +480,13 @@ describe.skipIf(!brokerAvailable)("Kafka transport and consumer (real broker)", 
     expect((failure as ExportError).cause).toEqual(new Error("deadline"));
   }, 60_000);
 
-  test("the README's example (examples/kafka.ts): produce with envelopeTopic, consume with consumeEnvelopes", async () => {
+  test("the README's example (examples/kafka.ts): sendToKafka through the exporter, consumeEnvelopes", async () => {
     const topic = await newTopic();
-    const frames = [protobuf.encode(envelope(60, { trace: TRACE_A })), cbor.encode(envelope(61))];
-    const transport = envelopeTopic([broker.bootstrap], topic);
-    expect(await transport.send(frames.map(exportItem), never())).toEqual({});
-    await transport.close?.();
+    const originals = [envelope(60, { trace: TRACE_A }), envelope(61)];
+    const stats = await sendToKafka([broker.bootstrap], topic, originals);
+    expect(stats.accepted).toBe(2);
+    expect(stats.sent).toBe(2);
+    const frames = originals.map((e) => protobuf.encode(e));
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({ topic, messages: [{ value: Buffer.from("garbage") }] });
