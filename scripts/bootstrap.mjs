@@ -105,6 +105,28 @@ steps.push([
     );
   },
 ]);
+steps.push([
+  "Apache Kafka broker jars for the Kafka tests (scripts/kafka/lib, from Maven Central)",
+  () => {
+    if (!has("java") || !has("mvn")) {
+      console.log(
+        `  java or mvn is not installed: the Kafka tests will be skipped${isCI ? " (CI requires them)" : ""}`,
+      );
+      return !isCI;
+    }
+    return run(
+      "mvn",
+      [
+        "-q",
+        "-B",
+        "dependency:copy-dependencies",
+        "-DoutputDirectory=lib",
+        "-DincludeScope=runtime",
+      ],
+      { cwd: "scripts/kafka" },
+    );
+  },
+]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
 
 for (const [name, step] of steps) {
