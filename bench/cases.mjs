@@ -42,16 +42,17 @@ const CBOR_X_OPTIONS = {
  * decoder, whose results the collector frees at once; see
  * packages/lz4/src/compress.ts); the memory cases measure tight loops.
  *
+ * @param {{ producer?: string }} [options] whose committed fixtures to use (default "go")
  * @returns {Array<{ name: string, bytes: number, fn: () => unknown, baselines?: string[], yields: boolean }>}
  */
-export function buildCases() {
+export function buildCases({ producer = "go" } = {}) {
   const cases = [];
   const add = (name, bytes, fn, baselines) =>
     cases.push({ name, bytes, fn, baselines, yields: /lz4/.test(name) });
   const decoder = createDecoder();
 
   for (const size of SIZES) {
-    const d = loadSize(size);
+    const d = loadSize(size, producer);
     const buf = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 
     // protobuf binary

@@ -124,10 +124,22 @@ export const median = (values) => {
  * of `ms` each, alternating which side goes first. Returns the median ratio,
  * its range, and both sides' median rates.
  */
-export async function measureAgainstPeer(fn, peer, name, { rounds, ms }) {
+export function measureAgainstPeer(fn, peer, name, options) {
+  return measureRatio(fn, (ms) => peer.measure(name, ms), options);
+}
+
+/** {@link measureAgainstPeer} against another function of this process. */
+export function measureAgainstLocal(fn, other, options) {
+  const batch = batchSize(other);
+  return measureRatio(fn, (ms) => measureBatches(other, ms, batch), options);
+}
+
+/** `fn`'s rate over `other`'s (a function of a slice length returning a rate), in alternating slices. */
+async function measureRatio(fn, other, { rounds, ms }) {
   const batch = batchSize(fn);
-  for (let i = 0; i < 3; i++) measureBatches(fn, 5, batch); // warm-up
-  await peer.measure(name, 5);
+  // Warm-up: both sides compiled and settled before the first slice counts.
+  measureBatches(fn, 20, batch);
+  await other(20);
   const ratios = [];
   const ours = [];
   const theirs = [];
@@ -136,9 +148,9 @@ export async function measureAgainstPeer(fn, peer, name, { rounds, ms }) {
     let peerRate;
     if (round % 2 === 0) {
       mine = measureBatches(fn, ms, batch);
-      peerRate = await peer.measure(name, ms);
+      peerRate = await other(ms);
     } else {
-      peerRate = await peer.measure(name, ms);
+      peerRate = await other(ms);
       mine = measureBatches(fn, ms, batch);
     }
     ours.push(mine);
@@ -152,4 +164,9 @@ export async function measureAgainstPeer(fn, peer, name, { rounds, ms }) {
     opsPerSec: median(ours),
     peerOpsPerSec: median(theirs),
   };
+}
+
+// `node bench/native.mjs build`: build the peers (bootstrap runs this before the summary).
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === "build") {
+  console.log(`built peers: ${buildPeers({ log: console.log }).join(", ") || "none"}`);
 }

@@ -1,7 +1,8 @@
 // `pnpm run bootstrap`: everything a fresh machine needs, then the main job.
 // Installs node packages (frozen lockfile), builds every package, fetches Go
 // modules and Rust crates when those toolchains are present (the cross-language
-// fixtures and the trace-context services need them), then runs the main job: the codecs tour.
+// fixtures and the trace-context services need them), then runs the main job: the codecs tour
+// and a short benchmark summary (bench/summary.mjs).
 import { has, isCI, pnpm, run } from "./run.mjs";
 
 const steps = [
@@ -49,7 +50,15 @@ steps.push([
     );
   },
 ]);
+steps.push([
+  "native benchmark peers (Go and Rust release builds, for the summary below)",
+  () => run("node", ["bench/native.mjs", "build"]),
+]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
+steps.push([
+  "main job: benchmark summary (SDK against protobuf-es, protobufjs, cbor-x, JSON, Go and Rust peers)",
+  () => run("node", ["bench/summary.mjs"]),
+]);
 
 for (const [name, step] of steps) {
   console.log(`\n▶ ${name}`);
