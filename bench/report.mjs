@@ -9,6 +9,8 @@ import { readFileSync } from "node:fs";
 
 const fmt = (x) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const range = (r) => `${fmt(r.ratio)}x [${fmt(r.min)}–${fmt(r.max)}]`;
+/** A baseline's short label: the library, or the whole case when the SDK is compared with itself. */
+const label = (b) => (b.startsWith("sdk") ? b : b.split("/")[0]);
 const int = (n) => Math.round(n).toLocaleString("en-US");
 
 /** Every measured ratio of a result file, by name `A vs B`: `{ ratio, min, max }`. */
@@ -21,9 +23,22 @@ export function ratiosOf(result) {
 }
 
 /**
+ * How much a ratio moves between two runs of the same code on top of the
+ * range of its slices within one run: slices of one run share a process,
+ * its compiled code and its heap, so their range understates the noise of a
+ * second run. Measured: over five quick runs of one commit on the shared
+ * 2-core development machine, the medians of a ratio stayed within NOISE
+ * of each other for all but a few of them (README, Performance).
+ */
+export const RUN_NOISE = 0.08;
+
+/** A ratio's noise band: its slice range widened by RUN_NOISE each way. */
+const band = (r) => [r.min * (1 - RUN_NOISE), r.max * (1 + RUN_NOISE)];
+
+/**
  * Compares two result files: a ratio is flagged when each run's median lies
- * outside the other run's range (the min and max of its per-slice ratios),
- * so a change within the noise either run measured is never flagged.
+ * outside the other run's noise band, so a change within the noise either
+ * run measured is never flagged.
  */
 export function compareResults(base, head) {
   const before = ratiosOf(base);
@@ -31,8 +46,10 @@ export function compareResults(base, head) {
   for (const [name, now] of ratiosOf(head)) {
     const was = before.get(name);
     if (was === undefined || was.min === undefined || now.min === undefined) continue;
+    const [wasLow, wasHigh] = band(was);
+    const [nowLow, nowHigh] = band(now);
     const outside =
-      (now.ratio < was.min || now.ratio > was.max) && (was.ratio < now.min || was.ratio > now.max);
+      (now.ratio < wasLow || now.ratio > wasHigh) && (was.ratio < nowLow || was.ratio > nowHigh);
     changes.push({ name, was, now, change: now.ratio / was.ratio - 1, flagged: outside });
   }
   return changes;
@@ -68,9 +85,7 @@ export function resultMarkdown(result) {
     if (!c.name.startsWith("sdk") || Object.keys(c.ratios ?? {}).length === 0) continue;
     const ratios = Object.entries(c.ratios)
       .map(([b, r]) =>
-        b.startsWith("walk/")
-          ? `${fmt(1 / r.ratio)}x the walk floor`
-          : `${range(r)} ${b.split("/")[0]}`,
+        b.startsWith("walk/") ? `${fmt(1 / r.ratio)}x the walk floor` : `${range(r)} ${label(b)}`,
       )
       .join(", ");
     lines.push(`| ${c.name} | ${int(c.opsPerSec)} | ${ratios} |`);
@@ -104,6 +119,13 @@ export function resultMarkdown(result) {
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}.`,
   );
+  if (result.peerVersions !== undefined)
+    lines.push(
+      "",
+      `Peers: ${Object.entries(result.peerVersions)
+        .map(([k, v]) => `${k} ${v ?? "?"}`)
+        .join(", ")}.`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

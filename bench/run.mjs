@@ -7,6 +7,7 @@
 // --check fails when an SDK-to-baseline ratio is more than 25% below the
 // committed bench/baseline.json (ratios, not times: machine noise cancels out),
 // and with --compare flags ratios that moved outside both runs' noise (report.mjs).
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -43,8 +44,9 @@ Writes bench/results/latest.json and bench/results/latest.md (the Markdown summa
 
 const root = new URL("../", import.meta.url);
 const filter = args.filter ? new RegExp(args.filter) : undefined;
-const time = args.quick ? 300 : 1500;
-const warmupTime = args.quick ? 100 : 300;
+// Per-case time: absolute rates only (ratios are measured pair by pair below).
+const time = args.quick ? 150 : 1500;
+const warmupTime = args.quick ? 50 : 300;
 
 const cases = buildCases().filter(
   (c) => !filter || filter.test(c.name) || (c.baselines ?? []).some((b) => filter.test(b)),
@@ -69,6 +71,7 @@ const addCase = (bench, c) => bench.add(c.name, c.fn, c.yields ? { afterEach: tu
  * by pair (see measurePair).
  */
 const ROUNDS = args.quick ? 6 : 10;
+const started = performance.now();
 const perRound = []; // per round: Map name -> { opsPerSec, rme, samples }
 console.error(
   `running ${all.length} cases (${args.quick ? "quick" : "full"}, ${ROUNDS} rounds) ...`,
@@ -117,6 +120,11 @@ for (const c of all) {
 // alternate in short slices (A B, B A, ...) and the ratio is the median over
 // slices. Cases a few seconds apart in the rounds above can land in different
 // slow spells of this shared VM; alternating slices cannot.
+const phases = [];
+const phase = (name, since) =>
+  phases.push(`${name} ${((performance.now() - since) / 1000).toFixed(0)} s`);
+phase("cases", started);
+let since = performance.now();
 const PAIR_ROUNDS = args.quick ? 8 : 16;
 const PAIR_SLICE_MS = args.quick ? 40 : 80;
 for (const c of all) {
@@ -128,8 +136,13 @@ for (const c of all) {
   }
 }
 
+phase("ratios", since);
+since = performance.now();
 const memory = filter && !filter.test("memory") ? [] : await runMemoryCases({ quick: args.quick });
+phase("memory", since);
+since = performance.now();
 const peers = args.native ? await runPeers() : [];
+if (args.native) phase("native peers", since);
 
 // Table
 const pad = (s, n) => String(s).padEnd(n);
@@ -184,6 +197,7 @@ const report = {
   },
   cases: [...results.values()],
   peers,
+  peerVersions: args.native ? peerVersions() : undefined,
   memory,
   checked: args.check,
   regressions: [],
@@ -203,6 +217,7 @@ if (args["update-baseline"]) {
   );
   console.error("wrote bench/baseline.json");
 }
+since = performance.now();
 if (args.check) {
   const baseline = JSON.parse(readFileSync(baselinePath, "utf8")).ratios;
   let checked = 0;
@@ -226,6 +241,7 @@ if (args.check) {
     `bench check: ${checked} ratios compared with bench/baseline.json, ${failed ? "regressions found" : "no regression"}`,
   );
 }
+if (args.check) phase("check", since);
 
 mkdirSync(new URL("bench/results/", root), { recursive: true });
 writeFileSync(new URL("bench/results/latest.json", root), `${JSON.stringify(report, null, 2)}\n`);
@@ -240,6 +256,7 @@ if (args.compare) {
 }
 writeFileSync(new URL("bench/results/latest.md", root), markdown);
 console.error("\nwrote bench/results/latest.json and bench/results/latest.md");
+console.error(`time: ${phases.join(", ")}`);
 process.exit(failed ? 1 : 0);
 
 /**
@@ -297,4 +314,22 @@ async function runPeers() {
     for (const peer of running) peer.close();
   }
   return out;
+}
+
+/** Versions of the peers' libraries and toolchains, from their lock files and tools. */
+function peerVersions() {
+  const text = (path) => readFileSync(new URL(path, root), "utf8");
+  const lock = text("test/producers/rust/Cargo.lock");
+  const goMod = text("test/producers/go/go.mod");
+  const tool = (cmd, args) => {
+    const out = spawnSync(cmd, args, { encoding: "utf8" });
+    return out.status === 0 ? out.stdout.trim() : undefined;
+  };
+  return {
+    prost: /name = "prost"\nversion = "([^"]+)"/.exec(lock)?.[1],
+    "google.golang.org/protobuf": /google\.golang\.org\/protobuf (\S+)/.exec(goMod)?.[1],
+    vtprotobuf: /planetscale\/vtprotobuf (\S+)/.exec(goMod)?.[1],
+    rustc: tool("rustc", ["--version"]),
+    go: tool("go", ["version"]),
+  };
 }
