@@ -45,7 +45,7 @@ Writes bench/results/latest.json and bench/results/latest.md (the Markdown summa
 const root = new URL("../", import.meta.url);
 const filter = args.filter ? new RegExp(args.filter) : undefined;
 // Per-case time: absolute rates only (ratios are measured pair by pair below).
-const time = args.quick ? 150 : 1500;
+const time = args.quick ? 120 : 1500;
 const warmupTime = args.quick ? 50 : 300;
 
 const cases = buildCases().filter(
@@ -70,7 +70,7 @@ const addCase = (bench, c) => bench.add(c.name, c.fn, c.yields ? { afterEach: tu
  * shared VM swing by 2x over minutes). Ratios are measured separately, pair
  * by pair (see measurePair).
  */
-const ROUNDS = args.quick ? 6 : 10;
+const ROUNDS = args.quick ? 4 : 10;
 const started = performance.now();
 const perRound = []; // per round: Map name -> { opsPerSec, rme, samples }
 console.error(
