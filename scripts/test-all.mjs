@@ -3,6 +3,18 @@
 import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
+/** The Go and Rust bindings of the registry fixtures: schemas folder, output, extra options. */
+const BINDINGS = [
+  ["schemas", "test/producers/go/internal/schemas", ["--lang", "go"]],
+  [
+    "test/fixtures/registry/schemas",
+    "test/producers/go/internal/schemas/rules",
+    ["--lang", "go", "--go-package", "rules"],
+  ],
+  ["schemas", "test/producers/rust/src/bindings/examples", ["--lang", "rust"]],
+  ["test/fixtures/registry/schemas", "test/producers/rust/src/bindings/rules", ["--lang", "rust"]],
+];
+
 /** @type {Array<[string, () => boolean | "skipped"]>} */
 const steps = [
   [
@@ -22,6 +34,21 @@ const steps = [
   [
     "schemas: index.json and generated builders are fresh",
     () => run(pnpm, ["run", "schema:gen", "--check"]),
+  ],
+  [
+    "schemas: Go and Rust bindings (schema gen --lang go|rust) are fresh",
+    () =>
+      BINDINGS.map(([dir, out, options]) =>
+        run("node", [
+          "packages/registry/dist/cli.js",
+          "gen",
+          dir,
+          ...options,
+          "--out",
+          out,
+          "--check",
+        ]),
+      ).every(Boolean),
   ],
   ["dependency audit (production tree)", () => run("node", ["scripts/audit.mjs"])],
   [
@@ -51,6 +78,10 @@ steps.push([
 steps.push([
   "hostile inputs: time per byte against valid inputs of the same size (report)",
   () => run("node", ["bench/hostile.mjs", "--quick"]),
+]);
+steps.push([
+  "export: export() vs encode() hot path, HTTP throughput, RSS under a stalled sink (report)",
+  () => run("node", ["bench/export.mjs", "--quick"]),
 ]);
 steps.push([
   "go test (Go producer conformance)",

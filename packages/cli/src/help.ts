@@ -45,6 +45,7 @@ Commands:
   inspect [FILE|-]   frame-level view: offsets, codecs, sizes, headers (bodies untouched)
   convert [FILE|-]   re-encode to protobuf, CBOR or JSON, keeping unknown fields
   validate [FILE|-]  check envelopes against a schema registry
+  aggregate [FILE...|-]  group and summarise envelopes at one schema version per event
   schema check|diff|gen   schema registry tools
   bench              run the benchmark harness (in an Envelope checkout)
   help [COMMAND]     help for a command
@@ -58,6 +59,7 @@ Examples:
   envelope decode --format ndjson capture.bin | jq .header.schema
   pbpaste | envelope decode                 # a hex or base64 dump from a log
   envelope inspect big-capture.bin
+  envelope aggregate --registry schemas --by event,version --values duration_ms capture.bin
   envelope convert --to json --no-frame capture.bin > capture.ndjson
 
 ${EXIT_CODES}
@@ -161,6 +163,52 @@ Examples:
   envelope validate --registry ./schemas capture.bin
   envelope validate --registry https://schemas.example.com/envelope capture.bin
   envelope validate --registry schemas --allow-unknown --format ndjson capture.bin | jq .code
+
+${EXIT_CODES}
+
+${COMMON}`,
+
+  aggregate: `Usage: envelope aggregate --registry DIR|URL [FILE...|-] [options]
+
+Reads every envelope of the inputs (files in turn, or stdin), validates each as
+written against its schema, brings every event to one version with the
+registry's declared transforms (upgrade or downgrade), groups them and prints per
+group: count; per value attribute count, sum, min, max, mean and quantiles; and
+validation issues by code. int64 sums are exact; quantiles come from a DDSketch
+within --accuracy of the true value. An envelope that cannot be brought to its
+target version is not aggregated: it is counted with the reason. Memory is bounded
+by the number of groups, not the input (docs/spec.md, "Aggregation").
+
+Options:
+      --registry DIR|URL   a schemas folder, or the http(s) URL serving one (required)
+      --to VERSION|latest|TYPE/SUBTYPE@VERSION[,...]
+                           the version every event is brought to (default latest; a bare
+                           VERSION applies to every event, per-event targets to those named)
+      --by DIM[,DIM...]    group by: event, type, subtype, version (as written), target,
+                           service, service_version, environment, region, host, language,
+                           producer_version, status, attr:KEY, ext:NAMESPACE:KEY,
+                           resource:KEY (default event)
+      --values KEY[,...]   numeric body attributes (at the target version) to summarise
+      --quantiles Q[,...]  quantiles in [0, 1] (default 0.5,0.9,0.99)
+      --accuracy A         the sketch's relative accuracy (default 0.01)
+      --max-groups N       groups kept; further groups go to one "(other)" group (default 10000)
+      --format table|json|csv   (default table; json writes int64 figures as strings)
+      --export FILE        also write the envelopes, normalised the same way, as an Arrow
+                           IPC file or Parquet (docs/spec.md, "Export layout")
+      --export-format arrow|parquet   (default: parquet for a .parquet FILE, else arrow)
+      --keep-unknown       aggregate events the registry does not know at their own version
+      --skip-invalid       do not aggregate envelopes with validation issues (counted)
+      --defaults           fill absent attributes that declare a default, at the target version
+      --allow-unknown      do not report attributes the schema does not declare
+      --allow-deprecated   do not report deprecated attributes that are present
+
+${READING}
+
+Examples:
+  envelope aggregate --registry schemas --to 1.2.0 --by event,language --values duration_ms capture.bin
+  envelope aggregate --registry schemas --by service,attr:method --values attempts --format csv go.bin rust.bin ts.bin
+  cat capture.bin | envelope aggregate --registry schemas --to request/auth_request@1.1.0 --format json -
+  envelope aggregate --registry schemas --to 1.2.0 --export capture.parquet capture.bin
 
 ${EXIT_CODES}
 

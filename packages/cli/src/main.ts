@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isEnvelopeError } from "@envelope/sdk";
+import { aggregateCommand } from "./commands/aggregate.js";
 import { benchCommand } from "./commands/bench.js";
 import { convertCommand } from "./commands/convert.js";
 import { decodeCommand } from "./commands/decode.js";
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: Io) => Pro
   inspect: inspectCommand,
   convert: convertCommand,
   validate: validateCommand,
+  aggregate: aggregateCommand,
   schema: schemaCommand,
   bench: benchCommand,
 };

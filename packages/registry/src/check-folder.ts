@@ -10,14 +10,19 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type CompatibilityResult, checkCompatibility } from "./compat.js";
-import type { CompatibilityMode, SchemaDescriptor, SchemaKey } from "./descriptor.js";
+import { type CompatibilityResult, checkCompatibility, removalDates } from "./compat.js";
+import type {
+  CompatibilityMode,
+  FieldDescriptor,
+  SchemaDescriptor,
+  SchemaKey,
+} from "./descriptor.js";
 import { eventId, schemaId } from "./descriptor.js";
 import { readFolderAtRef } from "./git.js";
 import type { ParsedDescriptor } from "./parse-descriptor.js";
 import { createRegistry } from "./registry.js";
 import { compareVersions } from "./semver.js";
-import { readSchemasFolder } from "./sources/directory.js";
+import { readSchemasFolder, type SchemaFile } from "./sources/directory.js";
 import { buildIndex, INDEX_FILE, keyFromPath } from "./sources/index-file.js";
 import { predecessorOf } from "./transform.js";
 
@@ -38,7 +43,11 @@ export type FolderProblemCode =
   /** Transforms that do not start at the previous version, or rename or move keys the previous version lacks. */
   | "bad_transform"
   /** `index.json` is missing or does not match the descriptors (run `schema gen`). */
-  | "index_stale";
+  | "index_stale"
+  /** The event's latest version still declares a field whose deprecation's `removalDate` has come. */
+  | "removal_date_passed"
+  /** A warning: the event's latest version declares a field to be removed by a date still to come. */
+  | "removal_scheduled";
 
 /** One problem, located in a file. */
 export interface FolderProblem {
@@ -63,6 +72,8 @@ export interface FolderCheckOptions {
   readonly mode?: CompatibilityMode;
   /** Require `index.json` to exist and be fresh. Default `true`. */
   readonly requireIndex?: boolean;
+  /** The clock for removal dates: today is this instant's UTC date. Default: now. */
+  readonly now?: Date;
 }
 
 /** What {@link checkSchemasFolder} returns. */
@@ -70,6 +81,8 @@ export interface FolderCheckResult {
   /** No problems. */
   readonly ok: boolean;
   readonly problems: readonly FolderProblem[];
+  /** What does not fail the check but soon will: `removal_scheduled`. */
+  readonly warnings: readonly FolderProblem[];
   /** The versions checked as new (not on the base ref). */
   readonly checked: readonly SchemaKey[];
   /** The compatibility result of each version checked. */
@@ -191,7 +204,79 @@ export async function checkSchemasFolder(
       });
     }
   }
-  return { ok: problems.length === 0, problems, checked, results, against };
+  const warnings: FolderProblem[] = [];
+  checkRemovalDates(valid, registry, utcDate(options.now ?? new Date()), problems, warnings);
+  return { ok: problems.length === 0, problems, warnings, checked, results, against };
+}
+
+/** `YYYY-MM-DD` of an instant, in UTC. */
+function utcDate(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Days from `a` to `b`, both `YYYY-MM-DD`. */
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * Removal dates, held against each event's latest version: a field it still
+ * declares is a warning before its date and a problem from that day on (for
+ * body fields the earliest date any version gave the key, through renames;
+ * for extension fields the latest version's own).
+ */
+function checkRemovalDates(
+  files: readonly SchemaFile[],
+  registry: ReturnType<typeof createRegistry>,
+  today: string,
+  problems: FolderProblem[],
+  warnings: FolderProblem[],
+): void {
+  const latest = new Map<string, SchemaFile>();
+  for (const file of files) {
+    const d = file.parsed.descriptor!;
+    const top = latest.get(eventId(d))?.parsed.descriptor;
+    if (top === undefined || compareVersions(d.version, top.version) > 0) {
+      latest.set(eventId(d), file);
+    }
+  }
+  for (const file of latest.values()) {
+    const d = file.parsed.descriptor!;
+    const dates = removalDates(registry, d);
+    const fields: [FieldDescriptor, string, string][] = [];
+    d.attributes.forEach((f, i) => {
+      const date = dates.get(f.key);
+      if (date !== undefined) fields.push([f, `$.attributes[${i}]`, date]);
+    });
+    d.extensions.forEach((e, i) => {
+      e.attributes?.forEach((f, j) => {
+        const date = f.deprecated?.removalDate;
+        if (date !== undefined) fields.push([f, `$.extensions[${i}].attributes[${j}]`, date]);
+      });
+    });
+    for (const [f, path, date] of fields) {
+      const own = f.deprecated?.removalDate === date ? `${path}.deprecated.removalDate` : path;
+      const pos = file.parsed.locate(own);
+      const where =
+        pos === undefined
+          ? { file: file.file, path: own }
+          : { file: file.file, line: pos.line, column: pos.column, path: own };
+      const days = daysBetween(today, date);
+      if (days <= 0) {
+        problems.push({
+          code: "removal_date_passed",
+          ...where,
+          message: `${JSON.stringify(f.key)} was to be removed by ${date}${days < 0 ? ` (${-days} day(s) ago)` : " (today)"}; ${schemaId(d)}, the latest version, still declares it: publish a version without it`,
+        });
+      } else {
+        warnings.push({
+          code: "removal_scheduled",
+          ...where,
+          message: `${JSON.stringify(f.key)} is to be removed by ${date} (in ${days} day(s)); ${schemaId(d)}, the latest version, still declares it`,
+        });
+      }
+    }
+  }
 }
 
 /** The descriptor files to compare with: another folder's, or the folder's at a git ref. */

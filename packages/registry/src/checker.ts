@@ -10,7 +10,14 @@
  *
  * @see docs/spec.md "Schema registry", "Validation"
  */
-import type { CheckResult, CheckStage, Envelope, EnvelopeCheck, SchemaRef } from "@envelope/core";
+import {
+  type CheckResult,
+  type CheckStage,
+  type Envelope,
+  type EnvelopeCheck,
+  EnvelopeError,
+  type SchemaRef,
+} from "@envelope/core";
 import type { CompiledSchema } from "./compile.js";
 import { applyDefaults } from "./defaults.js";
 import type { SchemaIssue, SchemaIssueCode } from "./issues.js";
@@ -28,6 +35,108 @@ export interface CheckerOptions extends Partial<ValidationPolicy> {
   readonly redaction?: RedactionPolicy;
   /** Fill absent attributes that declare a default, at stage `decode`. Default `true`. */
   readonly defaults?: boolean;
+  /** Log every issue found, rate-limited, through a logger of yours. Default: no log. */
+  readonly log?: ViolationLogOptions;
+}
+
+/** One issue as the check logs it: structured, so a log pipeline can group and count. */
+export interface ViolationLogEntry {
+  readonly code: SchemaIssueCode;
+  /** `type/subtype` the envelope declares. */
+  readonly event: string;
+  /** The schema version the envelope declares. */
+  readonly version: string;
+  /** Where, e.g. `body.attributes["amount"]`. */
+  readonly path: string;
+  readonly message: string;
+  readonly stage: CheckStage;
+  /**
+   * Issues with the same code, event, version and path the rate limit kept
+   * out of the log since the previous entry for them.
+   */
+  readonly suppressed: number;
+}
+
+/** How a check logs issues (see {@link CheckerOptions.log}). */
+export interface ViolationLogOptions {
+  /** Called with each entry let through; an exception it throws is swallowed (the check never throws). */
+  readonly logger: (entry: ViolationLogEntry) => void;
+  /** Entries per (code, event, version, path) per interval. Default 1. */
+  readonly perInterval?: number;
+  /** The interval, in milliseconds. Default 60 000. */
+  readonly intervalMs?: number;
+  /**
+   * How many (code, event, version, path) the limiter remembers; past that the
+   * one seen least recently is forgotten (with its suppressed count). Default 1024.
+   */
+  readonly maxKeys?: number;
+  /** The clock, in milliseconds. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+interface LimitState {
+  windowStart: number;
+  count: number;
+  suppressed: number;
+}
+
+/** A fixed-window rate limit per (code, event, version, path), bounded in memory. */
+function violationLogger(
+  options: ViolationLogOptions,
+): (envelope: Envelope, stage: CheckStage, issues: readonly SchemaIssue[]) => void {
+  const perInterval = options.perInterval ?? 1;
+  const intervalMs = options.intervalMs ?? 60_000;
+  const maxKeys = options.maxKeys ?? 1024;
+  const now = options.now ?? Date.now;
+  if (!(Number.isSafeInteger(perInterval) && perInterval >= 1)) {
+    throw new EnvelopeError("invalid_argument", "log.perInterval must be an integer >= 1");
+  }
+  if (!(intervalMs > 0)) throw new EnvelopeError("invalid_argument", "log.intervalMs must be > 0");
+  if (!(Number.isSafeInteger(maxKeys) && maxKeys >= 1)) {
+    throw new EnvelopeError("invalid_argument", "log.maxKeys must be an integer >= 1");
+  }
+  const states = new Map<string, LimitState>();
+  return (envelope, stage, issues) => {
+    const schema = envelope.header?.schema;
+    const event = `${schema?.type ?? ""}/${schema?.subtype ?? ""}`;
+    const version = schema?.version ?? "";
+    const t = now();
+    for (const issue of issues) {
+      const key = `${issue.code}\0${event}\0${version}\0${issue.path}`;
+      let state = states.get(key);
+      if (state === undefined) {
+        state = { windowStart: t, count: 0, suppressed: 0 };
+        if (states.size >= maxKeys) states.delete(states.keys().next().value!);
+      } else {
+        states.delete(key); // re-inserted below: the map's order is least recently seen first
+        if (t - state.windowStart >= intervalMs) {
+          state.windowStart = t;
+          state.count = 0;
+        }
+      }
+      states.set(key, state);
+      if (state.count >= perInterval) {
+        state.suppressed++;
+        continue;
+      }
+      state.count++;
+      const entry: ViolationLogEntry = {
+        code: issue.code,
+        event,
+        version,
+        path: issue.path,
+        message: issue.message,
+        stage,
+        suppressed: state.suppressed,
+      };
+      state.suppressed = 0;
+      try {
+        options.logger(entry);
+      } catch {
+        // A broken logger must not break report mode.
+      }
+    }
+  };
 }
 
 /** What a registry check has seen, counted as it runs (cheap: one increment per envelope). */
@@ -68,36 +177,38 @@ export function createChecker(
   const defaults = options.defaults ?? true;
   const redaction: CompiledRedaction | undefined =
     options.redaction === undefined ? undefined : compileRedaction(options.redaction);
+  const log = options.log === undefined ? undefined : violationLogger(options.log);
   const stats = { checked: 0, withIssues: 0, issues: 0, byCode: {} as Record<string, number> };
-  const count = (result: CheckResult): CheckResult => {
+  const count = (result: CheckResult, input: Envelope, stage: CheckStage): CheckResult => {
     stats.checked++;
     const issues = result.issues;
     if (issues.length > 0) {
       stats.withIssues++;
       stats.issues += issues.length;
       for (const issue of issues) stats.byCode[issue.code] = (stats.byCode[issue.code] ?? 0) + 1;
+      if (log !== undefined) log(input, stage, issues as readonly SchemaIssue[]);
     }
     return result;
   };
   return {
     stats,
-    check(envelope: Envelope, stage: CheckStage): CheckResult {
+    check(envelope: Envelope, at: CheckStage): CheckResult {
       try {
         const ref = envelope.header.schema;
         const found = resolver.resolve(ref);
-        if (!("descriptor" in found)) return count({ envelope, issues: [found] });
+        if (!("descriptor" in found)) return count({ envelope, issues: [found] }, envelope, at);
         const issues = validateAgainst(found, envelope, policy);
         let out = envelope;
-        if (stage === "decode") {
+        if (at === "decode") {
           if (defaults) out = applyDefaults(found, envelope);
         } else if (redaction !== undefined) {
           out = redactEnvelope(found, envelope, redaction);
         }
-        return count({ envelope: out, issues });
+        return count({ envelope: out, issues }, envelope, at);
       } catch (error) {
         // Report mode must never throw: an envelope that is not shaped like the
         // model (no header, a body that is not an object) is an issue too.
-        return count({ envelope, issues: [malformed(error)] });
+        return count({ envelope, issues: [malformed(error)] }, envelope, at);
       }
     },
   };

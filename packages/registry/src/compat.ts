@@ -17,6 +17,7 @@ import {
   type TransformChange,
   type TransformsDescriptor,
 } from "./descriptor.js";
+import { showValue } from "./rules.js";
 import {
   type Bump,
   bumpRank,
@@ -52,6 +53,10 @@ export type ChangeKind =
   | "pii_added_to_required"
   | "pii_removed"
   | "deprecation_changed"
+  | "value_rule_narrowed"
+  | "value_rule_widened"
+  | "value_rule_changed"
+  | "value_rule_rewritten"
   | "description_changed"
   | "reserved_changed"
   | "compatibility_mode_tightened"
@@ -117,6 +122,10 @@ export const CHANGE_RULES: Readonly<Record<ChangeKind, ChangeRule>> = {
   pii_added_to_required: rule("major", true, false),
   pii_removed: rule("major", true, false, true),
   deprecation_changed: rule("minor", true, true),
+  value_rule_narrowed: rule("major", false, true),
+  value_rule_widened: rule("minor", true, false),
+  value_rule_changed: rule("major", false, false),
+  value_rule_rewritten: rule("patch", true, true),
   description_changed: rule("patch", true, true),
   reserved_changed: rule("patch", true, true),
   compatibility_mode_tightened: rule("patch", true, true),
@@ -562,6 +571,12 @@ function sameValues(f: FieldDescriptor, g: FieldDescriptor): boolean {
 }
 
 function compareFields(f: FieldDescriptor, g: FieldDescriptor, path: string, add: Add): void {
+  const before = add;
+  let typeChanged = false;
+  add = (kind, p, message) => {
+    if (kind === "type_changed") typeChanged = true;
+    before(kind, p, message);
+  };
   if (f.presence !== g.presence && (f.presence === "repeated" || g.presence === "repeated")) {
     if (sameValues(f, g)) {
       add(
@@ -596,6 +611,7 @@ function compareFields(f: FieldDescriptor, g: FieldDescriptor, path: string, add
           : "default changed",
     );
   }
+  if (!typeChanged) compareRules(f, g, path, add);
   if (f.unit !== g.unit) {
     if (f.unit === undefined) add("unit_added", path, `unit (none) -> ${g.unit}`);
     else add("unit_changed", path, `unit ${f.unit} -> ${g.unit ?? "(none)"}`);
@@ -620,6 +636,89 @@ function compareFields(f: FieldDescriptor, g: FieldDescriptor, path: string, add
   if ((f.description ?? "") !== (g.description ?? "")) {
     add("description_changed", path, "description changed");
   }
+}
+
+/** How a set of allowed values changed: the same, fewer, more, or neither. */
+type SetChange = "same" | "narrowed" | "widened" | "changed";
+
+function combine(a: SetChange, b: SetChange): SetChange {
+  if (a === "same") return b;
+  if (b === "same" || a === b) return a;
+  return "changed";
+}
+
+/** An inclusive interval, `undefined` ends unbounded. */
+function intervalChange<T extends number | bigint>(
+  lo1: T | undefined,
+  hi1: T | undefined,
+  lo2: T | undefined,
+  hi2: T | undefined,
+): SetChange {
+  const side = (a: T | undefined, b: T | undefined, lower: boolean): SetChange => {
+    if (a === b) return "same";
+    if (a === undefined) return "narrowed";
+    if (b === undefined) return "widened";
+    return (lower ? b > a : b < a) ? "narrowed" : "widened";
+  };
+  return combine(side(lo1, lo2, true), side(hi1, hi2, false));
+}
+
+function show(v: number | bigint | undefined): string {
+  return v === undefined ? "none" : String(v);
+}
+
+/**
+ * Compares the value rules of one field in two versions, rule family by
+ * family (range, enum, length, items): a family whose allowed values shrink is
+ * narrowed, grow widened, both changed; an enum listing the same values in
+ * another order is rewritten. Adding a rule narrows, removing one widens.
+ */
+function compareRules(f: FieldDescriptor, g: FieldDescriptor, path: string, add: Add): void {
+  const report = (change: SetChange, what: string): void => {
+    if (change === "same") return;
+    const kind =
+      change === "narrowed"
+        ? "value_rule_narrowed"
+        : change === "widened"
+          ? "value_rule_widened"
+          : "value_rule_changed";
+    add(kind, path, what);
+  };
+  const range = intervalChange(f.minimum, f.maximum, g.minimum, g.maximum);
+  report(
+    range,
+    `range [${show(f.minimum)}, ${show(f.maximum)}] -> [${show(g.minimum)}, ${show(g.maximum)}]`,
+  );
+  const enumText = (e: FieldDescriptor["enum"]): string =>
+    e === undefined ? "any" : e.map((v) => showValue(v)).join(", ");
+  if (f.enum !== undefined || g.enum !== undefined) {
+    let change: SetChange;
+    if (f.enum === undefined) change = "narrowed";
+    else if (g.enum === undefined) change = "widened";
+    else {
+      const before = new Set(f.enum);
+      const after = new Set(g.enum);
+      const lost = f.enum.some((v) => !after.has(v));
+      const gained = g.enum.some((v) => !before.has(v));
+      change = lost && gained ? "changed" : lost ? "narrowed" : gained ? "widened" : "same";
+      if (change === "same" && f.enum.join("\0") !== g.enum.join("\0")) {
+        add(
+          "value_rule_rewritten",
+          path,
+          `enum ${enumText(f.enum)} -> ${enumText(g.enum)} (the same values)`,
+        );
+      }
+    }
+    report(change, `enum ${enumText(f.enum)} -> ${enumText(g.enum)}`);
+  }
+  report(
+    intervalChange(f.minLength ?? 0, f.maxLength, g.minLength ?? 0, g.maxLength),
+    `length [${show(f.minLength ?? 0)}, ${show(f.maxLength)}] -> [${show(g.minLength ?? 0)}, ${show(g.maxLength)}]`,
+  );
+  report(
+    intervalChange(f.minItems ?? 0, f.maxItems, g.minItems ?? 0, g.maxItems),
+    `items [${show(f.minItems ?? 0)}, ${show(f.maxItems)}] -> [${show(g.minItems ?? 0)}, ${show(g.maxItems)}]`,
+  );
 }
 
 function compareExtensions(e: ExtensionDescriptor, n: ExtensionDescriptor, add: Add): void {
@@ -770,6 +869,8 @@ interface History {
   readonly used: ReadonlySet<string>;
   /** This version's body keys that some version promised to remove, with the earliest such version. */
   readonly removals: ReadonlyMap<string, string>;
+  /** This version's body keys that some version promised to remove by a date, with the earliest such date. */
+  readonly removalDates: ReadonlyMap<string, string>;
 }
 
 const histories = new WeakMap<TransformLookup, WeakMap<SchemaDescriptor, History>>();
@@ -825,14 +926,38 @@ function extend(previous: History | undefined, d: SchemaDescriptor): History {
     const to = stepPlace(changes, key);
     if (to.namespace === undefined && declared.has(to.key)) removals.set(to.key, removal);
   }
+  const removalDates = new Map<string, string>();
+  for (const [key, date] of previous?.removalDates ?? []) {
+    const to = stepPlace(changes, key);
+    if (to.namespace === undefined && declared.has(to.key)) removalDates.set(to.key, date);
+  }
   for (const f of d.attributes) {
     const removal = f.deprecated?.removal;
     const before = removals.get(f.key);
     if (removal !== undefined && (before === undefined || compareVersions(removal, before) < 0)) {
       removals.set(f.key, removal);
     }
+    const date = f.deprecated?.removalDate;
+    const dateBefore = removalDates.get(f.key);
+    // ISO dates compare as text.
+    if (date !== undefined && (dateBefore === undefined || date < dateBefore)) {
+      removalDates.set(f.key, date);
+    }
   }
-  return { descriptor: d, previous, mode, used, removals };
+  return { descriptor: d, previous, mode, used, removals, removalDates };
+}
+
+/**
+ * The body keys of `d` that it or an earlier version of its event (followed
+ * through renames) deprecated with a `removalDate`, each with the earliest
+ * such date: a later version postponing or lifting the deprecation does not
+ * move the date. `schema check` holds each event's latest version to them.
+ */
+export function removalDates(
+  lookup: TransformLookup,
+  d: SchemaDescriptor,
+): ReadonlyMap<string, string> {
+  return historyOf(lookup, d).removalDates;
 }
 
 /**

@@ -11,6 +11,7 @@ import type {
   SchemaDescriptor,
   ValueType,
 } from "./descriptor.js";
+import { compileRules, type RuleCheck } from "./rules.js";
 import { parseRange, type VersionRange } from "./semver.js";
 
 /**
@@ -43,6 +44,8 @@ export interface CompiledField {
   readonly deprecated: boolean;
   /** Whether a value is of the field's type (and presence: repeated means an array of it). */
   readonly check: (value: AttributeValue) => boolean;
+  /** The value rules, run on a value of the right type; `undefined` when the field has none. */
+  readonly rules: RuleCheck | undefined;
 }
 
 const SCALAR_KINDS: Readonly<Record<string, CheckKind>> = {
@@ -141,6 +144,7 @@ function compileFields(fields: readonly FieldDescriptor[]): CompiledFields {
         field.presence === "repeated" ? KIND_OTHER : (SCALAR_KINDS[field.type.kind] ?? KIND_OTHER),
       deprecated: field.deprecated !== undefined,
       check,
+      rules: compileRules(field),
     };
     byKey.set(key, compiled);
     list.push(compiled);

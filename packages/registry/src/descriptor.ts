@@ -32,6 +32,12 @@ export interface Deprecation {
   readonly since: string;
   /** The version that will remove it, if planned. */
   readonly removal?: string;
+  /**
+   * The date (ISO `YYYY-MM-DD`, UTC) by which the field must be gone: `schema
+   * check` warns while the event's latest version declares it before that day,
+   * and fails from that day on.
+   */
+  readonly removalDate?: string;
   /** The key to use instead, if any. */
   readonly replacement?: string;
 }
@@ -54,6 +60,62 @@ export interface FieldDescriptor {
   /** Personal data: redacted at encode time by a redaction policy. */
   readonly pii: boolean;
   readonly deprecated?: Deprecation;
+  /**
+   * Value rules (see docs/spec.md "Value rules"). `minimum`/`maximum`:
+   * inclusive bounds of an `int` (a bigint, int64-exact) or `double` (a
+   * number) value. They apply to the field's value, or to each element of a
+   * `repeated` field or of an `array<T>` of a scalar.
+   */
+  readonly minimum?: bigint | number;
+  /** Inclusive upper bound; see {@link FieldDescriptor.minimum}. */
+  readonly maximum?: bigint | number;
+  /** The allowed values of a `string` (strings) or `int` (bigints) value; declaration order kept. */
+  readonly enum?: readonly (string | bigint)[];
+  /** Least length of a `string` value in Unicode code points, of a `bytes` value in bytes. */
+  readonly minLength?: number;
+  /** Greatest length; see {@link FieldDescriptor.minLength}. */
+  readonly maxLength?: number;
+  /** Least number of elements of a `repeated` field or an `array<T>` value. */
+  readonly minItems?: number;
+  /** Greatest number of elements; see {@link FieldDescriptor.minItems}. */
+  readonly maxItems?: number;
+}
+
+/** The names of the value rules a field may carry, in the order descriptors write them. */
+export const VALUE_RULE_NAMES = [
+  "minimum",
+  "maximum",
+  "enum",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+] as const;
+
+/** One of {@link VALUE_RULE_NAMES}. */
+export type ValueRuleName = (typeof VALUE_RULE_NAMES)[number];
+
+/**
+ * The scalar type each value of a field holds, as value rules see it: the
+ * type itself for a scalar, the element type of a `repeated` scalar field or
+ * of an `array<S>` of a scalar S; `undefined` when the values are not
+ * scalars (maps, nested arrays), which take no value rules.
+ */
+export function ruleValueType(
+  field: Pick<FieldDescriptor, "type" | "presence">,
+): ScalarTypeName | undefined {
+  const t = field.type;
+  if (field.presence === "repeated")
+    return t.kind === "array" || t.kind === "map" ? undefined : t.kind;
+  if (t.kind === "array")
+    return t.of.kind === "array" || t.of.kind === "map" ? undefined : t.of.kind;
+  if (t.kind === "map") return undefined;
+  return t.kind;
+}
+
+/** Whether the field carries an array (so `minItems`/`maxItems` apply): `repeated`, or an `array<T>` type. */
+export function carriesArray(field: Pick<FieldDescriptor, "type" | "presence">): boolean {
+  return field.presence === "repeated" || field.type.kind === "array";
 }
 
 /** An extension namespace a schema allows. */

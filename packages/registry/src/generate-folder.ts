@@ -13,6 +13,8 @@ import {
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { generateBuilders } from "./codegen.js";
+import { GO_GENERATED_MARK, generateGo } from "./codegen-go.js";
+import { generateRust, RUST_GENERATED_MARK } from "./codegen-rust.js";
 import type { DescriptorProblem } from "./parse-descriptor.js";
 import { readSchemasFolder } from "./sources/directory.js";
 import { buildIndex, INDEX_FILE } from "./sources/index-file.js";
@@ -23,9 +25,21 @@ export interface GenerateFolderOptions {
   readonly out?: string;
   /** Compare with what is on disk instead of writing. */
   readonly check?: boolean;
-  /** Passed to the code generator. Default `"@envelope/core"`. */
+  /** Passed to the TypeScript code generator. Default `"@envelope/core"`. */
   readonly importFrom?: string;
+  /** The language of the bindings written to `out`. Default `"ts"`. */
+  readonly lang?: "ts" | "go" | "rust";
+  /** Go: the import path of the runtime package. Default: the Go producer's `internal/fixturegen`. */
+  readonly goRuntime?: string;
+  /** Go: the package name. Default `schemas`. */
+  readonly goPackage?: string;
+  /** Rust: the path of the runtime module. Default `crate::fixturegen`. */
+  readonly rustRuntime?: string;
 }
+
+/** The Go producer's runtime package, the default of {@link GenerateFolderOptions.goRuntime}. */
+export const DEFAULT_GO_RUNTIME =
+  "github.com/envelope-sdk/envelope/test/producers/go/internal/fixturegen";
 
 /** What {@link generateSchemasFolder} did (or, with `check`, would do). */
 export interface GenerateFolderResult {
@@ -60,13 +74,41 @@ export function generateSchemasFolder(
   );
   const stale: string[] = [];
   if (options.out !== undefined) {
-    const generated = generateBuilders(
-      folder.files.map((f) => f.parsed.descriptor!),
-      options.importFrom === undefined ? {} : { importFrom: options.importFrom },
-    );
+    const lang = options.lang ?? "ts";
+    const sources = folder.files.map((f) => ({
+      path: f.path,
+      text: f.text,
+      descriptor: f.parsed.descriptor!,
+    }));
+    const generated =
+      lang === "rust"
+        ? generateRust(
+            sources,
+            options.rustRuntime === undefined ? {} : { runtime: options.rustRuntime },
+          )
+        : lang === "go"
+          ? generateGo(
+              folder.files.map((f) => ({
+                path: f.path,
+                text: f.text,
+                descriptor: f.parsed.descriptor!,
+              })),
+              {
+                runtime: options.goRuntime ?? DEFAULT_GO_RUNTIME,
+                ...(options.goPackage === undefined ? {} : { packageName: options.goPackage }),
+              },
+            )
+          : generateBuilders(
+              folder.files.map((f) => f.parsed.descriptor!),
+              options.importFrom === undefined ? {} : { importFrom: options.importFrom },
+            );
+    const mark =
+      lang === "go" ? GO_GENERATED_MARK : lang === "rust" ? RUST_GENERATED_MARK : GENERATED_MARK;
+    const extension = lang === "go" ? ".go" : lang === "rust" ? ".rs" : ".ts";
     for (const [path, text] of generated) wanted.set(join(options.out, path), text);
-    for (const file of listTs(options.out)) {
-      if (!wanted.has(file) && readFileSync(file, "utf8").startsWith(GENERATED_MARK)) {
+    // A Go package or a Rust module is one directory: subdirectories are others.
+    for (const file of listFiles(options.out, extension, lang === "ts")) {
+      if (!wanted.has(file) && readFileSync(file, "utf8").startsWith(mark)) {
         stale.push(file);
       }
     }
@@ -90,14 +132,15 @@ export function generateSchemasFolder(
   };
 }
 
-function listTs(dir: string): string[] {
+function listFiles(dir: string, extension: string, recursive: boolean): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith(".ts")) out.push(p);
+      if (statSync(p).isDirectory()) {
+        if (recursive) walk(p);
+      } else if (name.endsWith(extension)) out.push(p);
     }
   };
   walk(dir);

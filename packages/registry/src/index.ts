@@ -7,10 +7,21 @@ export type {
   FolderProblemCode,
 } from "./check-folder.js";
 export { checkSchemasFolder, formatFolderProblem } from "./check-folder.js";
-export type { CheckerOptions, CheckStats, RegistryCheck, SchemaResolver } from "./checker.js";
+export type {
+  CheckerOptions,
+  CheckStats,
+  RegistryCheck,
+  SchemaResolver,
+  ViolationLogEntry,
+  ViolationLogOptions,
+} from "./checker.js";
 export { checkEnvelope, createChecker } from "./checker.js";
 export type { CodegenOptions } from "./codegen.js";
 export { generateBuilders } from "./codegen.js";
+export type { BindingSource, GoCodegenOptions } from "./codegen-go.js";
+export { generateGo } from "./codegen-go.js";
+export type { RustCodegenOptions } from "./codegen-rust.js";
+export { generateRust } from "./codegen-rust.js";
 export type {
   ChangeKind,
   ChangeRule,
@@ -25,6 +36,7 @@ export {
   checkCompatibility,
   diffSchemas,
   modeViolations,
+  removalDates,
   strictestMode,
 } from "./compat.js";
 export type { CompiledSchema } from "./compile.js";
@@ -42,9 +54,38 @@ export type {
   SchemaKey,
   TransformChange,
   TransformsDescriptor,
+  ValueRuleName,
   ValueType,
 } from "./descriptor.js";
-export { COMPATIBILITY_MODES, eventId, formatType, parseType, schemaId } from "./descriptor.js";
+export {
+  COMPATIBILITY_MODES,
+  carriesArray,
+  eventId,
+  formatType,
+  parseType,
+  ruleValueType,
+  schemaId,
+  VALUE_RULE_NAMES,
+} from "./descriptor.js";
+export type { DualEmitOptions, DualEmitStats, DualEmitter, Emitted } from "./dual-emit.js";
+export { createDualEmitter } from "./dual-emit.js";
+export type {
+  FixtureCodec,
+  FixtureOptions,
+  FixtureSet,
+  NumericAggregate,
+} from "./fixtures.js";
+export {
+  encodeFixtures,
+  FIXTURE_ALPHABET,
+  FIXTURE_BASE_TIME,
+  FIXTURE_PRODUCER,
+  FIXTURE_SERVICE,
+  fixturesSummary,
+  fnv1a64,
+  generateFixtures,
+  SplitMix64,
+} from "./fixtures.js";
 export type { GenerateFolderOptions, GenerateFolderResult } from "./generate-folder.js";
 export { generateSchemasFolder } from "./generate-folder.js";
 export { readFolderAtRef } from "./git.js";
@@ -55,6 +96,7 @@ export type { DescriptorProblem, ParsedDescriptor } from "./parse-descriptor.js"
 export {
   DESCRIPTOR_PROPERTY_NAMES,
   formatProblem,
+  isIsoDate,
   isValidName,
   parseDescriptor,
   readDescriptor,
@@ -63,6 +105,8 @@ export type { CompiledRedaction, RedactAction, RedactionPolicy } from "./redact.
 export { compileRedaction, redactEnvelope } from "./redact.js";
 export type { RefreshReport, Registry } from "./registry.js";
 export { createRegistry, loadRegistry, openRegistry } from "./registry.js";
+export type { RuleViolation } from "./rules.js";
+export { codePointLength, ruleViolations } from "./rules.js";
 export type { CliIo } from "./run-cli.js";
 export { runSchemaCli, SCHEMA_USAGE } from "./run-cli.js";
 export type { Bump, VersionRange } from "./semver.js";

@@ -14,6 +14,11 @@ export const SCHEMA_ISSUE_CODES = {
     "the registry lists the declared version but could not load it (source down, corrupted); the envelope was not checked",
   missing_attribute: "a required attribute is absent",
   wrong_type: "an attribute's value is not of its declared type",
+  out_of_range:
+    "an int or double value below its field's minimum or above its maximum (NaN is outside every range)",
+  not_allowed_value: "a string or int value that is not one of its field's enum values",
+  wrong_length:
+    "a string (in code points) or bytes value outside minLength/maxLength, or an array outside minItems/maxItems",
   unknown_attribute: "an attribute the schema does not declare (option unknownAttributes)",
   deprecated_attribute: "an attribute the schema marks deprecated is present (option deprecated)",
   extension_not_allowed: "an extension namespace the schema does not allow",

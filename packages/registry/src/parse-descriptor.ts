@@ -8,14 +8,18 @@ import { type AttributeValue, base64ToBytes, EnvelopeError, isSemver } from "@en
 import {
   COMPATIBILITY_MODES,
   type CompatibilityMode,
+  carriesArray,
   type Deprecation,
   type ExtensionDescriptor,
   type FieldDescriptor,
+  formatType,
   type Presence,
   parseType,
+  ruleValueType,
   type SchemaDescriptor,
   type TransformChange,
   type TransformsDescriptor,
+  VALUE_RULE_NAMES,
   type ValueType,
 } from "./descriptor.js";
 import {
@@ -25,6 +29,7 @@ import {
   parseJsonWithPositions,
   type TextPosition,
 } from "./json-positions.js";
+import { ruleViolations } from "./rules.js";
 import { compareVersions, parseRange } from "./semver.js";
 
 /** One problem in a descriptor file. */
@@ -92,9 +97,10 @@ const FIELD_KEYS = new Set([
   "description",
   "pii",
   "deprecated",
+  ...VALUE_RULE_NAMES,
 ]);
 const EXTENSION_KEYS = new Set(["namespace", "version", "description", "attributes"]);
-const DEPRECATION_KEYS = new Set(["since", "removal", "replacement"]);
+const DEPRECATION_KEYS = new Set(["since", "removal", "removalDate", "replacement"]);
 const TRANSFORMS_KEYS = new Set(["from", "changes"]);
 const CHANGE_KINDS = new Set(["rename_attributes", "rename_event", "move_to_extension"]);
 const MOVE_KEYS = new Set(["namespace", "version", "attributes"]);
@@ -431,7 +437,8 @@ function readField(
     deprecated = readDeprecation(ctx, obj.deprecated, `${path}.deprecated`, version);
   }
   if (key === undefined || type === undefined || typeText === undefined) return undefined;
-  return {
+  const rules = readRules(ctx, obj, path, { type, presence });
+  const field: FieldDescriptor = {
     key,
     type,
     typeText,
@@ -441,7 +448,164 @@ function readField(
     ...(description === undefined ? {} : { description }),
     pii,
     ...(deprecated === undefined ? {} : { deprecated }),
+    ...rules,
   };
+  if (deflt !== undefined) {
+    for (const { index, violation } of ruleViolations(field, deflt)) {
+      ctx.fail(
+        `${path}.default${index === undefined ? "" : `[${index}]`}`,
+        `the default breaks the field's rules: ${violation.message}`,
+      );
+    }
+  }
+  return field;
+}
+
+type Rules = {
+  -readonly [K in (typeof VALUE_RULE_NAMES)[number]]?: FieldDescriptor[K];
+};
+
+/**
+ * Reads the value rules of a field: each on a type it applies to, with
+ * values of the field's type, lower bounds not above upper bounds, and enum
+ * values unique and within the other rules.
+ */
+function readRules(
+  ctx: Context,
+  obj: JsonObject,
+  path: string,
+  field: Pick<FieldDescriptor, "type" | "presence">,
+): Rules {
+  const out: Rules = {};
+  const scalar = ruleValueType(field);
+  const typeName =
+    field.presence === "repeated" ? `repeated ${formatType(field.type)}` : formatType(field.type);
+  const applies = (name: string, ok: boolean, to: string): boolean => {
+    if (obj[name] === undefined) return false;
+    if (!ok) ctx.fail(`${path}.${name}`, `${name} applies to ${to}, not to ${typeName}`);
+    return ok;
+  };
+  const numeric = scalar === "int" || scalar === "double";
+  const bound = (name: "minimum" | "maximum"): bigint | number | undefined => {
+    if (!applies(name, numeric, "int and double values (and arrays of them)")) return undefined;
+    const json = obj[name];
+    if (scalar === "int") {
+      const n = jsonInt(json);
+      if (n === undefined) {
+        ctx.fail(
+          `${path}.${name}`,
+          `must be an int64 (a safe JSON integer, or a decimal string), got ${kindOf(json)}`,
+        );
+      }
+      return n;
+    }
+    if (typeof json !== "number" || !Number.isFinite(json)) {
+      // JSON reads 1e400 as Infinity: a bound is a finite number.
+      const got = typeof json === "number" ? `number ${json}` : kindOf(json);
+      ctx.fail(`${path}.${name}`, `must be a finite number, got ${got}`);
+      return undefined;
+    }
+    return json;
+  };
+  const count = (
+    name: "minLength" | "maxLength" | "minItems" | "maxItems",
+    ok: boolean,
+    to: string,
+  ) => {
+    if (!applies(name, ok, to)) return undefined;
+    const json = obj[name];
+    if (typeof json !== "number" || !Number.isSafeInteger(json) || json < 0) {
+      ctx.fail(`${path}.${name}`, `must be a non-negative integer, got ${kindOf(json)}`);
+      return undefined;
+    }
+    return json;
+  };
+  const minimum = bound("minimum");
+  const maximum = bound("maximum");
+  if (minimum !== undefined) out.minimum = minimum;
+  if (maximum !== undefined) out.maximum = maximum;
+  if (minimum !== undefined && maximum !== undefined && minimum > maximum) {
+    ctx.fail(`${path}.minimum`, `minimum ${minimum} is above maximum ${maximum}`);
+  }
+  const length = scalar === "string" || scalar === "bytes";
+  const lengthTo = "string and bytes values (and arrays of them)";
+  const minLength = count("minLength", length, lengthTo);
+  const maxLength = count("maxLength", length, lengthTo);
+  if (minLength !== undefined) out.minLength = minLength;
+  if (maxLength !== undefined) out.maxLength = maxLength;
+  if (minLength !== undefined && maxLength !== undefined && minLength > maxLength) {
+    ctx.fail(`${path}.minLength`, `minLength ${minLength} is above maxLength ${maxLength}`);
+  }
+  const array = carriesArray(field);
+  const itemsTo = "repeated fields and array<T> types";
+  const minItems = count("minItems", array, itemsTo);
+  const maxItems = count("maxItems", array, itemsTo);
+  if (minItems !== undefined) out.minItems = minItems;
+  if (maxItems !== undefined) out.maxItems = maxItems;
+  if (minItems !== undefined && maxItems !== undefined && minItems > maxItems) {
+    ctx.fail(`${path}.minItems`, `minItems ${minItems} is above maxItems ${maxItems}`);
+  }
+  if (
+    applies(
+      "enum",
+      scalar === "string" || scalar === "int",
+      "string and int values (and arrays of them)",
+    )
+  ) {
+    const list = ctx.array(obj.enum, `${path}.enum`);
+    if (list !== undefined) {
+      if (list.length === 0) ctx.fail(`${path}.enum`, "must list at least one value");
+      const values: (string | bigint)[] = [];
+      const seen = new Set<string | bigint>(); // not values.includes: a long enum would be quadratic
+      const probe: FieldDescriptor = {
+        key: "",
+        typeText: "",
+        pii: false,
+        ...field,
+        presence: "optional",
+        ...out,
+      };
+      list.forEach((item, i) => {
+        const at = `${path}.enum[${i}]`;
+        const value =
+          scalar === "int" ? jsonInt(item) : typeof item === "string" ? item : undefined;
+        if (value === undefined) {
+          ctx.fail(
+            at,
+            scalar === "int"
+              ? `must be an int64 (a safe JSON integer, or a decimal string), got ${kindOf(item)}`
+              : `must be a string, got ${kindOf(item)}`,
+          );
+          return;
+        }
+        if (seen.has(value)) {
+          ctx.fail(at, `${kindOf(item)} is listed twice`);
+          return;
+        }
+        const broken = ruleViolations({ ...probe, type: { kind: scalar! } }, value)[0];
+        if (broken !== undefined) {
+          ctx.fail(
+            at,
+            `the enum value breaks the field's other rules: ${broken.violation.message}`,
+          );
+        }
+        seen.add(value);
+        values.push(value);
+      });
+      if (values.length > 0) out.enum = values;
+    }
+  }
+  return out;
+}
+
+function jsonInt(json: Json): bigint | undefined {
+  let n: bigint | undefined;
+  if (typeof json === "number" && Number.isSafeInteger(json)) n = BigInt(json);
+  else if (typeof json === "string" && /^-?(0|[1-9][0-9]*)$/.test(json) && json.length <= 21) {
+    n = BigInt(json);
+  }
+  if (n === undefined || n < INT64_MIN || n > INT64_MAX) return undefined;
+  return n;
 }
 
 function readDeprecation(
@@ -454,6 +618,10 @@ function readDeprecation(
   if (obj === undefined) return undefined;
   const since = ctx.semver(obj, "since", path, true);
   const removal = ctx.semver(obj, "removal", path, false);
+  const removalDate = ctx.string(obj, "removalDate", path, false);
+  if (removalDate !== undefined && !isIsoDate(removalDate)) {
+    ctx.fail(`${path}.removalDate`, `${JSON.stringify(removalDate)} is not a date YYYY-MM-DD`);
+  }
   const replacement = ctx.string(obj, "replacement", path, false);
   if (since !== undefined && compareVersions(since, version) > 0) {
     ctx.fail(`${path}.since`, `${since} is after this schema's version ${version}`);
@@ -465,8 +633,22 @@ function readDeprecation(
   return {
     since,
     ...(removal === undefined ? {} : { removal }),
+    ...(removalDate === undefined || !isIsoDate(removalDate) ? {} : { removalDate }),
     ...(replacement === undefined ? {} : { replacement }),
   };
+}
+
+/** Whether `text` is a calendar date `YYYY-MM-DD` (proleptic Gregorian, years 0001-9999). */
+export function isIsoDate(text: string): boolean {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
 }
 
 function readExtensions(
@@ -654,12 +836,8 @@ function valueFromJson(
     case "bool":
       return typeof json === "boolean" ? json : wrong("true or false");
     case "int": {
-      let n: bigint | undefined;
-      if (typeof json === "number" && Number.isSafeInteger(json)) n = BigInt(json);
-      else if (typeof json === "string" && /^-?(0|[1-9][0-9]*)$/.test(json)) n = BigInt(json);
-      if (n === undefined || n < INT64_MIN || n > INT64_MAX) {
-        return wrong("an int64 (a safe JSON integer, or a decimal string)");
-      }
+      const n = jsonInt(json);
+      if (n === undefined) return wrong("an int64 (a safe JSON integer, or a decimal string)");
       return n;
     }
     case "double": {

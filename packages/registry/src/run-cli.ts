@@ -5,7 +5,8 @@
  *
  * @see packages/registry/README.md, "The schema command"
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { isEnvelopeError } from "@envelope/core";
 import { checkSchemasFolder, formatFolderProblem } from "./check-folder.js";
 import { diffSchemas, modeViolations, strictestMode } from "./compat.js";
@@ -16,9 +17,17 @@ import {
   type SchemaKey,
   schemaId,
 } from "./descriptor.js";
+import {
+  encodeFixtures,
+  FIXTURE_PRODUCER,
+  type FixtureCodec,
+  fixturesSummary,
+  generateFixtures,
+} from "./fixtures.js";
 import { generateSchemasFolder } from "./generate-folder.js";
-import { formatProblem, readDescriptor } from "./parse-descriptor.js";
+import { formatProblem, isIsoDate, readDescriptor } from "./parse-descriptor.js";
 import { compareVersions } from "./semver.js";
+import { readSchemasFolder } from "./sources/directory.js";
 
 /** Where the command writes. */
 export interface CliIo {
@@ -29,21 +38,39 @@ export interface CliIo {
 /** The usage text. */
 export const SCHEMA_USAGE = `Usage: schema <command> [options]
 
-  check [DIR] [--against REF|PATH] [--no-git] [--mode MODE] [--no-index]
+  check [DIR] [--against REF|PATH] [--no-git] [--mode MODE] [--no-index] [--today DATE]
       Checks the schemas folder DIR (default: schemas) for CI: every descriptor
       parses; versions published on REF (default: main), or in the schemas
       folder PATH, are unchanged, and new versions go above them; every new
       version bumps enough for its changes and keeps its event's compatibility
       mode (${COMPATIBILITY_MODES.join(", ")}; --mode sets a floor, in any case);
-      transforms start at the previous version; index.json is fresh.
+      transforms start at the previous version; index.json is fresh; each
+      event's latest version declares no field whose deprecation's removalDate
+      has come (a warning before that day). --today YYYY-MM-DD sets the date.
       Exit status 1 when anything fails, 2 when REF cannot be read.
   diff OLD.json NEW.json [--mode MODE]
       Classifies every change from OLD to NEW, the bump it needs and the
       verdict of the mode (NEW's, else OLD's, else BACKWARD; --mode a floor).
       Exit status 1 when NEW's version bump is too small or the mode fails.
-  gen [DIR] [--out OUT] [--check]
-      Writes DIR/index.json and, with --out, the TypeScript builders into OUT.
-      With --check, writes nothing and exits 1 when anything is out of date.`;
+  gen [DIR] [--out OUT] [--lang ts|go|rust] [--check]
+      [--go-runtime IMPORT] [--go-package NAME] [--rust-runtime PATH]
+      Writes DIR/index.json and, with --out, the bindings into OUT: the
+      TypeScript builders (default); with --lang go a Go package with one
+      struct per event version, its Attributes() and Fill() (the fixture
+      generator's draws), importing the runtime package IMPORT (default: the Go
+      producer's internal/fixturegen), as package NAME (default schemas); with
+      --lang rust a Rust module (mod.rs and a file per event) of structs that
+      implement the runtime PATH's Binding (default crate::fixturegen).
+      With --check, writes nothing and exits 1 when anything is out of date.
+  fixtures [DIR] --out OUT [--seed N] [--count N] [--codec C]... [--language L]
+      Generates, from the descriptors in DIR and the seed (default 1), COUNT
+      (default 8) envelopes per event and version that respect every field's
+      type, presence and value rules (boundaries first), and writes
+      OUT/fixtures-<codec>.bin (a stream of frames; codecs protobuf and cbor by
+      default, CBOR deterministic) and OUT/expected.json (count, sum, min, max
+      of every int and double attribute per event and version). The same seed
+      gives the same bytes in TypeScript, Go and Rust. --language sets the
+      producer language written in the headers (default "fixtures").`;
 
 /**
  * Runs the command with `argv` (without the program name) and returns the
@@ -59,6 +86,8 @@ export async function runSchemaCli(argv: readonly string[], io: CliIo): Promise<
         return diff(rest, io);
       case "gen":
         return gen(rest, io);
+      case "fixtures":
+        return fixtures(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -83,15 +112,19 @@ class UsageError extends Error {}
 interface Parsed {
   readonly positional: string[];
   readonly flags: Map<string, string | true>;
+  /** Every value of the options that may repeat. */
+  readonly repeated: Map<string, string[]>;
 }
 
 function parseArgs(
   args: readonly string[],
   withValue: readonly string[],
   bare: readonly string[],
+  many: readonly string[] = [],
 ): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const repeated = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith("--")) {
@@ -103,6 +136,7 @@ function parseArgs(
     if (withValue.includes(name)) {
       const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new UsageError(`${name} needs a value`);
+      if (many.includes(name)) repeated.set(name, [...(repeated.get(name) ?? []), value]);
       flags.set(name, value);
     } else if (bare.includes(name) && eq < 0) {
       flags.set(name, true);
@@ -110,7 +144,7 @@ function parseArgs(
       throw new UsageError(`unknown option ${arg}\n\n${SCHEMA_USAGE}`);
     }
   }
-  return { positional, flags };
+  return { positional, flags, repeated };
 }
 
 /** Reads `--mode`, in any case. */
@@ -127,9 +161,13 @@ function modeFlag(flags: Parsed["flags"]): CompatibilityMode | undefined {
 async function check(args: readonly string[], io: CliIo): Promise<number> {
   const { positional, flags } = parseArgs(
     args,
-    ["--against", "--mode"],
+    ["--against", "--mode", "--today"],
     ["--no-git", "--no-index"],
   );
+  const today = flags.get("--today") as string | undefined;
+  if (today !== undefined && !isIsoDate(today)) {
+    throw new UsageError(`--today must be a date YYYY-MM-DD, got ${JSON.stringify(today)}`);
+  }
   if (positional.length > 1) throw new UsageError(`check takes one folder\n\n${SCHEMA_USAGE}`);
   const dir = positional[0] ?? "schemas";
   const mode = modeFlag(flags);
@@ -138,7 +176,9 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     against,
     ...(mode === undefined ? {} : { mode }),
     requireIndex: !flags.has("--no-index"),
+    ...(today === undefined ? {} : { now: new Date(`${today}T00:00:00Z`) }),
   });
+  for (const p of result.warnings) io.stderr(`warning: ${formatFolderProblem(p)}`);
   for (const p of result.problems) io.stderr(formatFolderProblem(p));
   const base = against === null ? "" : ` against ${against}`;
   if (!result.ok) {
@@ -204,14 +244,34 @@ function diff(args: readonly string[], io: CliIo): number {
 }
 
 function gen(args: readonly string[], io: CliIo): number {
-  const { positional, flags } = parseArgs(args, ["--out"], ["--check"]);
+  const { positional, flags } = parseArgs(
+    args,
+    ["--out", "--lang", "--go-runtime", "--go-package", "--rust-runtime"],
+    ["--check"],
+  );
   if (positional.length > 1) throw new UsageError(`gen takes one folder\n\n${SCHEMA_USAGE}`);
   const dir = positional[0] ?? "schemas";
   const out = flags.get("--out") as string | undefined;
   const checkOnly = flags.has("--check");
+  const lang = (flags.get("--lang") as string | undefined) ?? "ts";
+  if (lang !== "ts" && lang !== "go" && lang !== "rust") {
+    throw new UsageError(`--lang must be ts, go or rust, got ${JSON.stringify(lang)}`);
+  }
+  const rustRuntime = flags.get("--rust-runtime") as string | undefined;
+  const goRuntime = flags.get("--go-runtime") as string | undefined;
+  const goPackage = flags.get("--go-package") as string | undefined;
+  if (goPackage !== undefined && !/^[a-z][a-z0-9_]*$/.test(goPackage)) {
+    throw new UsageError(
+      `--go-package must be a Go package name, got ${JSON.stringify(goPackage)}`,
+    );
+  }
   const result = generateSchemasFolder(dir, {
     ...(out === undefined ? {} : { out }),
     check: checkOnly,
+    lang,
+    ...(goRuntime === undefined ? {} : { goRuntime }),
+    ...(goPackage === undefined ? {} : { goPackage }),
+    ...(rustRuntime === undefined ? {} : { rustRuntime }),
   });
   for (const p of result.problems) io.stderr(formatProblem(p));
   if (result.problems.length > 0) return 1;
@@ -226,5 +286,64 @@ function gen(args: readonly string[], io: CliIo): number {
   for (const f of result.changed) io.stdout(`wrote ${f}`);
   for (const f of result.stale) io.stdout(`deleted ${f}`);
   if (result.fresh) io.stdout("schema gen: nothing to change");
+  return 0;
+}
+
+const FIXTURE_CODECS: readonly FixtureCodec[] = ["protobuf", "cbor", "json"];
+
+function fixtures(args: readonly string[], io: CliIo): number {
+  const { positional, flags, repeated } = parseArgs(
+    args,
+    ["--out", "--seed", "--count", "--codec", "--language"],
+    [],
+    ["--codec"],
+  );
+  if (positional.length > 1) throw new UsageError(`fixtures takes one folder\n\n${SCHEMA_USAGE}`);
+  const dir = positional[0] ?? "schemas";
+  const out = flags.get("--out") as string | undefined;
+  if (out === undefined) throw new UsageError(`fixtures needs --out DIR\n\n${SCHEMA_USAGE}`);
+  const seedText = (flags.get("--seed") as string | undefined) ?? "1";
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(seedText) || BigInt(seedText) >= 1n << 64n) {
+    throw new UsageError(`--seed must be an integer 0 to 2^64-1, got ${JSON.stringify(seedText)}`);
+  }
+  const countText = (flags.get("--count") as string | undefined) ?? "8";
+  const count = Number(countText);
+  if (!/^[1-9][0-9]*$/.test(countText) || count > 65_536) {
+    throw new UsageError(`--count must be an integer 1 to 65536, got ${JSON.stringify(countText)}`);
+  }
+  const codecs = (repeated.get("--codec") ?? ["protobuf", "cbor"]) as FixtureCodec[];
+  for (const c of codecs) {
+    if (!FIXTURE_CODECS.includes(c)) {
+      throw new UsageError(
+        `--codec must be one of ${FIXTURE_CODECS.join(", ")}, got ${JSON.stringify(c)}`,
+      );
+    }
+  }
+  const language = flags.get("--language") as string | undefined;
+  const folder = readSchemasFolder(dir);
+  for (const p of folder.problems) io.stderr(formatProblem(p));
+  if (folder.problems.length > 0) return 1;
+  const options = {
+    seed: BigInt(seedText),
+    count,
+    ...(language === undefined ? {} : { producer: { ...FIXTURE_PRODUCER, language } }),
+  };
+  const sets = generateFixtures(
+    folder.files.map((f) => f.parsed.descriptor!),
+    options,
+  );
+  mkdirSync(out, { recursive: true });
+  for (const codec of codecs) {
+    const file = join(out, `fixtures-${codec}.bin`);
+    writeFileSync(file, encodeFixtures(sets, codec));
+    io.stdout(`wrote ${file}`);
+  }
+  const expected = join(out, "expected.json");
+  writeFileSync(expected, fixturesSummary(sets, options));
+  io.stdout(`wrote ${expected}`);
+  const total = sets.reduce((n, s) => n + s.envelopes.length, 0);
+  io.stdout(
+    `schema fixtures: ${total} envelope(s), ${sets.length} event version(s), seed ${seedText}`,
+  );
   return 0;
 }

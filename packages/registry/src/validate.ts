@@ -156,13 +156,15 @@ function checkFields(
           code: "wrong_type",
           message: `expected ${expected}, got ${describeValue(value)}`,
         });
+      } else if (field.rules !== undefined) {
+        issues = field.rules(value, `${path}[${JSON.stringify(key)}]`, issues);
       }
       if (field.deprecated && policy.deprecated === "report") {
         const deprecated = field.field.deprecated!;
         issues = add(issues, {
           path: `${path}[${JSON.stringify(key)}]`,
           code: "deprecated_attribute",
-          message: `${JSON.stringify(key)} is deprecated since ${deprecated.since}${deprecated.removal === undefined ? "" : `, to be removed in ${deprecated.removal}`}${deprecated.replacement === undefined ? "" : `; use ${JSON.stringify(deprecated.replacement)}`}`,
+          message: `${JSON.stringify(key)} is deprecated since ${deprecated.since}${deprecated.removal === undefined ? "" : `, to be removed in ${deprecated.removal}`}${deprecated.removalDate === undefined ? "" : `, to be removed by ${deprecated.removalDate}`}${deprecated.replacement === undefined ? "" : `; use ${JSON.stringify(deprecated.replacement)}`}`,
         });
       }
     }

@@ -31,7 +31,7 @@ interface SchemaCount {
 }
 
 /** Opens the registry at a directory or an http(s) URL; exit 4 when it cannot be read. */
-async function open(location: string, io: Io, term: Terminal): Promise<Registry> {
+export async function openRegistryAt(location: string, io: Io, term: Terminal): Promise<Registry> {
   const source: SchemaSource = /^https?:\/\//i.test(location)
     ? httpSource({ baseUrl: location })
     : directorySource(resolve(io.cwd, location));
@@ -82,7 +82,7 @@ export async function validateCommand(args: readonly string[], io: Io): Promise<
     unknownAttributes: parsed.values["allow-unknown"] === true ? "ignore" : "report",
     deprecated: parsed.values["allow-deprecated"] === true ? "ignore" : "report",
   } as const;
-  const registry = await open(location, io, term);
+  const registry = await openRegistryAt(location, io, term);
   const input = await openInput(parsed.positionals[0], io, "validate");
   const tally = new Tally();
   const sink = new Sink(io.stdout);

@@ -6,11 +6,13 @@
 //! have a writing and a reading side; [`compress`] / [`decompress`] are LZ4;
 //! [`wire::frame`] is the frame; [`codec`] puts them together.
 
+pub mod bindings;
 pub mod cbor;
 pub mod codec;
 pub mod compress;
 pub mod decompress;
 pub mod error;
+pub mod fixturegen;
 pub mod fixtures;
 pub mod json;
 pub mod limits;
