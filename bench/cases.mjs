@@ -22,6 +22,7 @@ import { Decoder as CborXDecoder, Encoder as CborXEncoder } from "cbor-x";
 import { compressFrameSync, decompressFrameSync } from "lz4-napi";
 import { loadSize, SIZES } from "./fixtures.mjs";
 import protobufjs from "./protobufjs/envelope_pb.js";
+import { walkFrame } from "./walk.mjs";
 
 const PbjsEnvelope = protobufjs.envelope.v1.Envelope;
 // The standard RFC 8949 options from SPEC-NOTES (no records, no tags).
@@ -41,25 +42,29 @@ const CBOR_X_OPTIONS = {
  * decoder, whose results the collector frees at once; see
  * packages/lz4/src/compress.ts); the memory cases measure tight loops.
  *
+ * @param {{ producer?: string }} [options] whose committed fixtures to use (default "go")
  * @returns {Array<{ name: string, bytes: number, fn: () => unknown, baselines?: string[], yields: boolean }>}
  */
-export function buildCases() {
+export function buildCases({ producer = "go" } = {}) {
   const cases = [];
   const add = (name, bytes, fn, baselines) =>
     cases.push({ name, bytes, fn, baselines, yields: /lz4/.test(name) });
   const decoder = createDecoder();
 
   for (const size of SIZES) {
-    const d = loadSize(size);
+    const d = loadSize(size, producer);
     const buf = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 
     // protobuf binary
     const pbBytes = d.framed["protobuf/none"];
     const esMessage = fromBinary(EnvelopeSchema, d.raw.protobuf);
     const pbjsMessage = PbjsEnvelope.decode(d.raw.protobuf);
+    // Decode is also compared with the walk floor (walk.mjs): the same frame
+    // visited field by field without creating values.
     const base = (codec, op) => [
       `protobuf-es/${codec}/${op}/${size}`,
       `protobufjs/${codec}/${op}/${size}`,
+      ...(op === "decode" ? [`walk/${codec}/${op}/${size}`] : []),
     ];
     for (const compression of ["none", "lz4"]) {
       const suffix = compression === "lz4" ? "/lz4" : "";
@@ -84,6 +89,7 @@ export function buildCases() {
     add(`sdk/protobuf/reencode/${size}`, pbBytes.length, () => reencoder.encode(d.decoded), [
       `sdk/protobuf/encode/${size}`,
     ]);
+    add(`walk/protobuf/decode/${size}`, pbBytes.length, () => walkFrame(pbBytes));
     add(`protobuf-es/protobuf/decode/${size}`, d.raw.protobuf.length, () =>
       fromBinary(EnvelopeSchema, d.raw.protobuf),
     );

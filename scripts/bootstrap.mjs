@@ -3,7 +3,8 @@
 // modules and Rust crates when those toolchains are present (the cross-language
 // fixtures and the trace-context services need them), installs Chromium for the
 // browser tests, builds the OpenTelemetry Collector the OTLP tests run against
-// (cached), then runs the main job: the codecs tour.
+// (cached), then runs the main job: the codecs tour and a short benchmark
+// summary (bench/summary.mjs).
 import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
@@ -127,7 +128,15 @@ steps.push([
     );
   },
 ]);
+steps.push([
+  "native benchmark peers (Go and Rust release builds, for the summary below)",
+  () => run("node", ["bench/native.mjs", "build"]),
+]);
 steps.push(["main job: codecs tour", () => run(pnpm, ["run", "demo"])]);
+steps.push([
+  "main job: benchmark summary (SDK against protobuf-es, protobufjs, cbor-x, JSON, Go and Rust peers)",
+  () => run("node", ["bench/summary.mjs"]),
+]);
 
 for (const [name, step] of steps) {
   console.log(`\n▶ ${name}`);

@@ -241,14 +241,28 @@ export function isFrameCandidate(bytes: Uint8Array, at: number): boolean {
 }
 
 /**
+ * Node's `Buffer.prototype.indexOf` (it works on any Uint8Array): a native
+ * byte search, where V8's `Uint8Array.prototype.indexOf` compares element
+ * by element; on a 1.9 KB encoder output the difference was about a tenth
+ * of the encode (every framed encode searches its output, see
+ * `createEncoder`). `undefined` outside Node.
+ */
+const nativeIndexOf = (
+  globalThis as {
+    Buffer?: { prototype: { indexOf?: (this: Uint8Array, value: number, from: number) => number } };
+  }
+).Buffer?.prototype.indexOf;
+
+/**
  * The first candidate (see {@link isFrameCandidate}) starting in
  * `bytes[from, to)`, or -1. Each position is looked at once, and the prefix
  * checksum is computed only where the magic is.
  */
 export function findFrameCandidate(bytes: Uint8Array, from = 0, to = bytes.length): number {
   const last = Math.min(to, bytes.length - FRAME_PREFIX_SIZE + 1);
+  const indexOf = nativeIndexOf ?? Uint8Array.prototype.indexOf;
   for (let i = from; i < last; i++) {
-    const j = bytes.indexOf(0x89, i);
+    const j = indexOf.call(bytes, 0x89, i);
     if (j === -1 || j >= last) return -1;
     if (isFrameCandidate(bytes, j)) return j;
     i = j;
