@@ -7,6 +7,8 @@ import { has, isCI, pnpm, run } from "./run.mjs";
 
 const check = process.argv.includes("--check");
 const watched = ["test/vectors", "test/fixtures"];
+/** test/fixtures/registry/mixed/<language>, from test/producers/<language>. */
+const MIXED_OUT = "../../fixtures/registry/mixed";
 
 const steps = [
   ["go", "test vectors (Go)", ["run", "./cmd/vectors"], "test/producers/go"],
@@ -22,6 +24,33 @@ const steps = [
     "cargo",
     "registry fixtures (Rust bindings)",
     ["run", "--locked", "--quiet", "--bin", "fixtures"],
+    "test/producers/rust",
+  ],
+  // The mixed capture of packages/cli/test/aggregate.test.ts: the examples sample
+  // with each producer's own language in the headers (docs/spec.md, "Fixtures").
+  [
+    "go",
+    "registry fixtures, language go",
+    ["run", "./cmd/fixtures", "--set", "examples", "--language", "go", "--out", `${MIXED_OUT}/go`],
+    "test/producers/go",
+  ],
+  [
+    "cargo",
+    "registry fixtures, language rust",
+    [
+      "run",
+      "--locked",
+      "--quiet",
+      "--bin",
+      "fixtures",
+      "--",
+      "--set",
+      "examples",
+      "--language",
+      "rust",
+      "--out",
+      `${MIXED_OUT}/rust`,
+    ],
     "test/producers/rust",
   ],
 ];
@@ -61,6 +90,19 @@ for (const [name, dir, count] of REGISTRY_SETS) {
       count,
     ]) && ok;
 }
+// The TypeScript third of the mixed capture, in JSON (Go's is read as protobuf, Rust's as CBOR).
+ok =
+  run("node", [
+    "packages/registry/dist/cli.js",
+    "fixtures",
+    "schemas",
+    "--out",
+    "test/fixtures/registry/mixed/ts/examples",
+    "--codec",
+    "json",
+    "--language",
+    "typescript",
+  ]) && ok;
 for (const [name] of REGISTRY_SETS) {
   for (const file of ["fixtures-protobuf.bin", "fixtures-cbor.bin"]) {
     const ts = readFileSync(`test/fixtures/registry/ts/${name}/${file}`);

@@ -42,9 +42,11 @@ const SETS: [Set; 2] = [
 ];
 
 /// What the command line may change: `--seed N`, `--count N` (every set),
-/// `--language L` (the producer language in the headers), `--out DIR`.
+/// `--language L` (the producer language in the headers), `--out DIR`,
+/// `--set NAME` (only that set: examples or rules).
 struct Options {
     seed: u64,
+    set: Option<String>,
     count: Option<usize>,
     language: String,
     out: PathBuf,
@@ -53,6 +55,7 @@ struct Options {
 fn options(root: &Path) -> Result<Options, String> {
     let mut o = Options {
         seed: 1,
+        set: None,
         count: None,
         language: "fixtures".into(),
         out: root.join("test/fixtures/registry/rust"),
@@ -71,6 +74,12 @@ fn options(root: &Path) -> Result<Options, String> {
             }
             "--language" => o.language = value,
             "--out" => o.out = PathBuf::from(value),
+            "--set" => {
+                if !SETS.iter().any(|s| s.name == value) {
+                    return Err(format!("--set must be examples or rules, got {value}"));
+                }
+                o.set = Some(value);
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -86,7 +95,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for set in &SETS {
+    for set in SETS
+        .iter()
+        .filter(|s| o.set.as_deref().is_none_or(|n| n == s.name))
+    {
         match run(&root, set, &o) {
             Ok(summary) => println!("{summary}"),
             Err(message) => {
