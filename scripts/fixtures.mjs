@@ -71,8 +71,8 @@ ok =
   ok;
 
 // Registry fixtures (docs/spec.md, "Fixtures"): one sample per schemas folder, drawn
-// from seed 1 by every language; the protobuf and deterministic CBOR streams must be
-// byte-identical across languages.
+// from seed 1 by every language; the protobuf and deterministic CBOR streams and
+// expected.json must be byte-identical across languages.
 const REGISTRY_SETS = [
   ["examples", "schemas", "8"],
   ["rules", "test/fixtures/registry/schemas", "64"],
@@ -103,18 +103,29 @@ ok =
     "--language",
     "typescript",
   ]) && ok;
-for (const [name] of REGISTRY_SETS) {
-  for (const file of ["fixtures-protobuf.bin", "fixtures-cbor.bin"]) {
-    const ts = readFileSync(`test/fixtures/registry/ts/${name}/${file}`);
-    for (const language of ["go", "rust"]) {
-      const path = `test/fixtures/registry/${language}/${name}/${file}`;
-      if (!existsSync(path) || !ts.equals(readFileSync(path))) {
-        console.error(`${path} is missing or differs from the TypeScript generator's bytes`);
-        ok = false;
-      }
+const sameAsTypeScript = (ts, others) => {
+  for (const path of others) {
+    if (!existsSync(path) || !readFileSync(ts).equals(readFileSync(path))) {
+      console.error(`${path} is missing or differs from the TypeScript generator's bytes`);
+      ok = false;
     }
   }
+};
+for (const [name] of REGISTRY_SETS) {
+  for (const file of ["fixtures-protobuf.bin", "fixtures-cbor.bin", "expected.json"]) {
+    sameAsTypeScript(
+      `test/fixtures/registry/ts/${name}/${file}`,
+      ["go", "rust"].map((language) => `test/fixtures/registry/${language}/${name}/${file}`),
+    );
+  }
 }
+// The mixed capture's samples differ by language; their expected aggregates do not.
+sameAsTypeScript(
+  "test/fixtures/registry/mixed/ts/examples/expected.json",
+  ["go", "rust"].map(
+    (language) => `test/fixtures/registry/mixed/${language}/examples/expected.json`,
+  ),
+);
 if (ok) console.log("registry fixtures: every language wrote the same bytes");
 
 if (ok && check) {

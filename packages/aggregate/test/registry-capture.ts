@@ -33,7 +33,11 @@ export const MIXED_FILES: Record<Language, { path: string; codec: "protobuf" | "
     },
   };
 
-/** The TypeScript generator's expected.json for that sample (Go and Rust write none; see docs/spec.md "Fixtures"). */
+/**
+ * The TypeScript generator's expected.json for that sample (Go's and Rust's are
+ * byte-identical: the figures do not depend on the language; `pnpm fixtures
+ * --check` compares them).
+ */
 export const EXPECTED_JSON = "test/fixtures/registry/mixed/ts/examples/expected.json";
 
 /** The three files concatenated, Go's first: the combined capture. */
