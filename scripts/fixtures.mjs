@@ -7,6 +7,8 @@ import { has, isCI, pnpm, run } from "./run.mjs";
 
 const check = process.argv.includes("--check");
 const watched = ["test/vectors", "test/fixtures"];
+/** test/fixtures/registry/mixed/<language>, from test/producers/<language>. */
+const MIXED_OUT = "../../fixtures/registry/mixed";
 
 const steps = [
   ["go", "test vectors (Go)", ["run", "./cmd/vectors"], "test/producers/go"],
@@ -22,6 +24,33 @@ const steps = [
     "cargo",
     "registry fixtures (Rust bindings)",
     ["run", "--locked", "--quiet", "--bin", "fixtures"],
+    "test/producers/rust",
+  ],
+  // The mixed capture of packages/cli/test/aggregate.test.ts: the examples sample
+  // with each producer's own language in the headers (docs/spec.md, "Fixtures").
+  [
+    "go",
+    "registry fixtures, language go",
+    ["run", "./cmd/fixtures", "--set", "examples", "--language", "go", "--out", `${MIXED_OUT}/go`],
+    "test/producers/go",
+  ],
+  [
+    "cargo",
+    "registry fixtures, language rust",
+    [
+      "run",
+      "--locked",
+      "--quiet",
+      "--bin",
+      "fixtures",
+      "--",
+      "--set",
+      "examples",
+      "--language",
+      "rust",
+      "--out",
+      `${MIXED_OUT}/rust`,
+    ],
     "test/producers/rust",
   ],
 ];
@@ -42,8 +71,8 @@ ok =
   ok;
 
 // Registry fixtures (docs/spec.md, "Fixtures"): one sample per schemas folder, drawn
-// from seed 1 by every language; the protobuf and deterministic CBOR streams must be
-// byte-identical across languages.
+// from seed 1 by every language; the protobuf and deterministic CBOR streams and
+// expected.json must be byte-identical across languages.
 const REGISTRY_SETS = [
   ["examples", "schemas", "8"],
   ["rules", "test/fixtures/registry/schemas", "64"],
@@ -61,18 +90,42 @@ for (const [name, dir, count] of REGISTRY_SETS) {
       count,
     ]) && ok;
 }
-for (const [name] of REGISTRY_SETS) {
-  for (const file of ["fixtures-protobuf.bin", "fixtures-cbor.bin"]) {
-    const ts = readFileSync(`test/fixtures/registry/ts/${name}/${file}`);
-    for (const language of ["go", "rust"]) {
-      const path = `test/fixtures/registry/${language}/${name}/${file}`;
-      if (!existsSync(path) || !ts.equals(readFileSync(path))) {
-        console.error(`${path} is missing or differs from the TypeScript generator's bytes`);
-        ok = false;
-      }
+// The TypeScript third of the mixed capture, in JSON (Go's is read as protobuf, Rust's as CBOR).
+ok =
+  run("node", [
+    "packages/registry/dist/cli.js",
+    "fixtures",
+    "schemas",
+    "--out",
+    "test/fixtures/registry/mixed/ts/examples",
+    "--codec",
+    "json",
+    "--language",
+    "typescript",
+  ]) && ok;
+const sameAsTypeScript = (ts, others) => {
+  for (const path of others) {
+    if (!existsSync(path) || !readFileSync(ts).equals(readFileSync(path))) {
+      console.error(`${path} is missing or differs from the TypeScript generator's bytes`);
+      ok = false;
     }
   }
+};
+for (const [name] of REGISTRY_SETS) {
+  for (const file of ["fixtures-protobuf.bin", "fixtures-cbor.bin", "expected.json"]) {
+    sameAsTypeScript(
+      `test/fixtures/registry/ts/${name}/${file}`,
+      ["go", "rust"].map((language) => `test/fixtures/registry/${language}/${name}/${file}`),
+    );
+  }
 }
+// The mixed capture's samples differ by language; their expected aggregates do not.
+sameAsTypeScript(
+  "test/fixtures/registry/mixed/ts/examples/expected.json",
+  ["go", "rust"].map(
+    (language) => `test/fixtures/registry/mixed/${language}/examples/expected.json`,
+  ),
+);
 if (ok) console.log("registry fixtures: every language wrote the same bytes");
 
 if (ok && check) {

@@ -19,6 +19,15 @@ import {
 import { loadRegistry } from "@envelope/registry";
 import { afterAll, describe, expect, it, test } from "vitest";
 import { buildCapture, generateRecords, ROOT, SCHEMAS } from "./capture.js";
+import {
+  type ExpectedGroup,
+  expectedCombined,
+  expectedPerLanguage,
+  LANGUAGES,
+  mixedCapture,
+  TARGETS,
+  valueKeys,
+} from "./registry-capture.js";
 
 const venvPython = `${ROOT}.venv/bin/python`;
 const python = existsSync(venvPython) ? venvPython : "python3";
@@ -117,6 +126,66 @@ describe.skipIf(!hasDuckdb).each(["1.1.0", "1.2.0"] as const)(
       // Undeclared keys of the Go benchmark envelope are in the map column, in the contract's JSON mapping.
       if (target === "1.2.0")
         expect(duck.bench).toEqual([['{"stringValue":"u_8c1f2e9a"}', '{"doubleValue":12.75}']]);
+    });
+  },
+);
+
+// Issue #18: the Go, Rust and TypeScript registry fixtures concatenated (the
+// capture packages/cli/test/aggregate.test.ts aggregates), exported at either
+// version of each event; DuckDB's figures are the generator's expected.json's.
+describe.skipIf(!hasDuckdb).each(["older", "newer"] as const)(
+  "DuckDB over the export of the three languages' registry fixtures, at the %s versions",
+  (target) => {
+    const values = valueKeys(target);
+    const figures = (expected: ExpectedGroup) => {
+      const text = (x: bigint | number | undefined) =>
+        x === undefined ? null : typeof x === "bigint" ? x.toString() : x;
+      return Object.fromEntries(
+        values.map((key) => {
+          const f = expected.values.get(key);
+          return [
+            `attr.${key}`,
+            f === undefined || f.count === 0
+              ? { count: 0, sum: null, min: null, max: null }
+              : { count: f.count, sum: text(f.sum), min: text(f.min), max: text(f.max) },
+          ];
+        }),
+      );
+    };
+
+    it.each([
+      "arrow",
+      "parquet",
+    ] as const)("%s: per language and all together, exactly expected.json's figures", async (kind) => {
+      const path = join(dir, `mixed-${target}.${kind}`);
+      const stats = await (kind === "arrow" ? writeArrow : writeParquet)(mixedCapture(), path, {
+        registry,
+        to: TARGETS[target],
+        batchSize: 40,
+      });
+      expect(stats).toEqual({ envelopes: 96, rows: 96, skipped: [], unreadable: [] });
+      const columns = values.map((v) => `attr.${v}`);
+      const perLanguage = expectedPerLanguage(target);
+      const byLanguage = duckdb(path, kind, ["subtype", "producer_language"], columns);
+      expect(byLanguage.groups.map((g) => g.key)).toEqual(
+        ["auth_request", "payment_request"].flatMap((s) => LANGUAGES.map((l) => [s, l])),
+      );
+      for (const g of byLanguage.groups) {
+        const expected = perLanguage.get(`request/${g.key[0]}`)!;
+        expect(g.count).toBe(expected.count);
+        expect(g.issues).toEqual({});
+        expect(g.values).toMatchObject(figures(expected));
+      }
+      const together = expectedCombined(target, 3);
+      const byVersion = duckdb(path, kind, ["subtype", "version"], columns);
+      expect(byVersion.groups.map((g) => g.key)).toEqual(
+        Object.entries(TARGETS[target]).map(([event, version]) => [event.split("/")[1], version]),
+      );
+      for (const g of byVersion.groups) {
+        const expected = together.get(`request/${g.key[0]}`)!;
+        expect(g.count).toBe(expected.count);
+        expect(g.values).toMatchObject(figures(expected));
+      }
     });
   },
 );

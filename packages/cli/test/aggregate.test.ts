@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { aggregate, resultToJson } from "@envelope/aggregate";
-import { loadRegistry } from "@envelope/registry";
+import { encodeFixtures, generateFixtures, loadRegistry } from "@envelope/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   encodeRecords,
@@ -18,6 +18,21 @@ import {
   ROOT,
   SCHEMAS,
 } from "../../aggregate/test/capture.js";
+import {
+  EXPECTED_JSON,
+  type ExpectedGroup,
+  expectedCombined,
+  expectedPerLanguage,
+  type Figures,
+  generatedValues,
+  LANGUAGES,
+  MIXED_FILES,
+  mixedCapture,
+  rankQuantile,
+  type Target,
+  toOption,
+  valueKeys,
+} from "../../aggregate/test/registry-capture.js";
 import { envelope, requireBuild } from "./support.js";
 
 const records = generateRecords();
@@ -255,3 +270,150 @@ describe("envelope aggregate", () => {
     expect(envelope(["aggregate", ts]).status).toBe(2);
   });
 });
+
+/**
+ * Issue #18's first test: the Go, Rust and TypeScript generators' registry
+ * fixtures (both versions of request/auth_request and of
+ * request/payment_request, each producer with its own language in the
+ * headers), concatenated into one capture; `envelope aggregate` normalises it
+ * to either version of each event and must find the generator's
+ * expected.json figures exactly, per producer language and all together.
+ */
+describe("envelope aggregate over the registry fixtures of Go, Rust and TypeScript", () => {
+  let combined: string;
+  beforeAll(() => {
+    combined = join(dir, "combined.bin");
+    writeFileSync(combined, mixedCapture());
+  });
+
+  it("each producer wrote the generator's sample, with only its language changed", () => {
+    const descriptors = loadRegistry(SCHEMAS).descriptors();
+    for (const language of LANGUAGES) {
+      const { path, codec } = MIXED_FILES[language];
+      const sets = generateFixtures(descriptors, {
+        seed: 1n,
+        count: 8,
+        producer: { language, version: "1.0.0" },
+      });
+      expect(Buffer.from(encodeFixtures(sets, codec)).equals(readFileSync(`${ROOT}${path}`))).toBe(
+        true,
+      );
+    }
+    // The expected figures do not depend on the language: every generator wrote the examples' expected.json.
+    const examples = readFileSync(
+      `${ROOT}test/fixtures/registry/ts/examples/expected.json`,
+      "utf8",
+    );
+    expect(readFileSync(`${ROOT}${EXPECTED_JSON}`, "utf8")).toBe(examples);
+    for (const language of ["go", "rust"]) {
+      expect(
+        readFileSync(
+          `${ROOT}test/fixtures/registry/mixed/${language}/examples/expected.json`,
+          "utf8",
+        ),
+      ).toBe(examples);
+    }
+  });
+
+  const run = (target: Target, by: string) => {
+    const values = valueKeys(target);
+    const out = envelope([
+      "aggregate",
+      "--registry",
+      "schemas",
+      "--to",
+      toOption(target),
+      "--by",
+      by,
+      "--values",
+      values.join(","),
+      "--format",
+      "json",
+      combined,
+    ]);
+    expect(out.stderr).toBe(
+      `envelope: 96 envelope(s) read, 96 aggregated in ${by === "event,language" ? 6 : 2} group(s)\n`,
+    );
+    expect(out.status).toBe(0);
+    return { values, result: JSON.parse(out.stdout) };
+  };
+
+  /** A group's printed figures against the expected ones: exact, and quantiles within α·|v|. */
+  const check = (
+    group: { count: number; issues: object; values: Record<string, PrintedFigures> },
+    expected: ExpectedGroup,
+    values: readonly string[],
+    drawn: Map<string, number[]>,
+    times: number,
+  ) => {
+    expect(group.count).toBe(expected.count);
+    expect(group.issues).toEqual({});
+    for (const key of values) {
+      const want: Figures | undefined = expected.values.get(key);
+      const got = group.values[key]!;
+      if (want === undefined || want.count === 0) {
+        expect(got, key).toMatchObject({ count: 0, sum: null, min: null, max: null });
+        continue;
+      }
+      const text = (x: bigint | number | undefined) => (typeof x === "bigint" ? x.toString() : x);
+      expect(got, key).toMatchObject({
+        kind: want.kind,
+        count: want.count,
+        sum: text(want.sum),
+        min: text(want.min),
+        max: text(want.max),
+        nan: 0,
+        mismatched: 0,
+      });
+      const xs = Array.from({ length: times }, () => drawn.get(key)!).flat();
+      expect(xs).toHaveLength(want.count);
+      for (const [q, estimate] of Object.entries(got.quantiles)) {
+        const v = rankQuantile(xs, Number(q));
+        expect(Math.abs(estimate - v), `${key} q${q}: ${estimate} for ${v}`).toBeLessThanOrEqual(
+          0.01 * Math.abs(v),
+        );
+      }
+    }
+  };
+
+  it.each([
+    "older",
+    "newer",
+  ] as const)("normalised to the %s versions, per producer language: exactly expected.json's figures", (target) => {
+    const { values, result } = run(target, "event,language");
+    const expected = expectedPerLanguage(target);
+    const drawn = generatedValues(target);
+    // Groups sorted by key: three languages per event.
+    expect(result.groups.map((g: { key: object }) => g.key)).toEqual(
+      ["request/auth_request", "request/payment_request"].flatMap((event) =>
+        LANGUAGES.map((language) => ({ event, language })),
+      ),
+    );
+    for (const g of result.groups) {
+      check(g, expected.get(g.key.event)!, values, drawn.get(g.key.event)!, 1);
+    }
+    expect(result.skipped).toEqual([]);
+    expect(result.issues).toEqual({});
+  });
+
+  it.each([
+    "older",
+    "newer",
+  ] as const)("normalised to the %s versions, the three languages together: three times the figures", (target) => {
+    const { values, result } = run(target, "event");
+    const expected = expectedCombined(target, 3);
+    const drawn = generatedValues(target);
+    expect(result.groups.map((g: { key: { event: string } }) => g.key.event)).toEqual([
+      "request/auth_request",
+      "request/payment_request",
+    ]);
+    for (const g of result.groups) {
+      check(g, expected.get(g.key.event)!, values, drawn.get(g.key.event)!, 3);
+    }
+  });
+});
+
+interface PrintedFigures {
+  count: number;
+  quantiles: Record<string, number>;
+}
