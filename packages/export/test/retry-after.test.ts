@@ -5,7 +5,7 @@
  */
 import { ExportError, exportMeta, httpTransport, parseRetryAfter } from "@envelope/export";
 import { createEnvelope, encode } from "@envelope/sdk";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { startServer, type TestServer } from "./support.js";
 
 const NOW = Date.UTC(2026, 11, 5, 8, 0, 0); // Sat, 05 Dec 2026 08:00:00 GMT
@@ -73,10 +73,13 @@ describe("parseRetryAfter", () => {
   });
 
   test("the default clock is Date.now()", () => {
-    const later = new Date(Date.now() + 3_600_000).toUTCString(); // IMF-fixdate
-    const ms = parseRetryAfter(later) as number;
-    expect(ms).toBeGreaterThan(3_590_000);
-    expect(ms).toBeLessThanOrEqual(3_600_000);
+    vi.useFakeTimers({ now: NOW, toFake: ["Date"] });
+    try {
+      expect(parseRetryAfter("Sat, 05 Dec 2026 09:00:00 GMT")).toBe(3_600_000);
+      expect(new Date(NOW + 3_600_000).toUTCString()).toBe("Sat, 05 Dec 2026 09:00:00 GMT");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
