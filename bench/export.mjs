@@ -1,4 +1,6 @@
-// The exporter's costs: `node bench/export.mjs [--quick]` (after `pnpm build`).
+// The exporter's costs: `node bench/export.mjs [--quick] [--filter REGEX]`
+// (after `pnpm build`; the Kafka and Collector cases need what bootstrap
+// installs: the broker's jars and java, the Collector binary).
 //
 // 1. Hot path: what `exporter.export(envelope)` costs the caller against a bare
 //    `encoder.encode(envelope)` of the same envelope (the medium Go fixture,
@@ -11,24 +13,58 @@
 //    outside the timing, because it is not on the caller's path. Reported: the
 //    median of the per-round ratios and their interquartile range. Target: at
 //    most 1.2x.
-// 2. Throughput over HTTP on loopback: a node:http receiver
-//    (createNodeReceiver, decoding every frame) in a child process, the
-//    exporter in this one with `whenFull: "reject"` and `await ready()`, so
-//    nothing is dropped; envelopes/s and frame MB/s from first export to the
-//    end of `flush()`, the median of the rounds with their range.
+// 2. Throughput through each transport on loopback, all through
+//    `createExporter` with its defaults (batches of up to 512 envelopes or
+//    1 MiB) and `whenFull: "reject"` with `await ready()`, so nothing is
+//    dropped; the same medium envelope, protobuf. One transport (one
+//    connection) serves every round of a case; an uncounted warm-up round of
+//    2,000 comes first; then 3 rounds of 5,000 with --quick, else 5 of
+//    50,000. Timed from the first `export` to the end of `flush()` (every
+//    batch answered); envelopes/s and frame MB/s (the envelope frames'
+//    bytes, whatever the transport wraps them in), the median of the rounds
+//    with their min-max range. After the rounds, what the sink says it took
+//    must equal what the exporter counted as sent (else the exit status is 1).
+//    - http: `httpTransport` POSTs to `createNodeReceiver` in a child process,
+//      which decodes every frame (`decodeStream`) and counts the envelopes.
+//    - kafka: `kafkaTransport` (kafkajs; convention headers, trace-id key) to a
+//      real Apache Kafka broker (scripts/kafka/broker.mjs: single-node KRaft,
+//      one topic of one partition, acks=-1); delivered = the topic's end offset.
+//    - otlp: `otlpTransport` (decodes each frame, maps it to a LogRecord,
+//      writes OTLP/HTTP protobuf) to the real OpenTelemetry Collector
+//      (scripts/collector/build.mjs) with the OTLP/HTTP receiver, which
+//      decodes the request, and the debug exporter at `basic` verbosity, which
+//      logs the record count of each request; delivered = the sum of those.
+//    The broker and the Collector start while case 3 runs (their start is not
+//    timed). Outside CI, a case whose broker or Collector is not installed is
+//    skipped with a line saying why; in CI it fails.
 // 3. Peak RSS under a stalled sink, in child processes: a server that never
 //    answers; N exports in a loop that yields to the event loop every 1,000;
 //    peak RSS against a child that does the same encodes without exporting.
 //    The queue bound (8 MiB by default) is what the difference should stay near.
 //
 // Timings live here, never in tests.
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createExporter, httpTransport } from "../packages/export/dist/index.js";
 import { createNodeReceiver } from "../packages/export/dist/node.js";
+import { kafkaTransport } from "../packages/kafka/dist/index.js";
+import { otlpTransport } from "../packages/otlp/dist/index.js";
 import { createEncoder, decode } from "../packages/sdk/dist/index.js";
+import * as kafkaBroker from "../scripts/kafka/broker.mjs";
 import { fixture } from "./fixtures.mjs";
+
+// kafkajs as @envelope/kafka resolves it (this harness does not depend on it itself).
+const { Kafka, logLevel } = createRequire(
+  new URL("../packages/kafka/package.json", import.meta.url),
+)("kafkajs");
+const COLLECTOR = new URL("../scripts/collector/build/envelope-otelcol", import.meta.url).pathname;
+const isCI = process.env.CI === "true" || process.env.CI === "1";
 
 const { values: args, positionals } = parseArgs({
   options: {
@@ -90,27 +126,17 @@ async function main() {
       ok: hot.ratio <= 1.2,
     });
   }
-  if (wanted("http")) {
-    const http = await httpThroughput(args.quick ? 3 : 5, args.quick ? 20_000 : 100_000);
-    rows.push({
-      case: "http: loopback, the receiver decodes every frame",
-      result: `${fmt(http.perSec)} envelopes/s, ${fmt(http.mbPerSec, 1)} MB/s`,
-      detail: `ranges ${http.perSecRange} /s, ${http.mbRange} MB/s; ${http.sent} sent, ${http.dropped} dropped`,
-      target: "nothing dropped",
-      ok: http.dropped === 0,
-    });
-  }
+  const rounds = args.quick ? 3 : 5;
+  const perRound = args.quick ? 5_000 : 50_000;
+  if (wanted("http")) rows.push(await throughputRow(httpSink(), rounds, perRound));
+  // The broker and the Collector start now, while the RSS children run.
+  const kafka = wanted("kafka") ? settle(kafkaSink()) : undefined;
+  const otlp = wanted("otlp") ? settle(otlpSink()) : undefined;
   if (wanted("rss")) {
     const count = args.quick ? 100_000 : 400_000;
-    const rss = ["encode-only", "export"].map((mode) => {
-      const child = spawnSync(
-        process.execPath,
-        [new URL(import.meta.url).pathname, "--child", "stalled", mode, String(count)],
-        { encoding: "utf8" },
-      );
-      if (child.status !== 0) throw new Error(`stalled child (${mode}): ${child.stderr}`);
-      return JSON.parse(child.stdout);
-    });
+    // One child after the other, without blocking this process (the broker and the Collector are starting).
+    const rss = [];
+    for (const mode of ["encode-only", "export"]) rss.push(await stalled(mode, count));
     rows.push({
       case: `rss: ${fmt(count)} exports to a stalled sink`,
       result: `peak ${fmt(rss[1].peakRssMb, 1)} MB (encode only: ${fmt(rss[0].peakRssMb, 1)} MB)`,
@@ -119,7 +145,15 @@ async function main() {
       ok: rss[1].peakRssMb - rss[0].peakRssMb <= 8 + 32,
     });
   }
+  if (kafka !== undefined) rows.push(await throughputRow(kafka, rounds, perRound));
+  if (otlp !== undefined) rows.push(await throughputRow(otlp, rounds, perRound));
   console.table(rows);
+}
+
+/** Lets a start-up run in the background: a failure is thrown where it is awaited, not reported as unhandled. */
+function settle(promise) {
+  promise.catch(() => {});
+  return promise;
 }
 
 /** Alternating rounds of K encodes and K exports; the exporter drains between rounds. */
@@ -178,8 +212,75 @@ async function hotPath(rounds, k) {
   };
 }
 
-/** Envelopes/s and MB/s to a receiver in a child process, with back-pressure instead of loss. */
-async function httpThroughput(rounds, n) {
+/**
+ * A sink: `{ name, label, transport, delivered(), stop() }`, or `{ name, skip }`
+ * when it cannot run here. `delivered()` is what the sink says it took.
+ */
+async function throughputRow(sinkPromise, rounds, n) {
+  const sink = await sinkPromise;
+  if (sink.skip !== undefined) {
+    console.log(`${sink.name}: skipped, ${sink.skip}`);
+    return { case: `${sink.name}: skipped`, result: "", detail: sink.skip, target: "", ok: "" };
+  }
+  try {
+    const r = await throughput(sink, rounds, n);
+    if (r.delivered !== r.sent) {
+      console.error(`${sink.name}: the exporter sent ${r.sent}, the sink took ${r.delivered}`);
+      process.exitCode = 1;
+    }
+    return {
+      case: `${sink.name}: ${sink.label}`,
+      result: `${fmt(r.perSec)} envelopes/s, ${fmt(r.mbPerSec, 1)} MB/s`,
+      detail: `ranges ${r.perSecRange} /s, ${r.mbRange} MB/s; ${fmt(r.sent)} sent, ${fmt(r.delivered)} delivered, ${fmt(r.dropped)} dropped`,
+      target: "delivered = sent, none dropped",
+      ok: r.dropped === 0 && r.delivered === r.sent,
+    };
+  } finally {
+    await sink.stop();
+  }
+}
+
+/** Envelopes/s and frame MB/s through one transport, with back-pressure instead of loss. */
+async function throughput(sink, rounds, n) {
+  const envelope = mediumEnvelope();
+  // Every round's exporter shares the one transport (and its connection); closed at the end.
+  const shared = {
+    name: sink.transport.name,
+    send: (batch, signal) => sink.transport.send(batch, signal),
+  };
+  const perSec = [];
+  const mb = [];
+  let sent = 0;
+  let dropped = 0;
+  for (let r = -1; r < rounds; r++) {
+    const count = r < 0 ? Math.min(n, 2_000) : n; // round -1: the warm-up, not counted
+    const exporter = createExporter({ transport: shared, whenFull: "reject" });
+    const t = performance.now();
+    for (let i = 0; i < count; i++) while (!exporter.export(envelope)) await exporter.ready();
+    await exporter.flush();
+    const seconds = (performance.now() - t) / 1000;
+    const { stats } = await exporter.shutdown();
+    sent += stats.sent;
+    dropped += Object.values(stats.dropped).reduce((a, b) => a + b, 0);
+    if (r < 0) continue;
+    perSec.push(stats.sent / seconds);
+    mb.push(stats.bytesSent / seconds / 1e6);
+  }
+  await sink.transport.close?.();
+  const delivered = await sink.delivered(sent);
+  return {
+    perSec: median(perSec),
+    perSecRange: range(perSec, 0),
+    mbPerSec: median(mb),
+    mbRange: range(mb, 1),
+    sent,
+    delivered,
+    dropped,
+  };
+}
+
+/** createNodeReceiver in a child process: it decodes every frame and counts the envelopes. */
+async function httpSink() {
   const child = spawn(
     process.execPath,
     [new URL(import.meta.url).pathname, "--child", "receiver"],
@@ -206,43 +307,167 @@ async function httpThroughput(rounds, n) {
     }
     return lines.shift();
   };
-  try {
-    const { port } = await nextLine();
-    const envelope = mediumEnvelope();
-    const perSec = [];
-    const mb = [];
-    let sent = 0;
-    let dropped = 0;
-    for (let r = 0; r < rounds; r++) {
-      const exporter = createExporter({
-        transport: httpTransport({ url: `http://127.0.0.1:${port}/` }),
-        whenFull: "reject",
-      });
-      const t = performance.now();
-      for (let i = 0; i < n; i++) while (!exporter.export(envelope)) await exporter.ready();
-      await exporter.flush();
-      const seconds = (performance.now() - t) / 1000;
-      const { stats } = await exporter.shutdown();
-      sent += stats.sent;
-      dropped += Object.values(stats.dropped).reduce((a, b) => a + b, 0);
-      perSec.push(stats.sent / seconds);
-      mb.push(stats.bytesSent / seconds / 1e6);
-    }
-    child.stdin.write("report\n");
-    const { envelopes } = await nextLine();
-    if (envelopes !== sent) throw new Error(`receiver took ${envelopes}, exporter sent ${sent}`);
-    return {
-      perSec: median(perSec),
-      perSecRange: range(perSec, 0),
-      mbPerSec: median(mb),
-      mbRange: range(mb, 1),
-      sent,
-      dropped,
-    };
-  } finally {
-    child.stdin.end();
-    child.kill();
+  const { port } = await nextLine();
+  return {
+    name: "http",
+    label: "loopback, createNodeReceiver decodes every frame",
+    transport: httpTransport({ url: `http://127.0.0.1:${port}/` }),
+    async delivered() {
+      child.stdin.write("report\n");
+      return (await nextLine()).envelopes;
+    },
+    async stop() {
+      child.stdin.end();
+      child.kill();
+    },
+  };
+}
+
+/** Says why a sink cannot run here; in CI, where bootstrap installs everything, that is a failure. */
+function missing(name, why) {
+  if (isCI) throw new Error(`${name}: ${why}`);
+  return { name, skip: why };
+}
+
+/** A real Kafka broker on loopback, one topic of one partition. */
+async function kafkaSink() {
+  if (!kafkaBroker.available()) {
+    return missing("kafka", "no Kafka broker here (java, and scripts/kafka/lib from bootstrap)");
   }
+  const broker = await kafkaBroker.start();
+  try {
+    const config = { brokers: [broker.bootstrap], logLevel: logLevel.NOTHING };
+    const admin = new Kafka(config).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: "bench" }], waitForLeaders: true });
+    return {
+      name: "kafka",
+      label: `real broker (started in ${fmt(broker.startMs / 1000, 1)} s), acks=-1, 1 partition`,
+      transport: kafkaTransport({ kafka: config, topic: "bench" }),
+      async delivered() {
+        const offsets = await admin.fetchTopicOffsets("bench");
+        return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+      },
+      async stop() {
+        await admin.disconnect();
+        await broker.destroy();
+      },
+    };
+  } catch (error) {
+    await broker.destroy();
+    throw error;
+  }
+}
+
+/** The real Collector: OTLP/HTTP receiver, debug exporter logging each request's record count. */
+async function otlpSink() {
+  if (!existsSync(COLLECTOR)) {
+    return missing("otlp", `no Collector here (${COLLECTOR}: bootstrap builds it)`);
+  }
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "envelope-bench-otelcol-"));
+  const config = join(dir, "config.yaml");
+  writeFileSync(
+    config,
+    [
+      "receivers:",
+      "  otlp:",
+      "    protocols:",
+      "      http:",
+      `        endpoint: 127.0.0.1:${port}`,
+      "exporters:",
+      "  debug:",
+      "    verbosity: basic",
+      "service:",
+      "  telemetry:",
+      "    metrics:",
+      "      level: none",
+      "    logs:",
+      "      sampling:",
+      "        enabled: false", // every line of the debug exporter is counted: none sampled away
+      "  pipelines:",
+      "    logs:",
+      "      receivers: [otlp]",
+      "      exporters: [debug]",
+      "",
+    ].join("\n"),
+  );
+  const child = spawn(COLLECTOR, ["--config", config], { stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  let log = "";
+  let records = 0;
+  const onData = (chunk) => {
+    log += chunk;
+    const nl = log.lastIndexOf("\n");
+    if (nl === -1) return;
+    for (const m of log.slice(0, nl).matchAll(/"log records": (\d+)/g)) records += Number(m[1]);
+    log = log.slice(nl + 1);
+  };
+  let ready = false;
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error("the Collector did not start in 60 s")),
+      60_000,
+    );
+    const watch = (chunk) => {
+      if (!ready && String(chunk).includes("Everything is ready")) {
+        ready = true;
+        clearTimeout(timer);
+        resolve();
+      }
+      onData(chunk);
+    };
+    child.stdout.setEncoding("utf8").on("data", watch);
+    child.stderr.setEncoding("utf8").on("data", watch);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the Collector exited with ${code}: ${log}`));
+    });
+  });
+  return {
+    name: "otlp",
+    label: "real Collector, OTLP/HTTP protobuf to /v1/logs, debug exporter",
+    transport: otlpTransport({ url: `http://127.0.0.1:${port}/v1/logs` }),
+    async delivered(sent) {
+      // The debug exporter logs a request's count after the receiver has answered it.
+      const until = Date.now() + 10_000;
+      while (records < sent && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return records;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        process.kill(child.pid, "SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A loopback port nothing listens on (the OS picks it; free when this resolves). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs one RSS child and returns what it printed. */
+function stalled(mode, count) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [new URL(import.meta.url).pathname, "--child", "stalled", mode, String(count)],
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`stalled child (${mode}): ${stderr}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
+  });
 }
 
 /** One RSS case: `encode-only` or `export` to a server that never answers. Prints the peak. */

@@ -24,6 +24,27 @@ test.each([
   expect(block).toBe(source);
 });
 
+test('every code block of README "Sending envelopes" is an example shown verbatim, and each is run', () => {
+  const start = readme.indexOf("\n## Sending envelopes\n");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)];
+  // Where each is run: examples/send-http.test.ts (against the receiver on
+  // loopback), packages/kafka/test/kafka.test.ts (a real broker),
+  // packages/otlp/test/example.test.ts (the real Collector).
+  expect(blocks.map(([, lang, body]) => `${lang} ${body!.split("\n")[0]}`)).toEqual([
+    "ts // examples/send-http.ts",
+    "ts // examples/receive-http.ts",
+    "ts // examples/kafka.ts",
+    "ts // examples/otlp.ts",
+  ]);
+  for (const [, , body] of blocks) {
+    const file = body!.split("\n")[0]!.slice(3);
+    const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+    // examples/otlp.ts carries its own first line; the others start after it.
+    expect(body, file).toBe(source.startsWith(`// ${file}\n`) ? source : `// ${file}\n${source}`);
+  }
+});
+
 test("the producer example encodes a valid, typed envelope", () => {
   const bytes = recordLogin("alice", 2, 12.5);
   const envelope = decode(bytes);

@@ -6,10 +6,10 @@
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { bytesToHex, type Envelope } from "@envelope/sdk";
+import { bytesToHex, createEnvelope, type Envelope } from "@envelope/sdk";
 import { expect, test } from "vitest";
 import { startReceiver } from "./receive-http.js";
-import { sendLogins } from "./send-http.js";
+import { sendToHttp } from "./send-http.js";
 
 const pairs = ["README.md", "packages/export/README.md"].flatMap((readme) =>
   ["examples/send-http.ts", "examples/receive-http.ts"].map((file) => [readme, file] as const),
@@ -31,10 +31,19 @@ test("the sender's envelopes reach the receiver, each once, and the counters say
   await once(server, "listening");
   try {
     const { port } = server.address() as AddressInfo;
-    const stats = await sendLogins(`http://127.0.0.1:${port}/`, ["alice", "bob", "carol"]);
+    const logins = ["alice", "bob", "carol"].map((user) =>
+      createEnvelope({
+        schema: { type: "request", subtype: "auth_request", version: "1.2.0" },
+        resource: { serviceName: "auth" },
+        attributes: { user, attempts: 1n },
+      }),
+    );
+    const stats = await sendToHttp(`http://127.0.0.1:${port}/`, logins);
     expect(stored.map((e) => e.body.attributes.get("user"))).toEqual(["alice", "bob", "carol"]);
     expect(stored.map((e) => e.body.attributes.get("attempts"))).toEqual([1n, 1n, 1n]);
-    expect(new Set(stored.map((e) => bytesToHex(e.header.eventId))).size).toBe(3);
+    expect(stored.map((e) => bytesToHex(e.header.eventId))).toEqual(
+      logins.map((e) => bytesToHex(e.header.eventId)),
+    );
     expect(stats).toMatchObject({ accepted: 3, sent: 3, queued: 0, batchesSent: 1, refused: 0 });
     expect(Object.values(stats.dropped)).toEqual([0, 0, 0, 0, 0]);
   } finally {

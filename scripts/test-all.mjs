@@ -91,7 +91,7 @@ steps.push([
   () => run("node", ["bench/hostile.mjs", "--quick"]),
 ]);
 steps.push([
-  "export: export() vs encode() hot path, HTTP throughput, RSS under a stalled sink (report)",
+  "export: export() vs encode() hot path, HTTP/Kafka/OTLP throughput, RSS under a stalled sink (report)",
   () => run("node", ["bench/export.mjs", "--quick"]),
 ]);
 steps.push([

@@ -38,24 +38,10 @@ export interface ReceiverReport {
 /**
  * Statuses after which the same batch may be sent again: 408 Request Timeout,
  * 429 Too Many Requests, 502 Bad Gateway, 503 Service Unavailable, 504 Gateway
- * Timeout (as OTLP/HTTP retries). Every other failure status is final.
+ * Timeout: what HTTP (RFC 9110) says may succeed when sent again unchanged.
+ * Every other failure status is final. (`@envelope/otlp` keeps OTLP/HTTP's own
+ * list, 429, 502, 503, 504.) How long to wait: `parseRetryAfter`.
  */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status === 502 || status === 503 || status === 504;
-}
-
-/**
- * A `Retry-After` value in milliseconds: delay-seconds or an HTTP date
- * (RFC 9110 §10.2.3). `undefined` when absent or unreadable; never negative.
- */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
 }

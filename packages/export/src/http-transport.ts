@@ -6,12 +6,8 @@
  * @see docs/spec.md, section "HTTP transport"
  */
 import { EnvelopeError } from "@envelope/core";
-import {
-  FRAMES_MEDIA_TYPE,
-  isRetryableStatus,
-  parseRetryAfter,
-  type ReceiverReport,
-} from "./http-report.js";
+import { FRAMES_MEDIA_TYPE, isRetryableStatus, type ReceiverReport } from "./http-report.js";
+import { parseRetryAfter } from "./retry-after.js";
 import { ExportError, type ExportItem, type SendResult, type Transport } from "./transport.js";
 
 /** Options of {@link httpTransport}. */
@@ -33,7 +29,7 @@ export interface HttpTransportOptions {
  *   reported as `rejected` (dropped, never sent again).
  * - 400 with a report: the frames listed are rejected, the others delivered.
  * - 408, 429, 502, 503, 504, a network error, a timeout: the whole batch is
- *   retried (`Retry-After` honoured); the receiver deduplicates by event id.
+ *   retried (`Retry-After` honoured, as {@link parseRetryAfter} reads it); the receiver deduplicates by event id.
  * - Any other status: the batch is dropped (`non_retryable`).
  *
  * ```ts
@@ -85,12 +81,13 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         const report = parseReport(text);
         if (report !== undefined) return { rejected: rejectedIndices(report, offsets) };
       }
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      const retryable = isRetryableStatus(status);
+      const retryAfterMs = retryable
+        ? parseRetryAfter(response.headers.get("retry-after"))
+        : undefined;
       throw new ExportError(
         `POST ${target}: HTTP ${status}${text === "" ? "" : ` ${text.slice(0, 200)}`}`,
-        retryAfterMs === undefined
-          ? { retryable: isRetryableStatus(status) }
-          : { retryable: isRetryableStatus(status), retryAfterMs },
+        retryAfterMs === undefined ? { retryable } : { retryable, retryAfterMs },
       );
     },
   };

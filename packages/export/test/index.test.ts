@@ -33,6 +33,7 @@ test("no node: import is reachable from the main entry point", () => {
     "http-transport.ts",
     "index.ts",
     "meta.ts",
+    "retry-after.ts",
     "transport.ts",
   ]);
   expect([...external].sort()).toEqual(["@envelope/core", "@envelope/sdk", "@envelope/trace"]);

@@ -15,4 +15,4 @@ export type { ToLogRecordOptions } from "./to-log-record.js";
 export { toAnyValue, toKeyValues, toLogRecord, toLogsData, toResource } from "./to-log-record.js";
 export { toProtobuf } from "./to-protobuf.js";
 export type { OtlpTransportOptions, PartialSuccess } from "./transport.js";
-export { otlpTransport, parseRetryAfter } from "./transport.js";
+export { otlpTransport } from "./transport.js";

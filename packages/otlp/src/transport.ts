@@ -5,7 +5,13 @@
  * @see docs/spec.md, section "OTLP mapping"
  */
 import { isEnvelopeError } from "@envelope/core";
-import { ExportError, type ExportItem, type SendResult, type Transport } from "@envelope/export";
+import {
+  ExportError,
+  type ExportItem,
+  parseRetryAfter,
+  type SendResult,
+  type Transport,
+} from "@envelope/export";
 import { decode } from "@envelope/sdk";
 import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
 import { groupByResource, type MappedRecord, mapEnvelope, nowNanos } from "./to-log-record.js";
@@ -58,7 +64,7 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
  * - 2xx: delivered (a `partial_success` goes to `onPartialSuccess`; a body over
  *   64 KiB or cut off is ignored: the status already says the request was taken);
  *   429, 502, 503, 504 and network errors: a retryable {@link ExportError}
- *   with `Retry-After` (seconds or an HTTP date) as `retryAfterMs`;
+ *   with `Retry-After` as `retryAfterMs` (read by `parseRetryAfter` of `@envelope/export`);
  *   any other status: a final {@link ExportError};
  * - an aborted `signal` stops the request: a retryable {@link ExportError}.
  */
@@ -186,22 +192,4 @@ function partialSuccess(body: Uint8Array, contentType: string | null): PartialSu
     return undefined;
   }
   return rejected > 0 || message !== "" ? { rejected, message } : undefined;
-}
-
-/**
- * `Retry-After` as milliseconds: delay-seconds, or an IMF-fixdate HTTP date
- * (`Sun, 06 Nov 1994 08:49:37 GMT`; a date in the past is 0); undefined when
- * absent or in any other form.
- */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
-  if (
-    !/^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/.test(text)
-  ) {
-    return undefined;
-  }
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

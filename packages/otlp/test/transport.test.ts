@@ -5,13 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { ExportError } from "@envelope/export";
-import {
-  otlpTransport,
-  type PartialSuccess,
-  parseRetryAfter,
-  toLogsData,
-  toProtobuf,
-} from "@envelope/otlp";
+import { otlpTransport, type PartialSuccess, toLogsData, toProtobuf } from "@envelope/otlp";
 import { createEnvelope, type Envelope, hexToBytes } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freePort } from "./collector.js";
@@ -240,21 +234,5 @@ describe("otlpTransport over HTTP", () => {
     expect(error.message).toBe(`OTLP POST ${closed}: network error`);
     expect(error.retryable).toBe(true);
     expect((error.cause as Error).name).toBe("TypeError"); // fetch failed
-  });
-});
-
-describe("parseRetryAfter", () => {
-  const now = Date.parse("2026-12-05T08:00:00Z");
-  test.each([
-    [null, undefined],
-    ["0", 0],
-    [" 17 ", 17_000],
-    ["Sat, 05 Dec 2026 08:00:30 GMT", 30_000],
-    ["Sat, 05 Dec 2026 07:59:00 GMT", 0],
-    ["-1", undefined],
-    ["1.5", undefined],
-    ["tomorrow", undefined],
-  ])("%j -> %s", (value, ms) => {
-    expect(parseRetryAfter(value, now)).toBe(ms);
   });
 });
