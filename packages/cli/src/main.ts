@@ -55,7 +55,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === "help") {
       const topic = rest[0];
-      if (topic === "schema") return await schemaCommand(["--help"], io);
       const text = helpText(topic ?? "main");
       if (text === undefined) throw usageError(`no help for '${topic}': not a command`);
       io.stdout.write(`${text}\n`);

@@ -9,16 +9,16 @@
  * @see docs/spec.md "Schema registry", "Code generation"
  */
 import { createHash } from "node:crypto";
-import { pascal, pickNames, versionSuffix } from "./codegen.js";
 import {
+  compareVersions,
   eventId,
   type FieldDescriptor,
   ruleValueType,
   type SchemaDescriptor,
   type ValueType,
-} from "./descriptor.js";
+} from "@envelope/registry";
+import { pascal, pickNames, versionSuffix } from "./codegen.js";
 import { doubleRange, intRange, itemsRange, lengthRange } from "./fixtures.js";
-import { compareVersions } from "./semver.js";
 
 /** A descriptor with the file it came from (for the SHA-256 the bindings record). */
 export interface BindingSource {
@@ -106,7 +106,7 @@ export function generateGo(
   }
   const files = new Map<string, string>();
   const header = (what: string): string[] => [
-    `${GO_GENERATED_MARK} (@envelope/registry) from the descriptors of ${what}. DO NOT EDIT.`,
+    `${GO_GENERATED_MARK} (@envelope/schema-tools) from the descriptors of ${what}. DO NOT EDIT.`,
     "",
     `package ${pkg}`,
     "",

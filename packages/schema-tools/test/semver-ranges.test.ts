@@ -3,11 +3,11 @@
 import {
   compareVersions,
   declaredBump,
-  diffSchemas,
   parseRange,
   readDescriptor,
   type VersionRange,
 } from "@envelope/registry";
+import { diffSchemas } from "@envelope/schema-tools";
 import { describe, expect, test } from "vitest";
 
 const r = (text: string) => parseRange(text)!;

@@ -1,17 +1,19 @@
 import { createEnvelope, type Envelope, type EnvelopeInit } from "@envelope/core";
 import {
-  CHANGE_RULES,
   type CompatibilityMode,
-  checkCompatibility,
   createRegistry,
-  diffSchemas,
-  generateBuilders,
   parseDescriptor,
   readDescriptor,
   SCHEMA_ISSUE_CODES,
   type SchemaDescriptor,
   type SchemaIssue,
 } from "@envelope/registry";
+import {
+  CHANGE_RULES,
+  checkCompatibility,
+  diffSchemas,
+  generateBuilders,
+} from "@envelope/schema-tools";
 import { decode, encode } from "@envelope/sdk";
 import { describe, expect, test } from "vitest";
 

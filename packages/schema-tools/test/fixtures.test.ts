@@ -5,17 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Envelope } from "@envelope/core";
+import { createRegistry, loadRegistry, readDescriptor } from "@envelope/registry";
 import {
-  createRegistry,
   encodeFixtures,
   type FixtureCodec,
   fixturesSummary,
   fnv1a64,
   generateFixtures,
-  loadRegistry,
-  readDescriptor,
   SplitMix64,
-} from "@envelope/registry";
+} from "@envelope/schema-tools";
 import { decodeFrames } from "@envelope/sdk";
 
 /** The envelopes of a stream of frames; fails on any bad frame. */
@@ -332,11 +330,13 @@ describe("envelope schema fixtures (the binary)", () => {
       });
     expect(run("--out", "x", "--seed", "18446744073709551616")).toMatchObject({
       status: 2,
-      stderr: '--seed must be an integer 0 to 2^64-1, got "18446744073709551616"\n',
+      stderr:
+        "envelope: error: --seed must be an integer 0 to 2^64-1, not '18446744073709551616' (see 'envelope schema --help')\n",
     });
     expect(run("--out", "x", "--codec", "xml")).toMatchObject({
       status: 2,
-      stderr: '--codec must be one of protobuf, cbor, json, got "xml"\n',
+      stderr:
+        "envelope: error: --codec must be one of protobuf, cbor, json, not 'xml' (see 'envelope schema --help')\n",
     });
   });
 });

@@ -10,21 +10,25 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import {
+  buildIndex,
+  type CompatibilityMode,
+  compareVersions,
+  createRegistry,
+  eventId,
+  type FieldDescriptor,
+  INDEX_FILE,
+  keyFromPath,
+  type ParsedDescriptor,
+  predecessorOf,
+  readSchemasFolder,
+  type SchemaDescriptor,
+  type SchemaFile,
+  type SchemaKey,
+  schemaId,
+} from "@envelope/registry";
 import { type CompatibilityResult, checkCompatibility, removalDates } from "./compat.js";
-import type {
-  CompatibilityMode,
-  FieldDescriptor,
-  SchemaDescriptor,
-  SchemaKey,
-} from "./descriptor.js";
-import { eventId, schemaId } from "./descriptor.js";
 import { readFolderAtRef } from "./git.js";
-import type { ParsedDescriptor } from "./parse-descriptor.js";
-import { createRegistry } from "./registry.js";
-import { compareVersions } from "./semver.js";
-import { readSchemasFolder, type SchemaFile } from "./sources/directory.js";
-import { buildIndex, INDEX_FILE, keyFromPath } from "./sources/index-file.js";
-import { predecessorOf } from "./transform.js";
 
 /** Codes of the problems `schema check` reports. */
 export type FolderProblemCode =

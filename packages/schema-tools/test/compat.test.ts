@@ -2,16 +2,18 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createEnvelope, type Envelope, type EnvelopeInit, isEnvelopeError } from "@envelope/core";
 import {
-  CHANGE_RULES,
-  type ChangeKind,
   type CompatibilityMode,
-  checkCompatibility,
   createRegistry,
-  diffSchemas,
   loadRegistry,
   readDescriptor,
   type SchemaDescriptor,
 } from "@envelope/registry";
+import {
+  CHANGE_RULES,
+  type ChangeKind,
+  checkCompatibility,
+  diffSchemas,
+} from "@envelope/schema-tools";
 import { describe, expect, test } from "vitest";
 
 type Json = Record<string, unknown>;

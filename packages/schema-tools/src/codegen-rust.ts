@@ -8,14 +8,15 @@
  *
  * @see docs/spec.md "Schema registry", "Code generation"
  */
-import { type BindingSource, bindingNames, fixtureOrder, sha256Hex } from "./codegen-go.js";
+
 import {
   eventId,
   type FieldDescriptor,
   ruleValueType,
   type SchemaDescriptor,
   type ValueType,
-} from "./descriptor.js";
+} from "@envelope/registry";
+import { type BindingSource, bindingNames, fixtureOrder, sha256Hex } from "./codegen-go.js";
 import { doubleRange, intRange, itemsRange, lengthRange } from "./fixtures.js";
 
 /** Options of {@link generateRust}. */
@@ -74,7 +75,7 @@ export function generateRust(
     const module = `${stem(d.type)}_${stem(d.subtype)}`;
     modules.push(module);
     const lines = [
-      `${RUST_GENERATED_MARK} (@envelope/registry) from the descriptors of ${id}. Do not edit.`,
+      `${RUST_GENERATED_MARK} (@envelope/schema-tools) from the descriptors of ${id}. Do not edit.`,
       "",
       `use ${runtime} as fx;`,
     ];
@@ -82,7 +83,7 @@ export function generateRust(
     files.set(`${module}.rs`, `${lines.join("\n")}\n`);
   }
   const index = [
-    `${RUST_GENERATED_MARK} (@envelope/registry) from the descriptors of every event. Do not edit.`,
+    `${RUST_GENERATED_MARK} (@envelope/schema-tools) from the descriptors of every event. Do not edit.`,
     "",
     `use ${runtime} as fx;`,
     "",

@@ -5,13 +5,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEnvelope, type Envelope } from "@envelope/core";
 import {
-  checkSchemasFolder,
   createRegistry,
-  generateSchemasFolder,
   parseDescriptor,
   readDescriptor,
   type ViolationLogEntry,
 } from "@envelope/registry";
+import { checkSchemasFolder, generateSchemasFolder } from "@envelope/schema-tools";
 import { createDecoder, createEncoder } from "@envelope/sdk";
 import { afterAll, describe, expect, test } from "vitest";
 
@@ -225,7 +224,9 @@ describe("schema check: warns before the removal date, fails from it on", () => 
     );
     const bad = run("2027-13-01");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('--today must be a date YYYY-MM-DD, got "2027-13-01"\n');
+    expect(bad.stderr).toBe(
+      "envelope: error: --today must be a date YYYY-MM-DD, not '2027-13-01' (see 'envelope schema --help')\n",
+    );
   });
 });
 

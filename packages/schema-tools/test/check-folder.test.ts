@@ -8,8 +8,7 @@ import {
   type FolderCheckResult,
   formatFolderProblem,
   generateSchemasFolder,
-  runSchemaCli,
-} from "@envelope/registry";
+} from "@envelope/schema-tools";
 import { afterAll, describe, expect, test } from "vitest";
 
 const SCHEMAS = fileURLToPath(new URL("../../../schemas", import.meta.url));
@@ -215,114 +214,5 @@ describe("checkSchemasFolder against git main", () => {
     ).toEqual([
       "version_inserted: 1.1.5 is new but main already publishes request/auth_request 1.2.0: versions are append-only, publish a version above 1.2.0",
     ]);
-  });
-});
-
-describe("the schema command (runSchemaCli)", () => {
-  function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    return runSchemaCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }).then(
-      (code) => ({ code, out, err }),
-    );
-  }
-
-  test("check: exit 0 on a clean folder, 1 with problems", async () => {
-    const { schemas } = repo();
-    const ok = await run(["check", schemas]);
-    expect(ok).toMatchObject({ code: 0, err: [] });
-    expect(ok.out).toEqual(["schema check: ok against main: no new versions"]);
-    publish(schemas, "1.3.0", (d) => d.attributes.push({ key: "zone", type: "string" }));
-    publish(schemas, "1.4.0", (d) =>
-      d.attributes.push({ key: "zone", type: "string" }, { key: "rack", type: "string" }),
-    );
-    expect((await run(["check", schemas])).out).toEqual([
-      "schema check: ok against main: 2 new version(s) in 1 event(s): request/auth_request 1.3.0 to 1.4.0 (2)",
-    ]);
-    unlinkSync(join(schemas, AUTH, "1.3.0.json"));
-    unlinkSync(join(schemas, AUTH, "1.4.0.json"));
-    generateSchemasFolder(schemas);
-    publish(schemas, "1.2.1", (d) => d.attributes.push({ key: "region", type: "string" }));
-    const bad = await run(["check", schemas, "--against", "main"]);
-    expect(bad.code).toBe(1);
-    expect(bad.err.at(-1)).toBe("schema check: 1 problem(s) against main");
-  });
-
-  test("diff: the changes and the verdict", async () => {
-    const a = join(SCHEMAS, AUTH, "1.1.0.json");
-    const b = join(SCHEMAS, AUTH, "1.2.0.json");
-    const result = await run(["diff", a, b, "--mode", "full"]);
-    expect(result.code).toBe(1);
-    expect(result.out).toEqual([
-      'major BF  attribute_renamed attributes.latency_ms: "latency_ms" renamed to "duration_ms" by a transform',
-      "patch BF  description_changed attributes.duration_ms: description changed",
-      'minor BF  attribute_added_optional attributes.user_agent: optional "user_agent" (string) added',
-      "request/auth_request@1.1.0 -> request/auth_request@1.2.0: 3 change(s); needs major, declares minor; mode FULL: bump too small; backward yes, forward yes",
-    ]);
-    const back = await run(["diff", b, a]);
-    expect(back.code).toBe(1);
-    expect(back.out.at(-1)).toMatch(/declares none; mode BACKWARD: the version does not increase;/);
-    // Mode violations are reported too: a required attribute added under FORWARD_TRANSITIVE is fine,
-    // under BACKWARD it is not.
-    const { root } = repo();
-    const older = join(root, "old.json");
-    const newer = join(root, "new.json");
-    const base = read(SCHEMAS, "1.2.0");
-    base.attributes = base.attributes.filter((f) => (f as { key: string }).key !== "mfa");
-    writeFileSync(older, JSON.stringify({ ...base, transforms: undefined }));
-    writeFileSync(
-      newer,
-      JSON.stringify({
-        ...base,
-        version: "2.0.0",
-        transforms: undefined,
-        attributes: [...base.attributes, { key: "region", type: "string", presence: "required" }],
-      }),
-    );
-    const strict = await run(["diff", older, newer]);
-    expect(strict.code).toBe(1);
-    expect(strict.out.slice(-2)).toEqual([
-      "not backward compatible (mode BACKWARD): attributes.region [attribute_added_required]",
-      "request/auth_request@1.2.0 -> request/auth_request@2.0.0: 1 change(s); needs major, declares major; mode BACKWARD: 1 violation(s) of mode BACKWARD; backward no, forward yes",
-    ]);
-  });
-
-  test("gen: writes the index and builders; --check reports staleness", async () => {
-    const { root, schemas } = repo();
-    const out = join(root, "generated");
-    expect((await run(["gen", schemas, "--out", out, "--check"])).code).toBe(1);
-    const wrote = await run(["gen", schemas, "--out", out]);
-    expect(wrote.out).toEqual([
-      `wrote ${join(out, "request/auth_request.ts")}`,
-      `wrote ${join(out, "request/payment_request.ts")}`,
-      `wrote ${join(out, "index.ts")}`,
-    ]);
-    expect(await run(["gen", schemas, "--out", out, "--check"])).toMatchObject({
-      code: 0,
-      out: ["schema gen --check: generated files are fresh"],
-    });
-    publish(schemas, "1.3.0", () => undefined, false);
-    const stale = await run(["gen", schemas, "--out", out, "--check"]);
-    expect(stale.code).toBe(1);
-    expect(stale.err).toContain(`out of date: ${join(schemas, "index.json")}`);
-  });
-
-  test("usage errors exit 2", async () => {
-    expect((await run([])).code).toBe(2);
-    expect((await run(["frobnicate"])).code).toBe(2);
-    expect((await run(["check", "--mode", "SIDEWAYS"])).err).toEqual([
-      "--mode must be one of NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE (any case)",
-    ]);
-    expect((await run(["check", "/nonexistent/schemas", "--no-git"])).code).toBe(2);
-    const { schemas } = repo();
-    const missing = await run(["check", schemas, "--against", "no-such-branch"]);
-    expect(missing.code).toBe(2);
-    expect(missing.out).toEqual([]);
-    expect(missing.err).toHaveLength(1);
-    expect(missing.err[0]).toMatch(
-      /^\[invalid_argument\] git ref "no-such-branch" does not name a commit in .*`--against PATH`\)$/,
-    );
-    expect((await run(["check", schemas, "--mode", "full_transitive"])).code).toBe(0);
-    expect((await run(["help"])).code).toBe(0);
   });
 });

@@ -6,12 +6,8 @@
  * "Version transforms".
  */
 import { createEnvelope, type Envelope, type EnvelopeInit, isEnvelopeError } from "@envelope/core";
-import {
-  checkCompatibility,
-  createRegistry,
-  readDescriptor,
-  type SchemaDescriptor,
-} from "@envelope/registry";
+import { createRegistry, readDescriptor, type SchemaDescriptor } from "@envelope/registry";
+import { checkCompatibility } from "@envelope/schema-tools";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 

@@ -5,15 +5,15 @@
  * budget: 1,000 versions under FULL_TRANSITIVE in seconds; the non-transitive
  * check linear in N (the 1000/100 ratio near 10, measured in the same run).
  *
- *   pnpm --filter @envelope/registry bench history
+ *   pnpm --filter @envelope/schema-tools bench
  */
 import {
   type CompatibilityMode,
-  checkCompatibility,
   createRegistry,
   readDescriptor,
   type SchemaDescriptor,
 } from "@envelope/registry";
+import { checkCompatibility } from "@envelope/schema-tools";
 
 /**
  * N versions of `bench/history`: 8 fields to start; every 10th version adds an

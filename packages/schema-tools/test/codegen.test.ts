@@ -1,13 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  buildIndex,
-  generateBuilders,
-  generateSchemasFolder,
-  loadRegistry,
-  readSchemasFolder,
-} from "@envelope/registry";
+import { buildIndex, loadRegistry, readSchemasFolder } from "@envelope/registry";
+import { generateBuilders, generateSchemasFolder } from "@envelope/schema-tools";
 import { decode, encode } from "@envelope/sdk";
 import { describe, expect, test } from "vitest";
 import {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { EnvelopeError } from "@envelope/core";
-import { keyFromPath } from "./sources/index-file.js";
+import { keyFromPath } from "@envelope/registry";
 
 function git(cwd: string, args: readonly string[]): string {
   try {

@@ -9,15 +9,15 @@
  * @see docs/spec.md "Schema registry", "Fixtures"
  */
 import type { AttributeValue, Envelope } from "@envelope/core";
-import { createEncoder } from "@envelope/sdk";
 import {
+  compareVersions,
   eventId,
   type FieldDescriptor,
   ruleValueType,
   type SchemaDescriptor,
   type ValueType,
-} from "./descriptor.js";
-import { compareVersions } from "./semver.js";
+} from "@envelope/registry";
+import { createEncoder } from "@envelope/sdk";
 
 const MASK64 = (1n << 64n) - 1n;
 const INT64_MIN = -(1n << 63n);

@@ -8,25 +8,24 @@
  */
 import type { AttributeValue } from "@envelope/core";
 import {
+  type Bump,
+  bumpRank,
   type CompatibilityMode,
+  compareVersions,
+  declaredBump,
   type ExtensionDescriptor,
   type FieldDescriptor,
   formatType,
-  type SchemaDescriptor,
-  type SchemaKey,
-  type TransformChange,
-  type TransformsDescriptor,
-} from "./descriptor.js";
-import { showValue } from "./rules.js";
-import {
-  type Bump,
-  bumpRank,
-  compareVersions,
-  declaredBump,
   maxBump,
   parseRange,
-} from "./semver.js";
-import { predecessorOf, type TransformLookup } from "./transform.js";
+  predecessorOf,
+  type SchemaDescriptor,
+  type SchemaKey,
+  showValue,
+  type TransformChange,
+  type TransformLookup,
+  type TransformsDescriptor,
+} from "@envelope/registry";
 
 /** The kinds of change, each with a fixed rule (see {@link CHANGE_RULES}). */
 export type ChangeKind =

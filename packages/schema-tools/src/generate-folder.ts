@@ -12,12 +12,15 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import {
+  buildIndex,
+  type DescriptorProblem,
+  INDEX_FILE,
+  readSchemasFolder,
+} from "@envelope/registry";
 import { generateBuilders } from "./codegen.js";
 import { GO_GENERATED_MARK, generateGo } from "./codegen-go.js";
 import { generateRust, RUST_GENERATED_MARK } from "./codegen-rust.js";
-import type { DescriptorProblem } from "./parse-descriptor.js";
-import { readSchemasFolder } from "./sources/directory.js";
-import { buildIndex, INDEX_FILE } from "./sources/index-file.js";
 
 /** Options of {@link generateSchemasFolder}. */
 export interface GenerateFolderOptions {
