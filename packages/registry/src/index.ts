@@ -42,6 +42,8 @@ export {
 } from "./descriptor.js";
 export type { DualEmitOptions, DualEmitStats, DualEmitter, Emitted } from "./dual-emit.js";
 export { createDualEmitter } from "./dual-emit.js";
+export type { RegistryErrorCode } from "./errors.js";
+export { isRegistryError, REGISTRY_ERROR_CODES, RegistryError } from "./errors.js";
 export type { SchemaIssue, SchemaIssueCode } from "./issues.js";
 export { SCHEMA_ISSUE_CODES } from "./issues.js";
 export type { TextPosition } from "./json-positions.js";

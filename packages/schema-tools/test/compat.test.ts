@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createEnvelope, type Envelope, type EnvelopeInit, isEnvelopeError } from "@envelope/core";
+import { createEnvelope, type Envelope, type EnvelopeInit } from "@envelope/core";
 import {
   type CompatibilityMode,
   createRegistry,
+  isRegistryError,
   loadRegistry,
   readDescriptor,
   type SchemaDescriptor,
@@ -307,7 +308,7 @@ function unavailable(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    if (isEnvelopeError(error, "transform_unavailable")) return "transform_unavailable";
+    if (isRegistryError(error, "transform_unavailable")) return "transform_unavailable";
     throw error;
   }
   return "no error";

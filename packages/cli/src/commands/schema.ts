@@ -19,6 +19,7 @@ import {
   eventId,
   formatProblem,
   isIsoDate,
+  isRegistryError,
   readDescriptor,
   readSchemasFolder,
   type SchemaKey,
@@ -117,6 +118,9 @@ export async function schemaCommand(args: readonly string[], io: Io): Promise<Ex
   try {
     return await sub.run(parsed, io);
   } catch (error) {
+    if (isRegistryError(error)) {
+      throw new CliError(ExitCode.unreadable, error.message, { cause: error });
+    }
     if (!isEnvelopeError(error)) throw error;
     // A bad git ref, or a folder that is not one: the command line is at fault.
     if (error.code === "invalid_argument") throw new CliError(ExitCode.usage, error.message);
