@@ -14,6 +14,7 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 test.each([
   "examples/producer.ts",
   "examples/decode-capture.ts",
+  "examples/kafka.ts",
 ])("README shows %s verbatim", (file) => {
   const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
   const block = new RegExp(`\`\`\`ts\\n// ${file.replace(".", "\\.")}\\n([\\s\\S]*?)\`\`\``).exec(

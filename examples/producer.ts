@@ -15,5 +15,5 @@ export function recordLogin(user: string, attempts: number, durationMs: number):
       tags: ["password", "mfa"],
     },
   });
-  return encoder.encode(envelope); // framed bytes, ready for Kafka, a file or HTTP
+  return encoder.encode(envelope); // framed bytes: to Kafka as a Buffer view (see "Sending envelopes")
 }

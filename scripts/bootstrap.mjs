@@ -52,7 +52,7 @@ steps.push([
     );
   },
 ]);
-// The browser tests (packages/export/test/browser.test.ts) drive Debian's Chromium; a test tool's own browser download cannot work here.
+// The browser tests (test/runtimes, packages/export/test/browser.test.ts) drive Debian's Chromium; a test tool's own browser download cannot work here.
 steps.push([
   "Chromium for the browser tests (Debian's chromium, /usr/bin/chromium)",
   () => {
@@ -102,6 +102,28 @@ steps.push([
         "duckdb==2.0.1",
         "pyarrow==26.0.1",
       ])
+    );
+  },
+]);
+steps.push([
+  "Apache Kafka broker jars for the Kafka tests (scripts/kafka/lib, from Maven Central)",
+  () => {
+    if (!has("java") || !has("mvn")) {
+      console.log(
+        `  java or mvn is not installed: the Kafka tests will be skipped${isCI ? " (CI requires them)" : ""}`,
+      );
+      return !isCI;
+    }
+    return run(
+      "mvn",
+      [
+        "-q",
+        "-B",
+        "dependency:copy-dependencies",
+        "-DoutputDirectory=lib",
+        "-DincludeScope=runtime",
+      ],
+      { cwd: "scripts/kafka" },
     );
   },
 ]);

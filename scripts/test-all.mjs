@@ -26,7 +26,18 @@ const steps = [
   ["buf breaking against main", () => run("node", ["scripts/buf-breaking.mjs"])],
   ["generated code is fresh", () => run("node", ["scripts/check-generated.mjs"])],
   ["build packages", () => run(pnpm, ["run", "build"])],
-  ["package exports (publint)", () => run(pnpm, ["run", "lint:packages"])],
+  [
+    "packages as published: publint --strict, attw (ESM-only), LICENSE, README, metadata (packed tarballs)",
+    () => run("node", ["scripts/check-packages.mjs"]),
+  ],
+  [
+    "bundle sizes against bench/bundle-budgets.json (esbuild, browser, gzipped)",
+    () => run("node", ["bench/bundles.mjs", "--check"]),
+  ],
+  [
+    "API reference (docs/api, TypeDoc) is fresh, without warnings",
+    () => run("node", ["scripts/typedoc/build.mjs", "--check"]),
+  ],
   [
     "schemas: compatibility against main (like buf breaking)",
     () => run(pnpm, ["run", "schema:check"]),

@@ -21,6 +21,9 @@ export interface ServiceOptions {
   readonly redact?: readonly string[];
   readonly prioritySampling?: boolean;
   readonly ignoreIncoming?: boolean;
+  /** TypeScript only: the Kafka broker (`host:port`) for `via: "kafka"` steps, and a topic to consume. */
+  readonly kafka?: string;
+  readonly consumeTopic?: string;
 }
 
 export interface Service {
@@ -76,6 +79,8 @@ export function startService(
   for (const key of options.redact ?? []) args.push("--redact", key);
   if (options.prioritySampling) args.push("--priority-sampling");
   if (options.ignoreIncoming) args.push("--ignore-incoming");
+  if (options.kafka !== undefined) args.push("--kafka", options.kafka);
+  if (options.consumeTopic !== undefined) args.push("--consume-topic", options.consumeTopic);
   const child =
     language === "ts"
       ? spawn(process.execPath, [binary, ...args], { stdio: ["ignore", "inherit", "pipe"] })

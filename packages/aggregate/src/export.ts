@@ -424,8 +424,11 @@ export async function openExportFile(
       { highWaterMark: 2 },
     );
     const copied = pq.transformParquetStream(batches, props()).then(async (stream) => {
-      for await (const chunk of stream as ReadableStream<Uint8Array>) {
-        if (!out.write(chunk)) await once(out, "drain");
+      const reader = (stream as ReadableStream<Uint8Array>).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!out.write(value)) await once(out, "drain");
       }
     });
     // Awaited at close; a failure before then must not be an unhandled rejection.

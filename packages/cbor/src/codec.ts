@@ -26,12 +26,18 @@ export interface CborCodecOptions {
  * encoding (results are always fresh, exact-size arrays); decoding keeps its
  * state in a per-call reader, so one codec can be shared freely.
  *
- * @see docs/spec.md, section "Codec: CBOR"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR"
  */
 export function createCborCodec(options: CborCodecOptions = {}): EnvelopeCodec {
-  const writer = new EnvelopeWriter(options.deterministic === true);
+  const deterministic = options.deterministic === true;
+  return deterministic ? makeCodec(true, undefined) : makeCodec(false, makeCodec(true, undefined));
+}
+
+function makeCodec(deterministic: boolean, profile: EnvelopeCodec | undefined): EnvelopeCodec {
+  const writer = new EnvelopeWriter(deterministic);
   return Object.freeze({
     name: "cbor",
+    ...(profile === undefined ? {} : { deterministic: profile }),
     id: CODEC_IDS.cbor,
     encodeHeader: (header) => runEncode(writer, (w) => w.header(header)),
     encodeBody: (body) => runEncode(writer, (w) => w.body(body)),
@@ -47,8 +53,9 @@ export function createCborCodec(options: CborCodecOptions = {}): EnvelopeCodec {
 
 /**
  * The CBOR codec with the default profile (codec id 3): attribute order kept,
- * doubles as float64. Registered in `@envelope/sdk` as codec `"cbor"`.
+ * doubles as float64, with the deterministic profile as its `deterministic`.
+ * Registered in `@envelope/sdk` as codec `"cbor"`.
  *
- * @see docs/spec.md, section "Codec: CBOR"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR"
  */
 export const cborCodec: EnvelopeCodec = createCborCodec();

@@ -17,7 +17,7 @@ import { readWhole } from "./wire/reader.js";
  * rejected with `invalid_cbor`: the envelope mapping has none of them.
  *
  * @throws EnvelopeError, and nothing else, with the byte offset in its message.
- * @see docs/spec.md, section "Codec: CBOR"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR"
  */
 export function decodeCborItem(bytes: Uint8Array, limits?: Partial<Limits>): AttributeValue {
   const budget = new DecodeBudget(resolveLimits(limits));

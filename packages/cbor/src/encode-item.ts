@@ -14,7 +14,7 @@ import { CborWriter } from "./wire/writer.js";
  * by encoded key with `deterministic`), definite lengths, no tags.
  *
  * @throws EnvelopeError `invalid_value` for a value outside the mapping.
- * @see docs/spec.md, section "Codec: CBOR"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR"
  */
 export function encodeCborItem(value: AttributeValue, options: CborCodecOptions = {}): Uint8Array {
   const writer = new EnvelopeWriter(options.deterministic === true, new CborWriter(256));

@@ -18,14 +18,14 @@ import { CborWriter, MT_NEGINT, MT_UINT } from "./wire/writer.js";
 /**
  * A message key: a CBOR integer, as a `number` when it is a safe integer, else a `bigint`.
  *
- * @see docs/spec.md, section "Codec: CBOR" (unknown keys)
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR" (unknown keys)
  */
 export type CborKey = number | bigint;
 
 /**
  * One unknown map entry: the key and the exact encoded bytes of its value (one CBOR item).
  *
- * @see docs/spec.md, section "Codec: CBOR" (unknown keys)
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, section "Codec: CBOR" (unknown keys)
  */
 export type CborUnknownEntry = readonly [key: CborKey, value: Uint8Array];
 
@@ -33,7 +33,7 @@ export type CborUnknownEntry = readonly [key: CborKey, value: Uint8Array];
  * The `$unknown` of a message read by the CBOR codec: its unknown integer keys
  * in input order, written back by the CBOR codec only.
  *
- * @see docs/spec.md, sections "Codec: CBOR" and "Unknown fields"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-cbor | docs/spec.md}, sections "Codec: CBOR" and "Unknown fields"
  */
 export interface CborUnknownFields {
   readonly codec: "cbor";

@@ -382,6 +382,21 @@ describe("detection", () => {
     );
   });
 
+  test("an OTLP/JSON document is named as such, without the --no-validate hint", () => {
+    const otlp = JSON.stringify({ resourceLogs: [{ resource: {}, scopeLogs: [] }] });
+    const one = envelope(["decode", temp("otlp-logs.json", otlp)]);
+    expect([one.status, one.stderr]).toEqual([
+      4,
+      'envelope: bad JSON document: [invalid_json] this is an OTLP/JSON logs document (resourceLogs), not an envelope: an envelope\'s JSON mapping has "header" and "body" (docs/spec.md, "Codec: JSON")\n',
+    ]);
+    const spans = `${JSON.stringify({ resourceSpans: [] })}\n${JSON.stringify({ resourceSpans: [] })}\n`;
+    const ndjson = envelope(["decode", temp("otlp-spans.ndjson", spans)]);
+    expect(ndjson.stderr).toContain(
+      "line 1 (byte 0): [invalid_json] this is an OTLP/JSON traces document (resourceSpans), not an envelope",
+    );
+    expect(ndjson.stderr).not.toContain("--no-validate");
+  });
+
   test("--no-validate shows an envelope that fails validation", () => {
     const path = fixturePath("go", "broken__bad-trace-id-length.bin");
     const strict = envelope(["decode", path]);

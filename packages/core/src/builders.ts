@@ -15,6 +15,7 @@ import {
   type TraceContext,
   UnknownValue,
 } from "./model.js";
+import { nowUnixNano } from "./time.js";
 import { SDK_LANGUAGE, SDK_VERSION } from "./version.js";
 
 /**
@@ -24,13 +25,16 @@ import { SDK_LANGUAGE, SDK_VERSION } from "./version.js";
 export type AttributeValueInit =
   | AttributeValue
   | AttributeValueInit[]
-  | Map<string, AttributeValueInit>
-  | { readonly [key: string]: AttributeValueInit };
+  | Map<string, AttributeValueInit | undefined | null>
+  | { readonly [key: string]: AttributeValueInit | undefined | null };
 
-/** Attributes as a producer may write them: a `Map` or a plain object (key order kept). */
+/**
+ * Attributes as a producer may write them: a `Map` or a plain object (key
+ * order kept). Entries whose value is `undefined` or `null` are left out.
+ */
 export type AttributesInit =
-  | Map<string, AttributeValueInit>
-  | { readonly [key: string]: AttributeValueInit };
+  | Map<string, AttributeValueInit | undefined | null>
+  | { readonly [key: string]: AttributeValueInit | undefined | null };
 
 /** What {@link createEnvelope} needs; everything not given gets a default. */
 export interface EnvelopeInit {
@@ -53,9 +57,21 @@ export interface EnvelopeInit {
  * Plain-object attributes become `Map`s; numbers stay doubles (use `bigint`
  * for int64: `{ attempts: 3n }`).
  *
- * @see docs/spec.md, section "Fields"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#fields | docs/spec.md}, section "Fields"
  */
 export function createEnvelope(init: EnvelopeInit): Envelope {
+  if (typeof init?.schema !== "object" || init.schema === null) {
+    throw new EnvelopeError(
+      "invalid_argument",
+      'createEnvelope needs schema: { type, subtype, version }, e.g. { type: "request", subtype: "login", version: "1.0.0" }',
+    );
+  }
+  if (typeof init.resource !== "object" || init.resource === null) {
+    throw new EnvelopeError(
+      "invalid_argument",
+      'createEnvelope needs resource: { serviceName }, e.g. { serviceName: "auth" }',
+    );
+  }
   const { attributes: resourceAttributes, ...resource } = init.resource;
   const header: Envelope["header"] = {
     schema: { ...init.schema },
@@ -86,33 +102,28 @@ export function newEventId(): Uint8Array {
   return id;
 }
 
-const NANOS_PER_MILLI = 1_000_000n;
-const origin = { wall: 0n, mono: 0 };
-
-/**
- * The current time in nanoseconds since the UNIX epoch: the wall clock at
- * first use plus the monotonic clock since, so consecutive events are ordered
- * with sub-millisecond resolution.
- */
-export function nowUnixNano(): bigint {
-  if (origin.wall === 0n) {
-    origin.mono = performance.now();
-    origin.wall = BigInt(Date.now()) * NANOS_PER_MILLI;
-  }
-  return origin.wall + BigInt(Math.round((performance.now() - origin.mono) * 1e6));
-}
-
 /**
  * Turns a `Map` or plain object of attribute values into the model's
  * {@link Attributes}: nested plain objects become `Map`s, arrays are copied.
- * Throws `invalid_argument` for values the contract has no kind for
- * (`null`, `undefined`, functions, symbols, other objects).
+ * An entry whose value is `undefined` or `null` is left out, in nested maps
+ * too, as OpenTelemetry's SDKs drop them (`{ user: maybeUser }` needs no
+ * test first). Throws `invalid_argument` for values the contract has no kind
+ * for (functions, symbols, class instances other than `Map` and
+ * `Uint8Array`, and `null` or `undefined` inside an array, where leaving
+ * them out would shift the other items).
  */
 export function toAttributes(init: AttributesInit | undefined): Attributes {
+  return toMap(init, "");
+}
+
+function toMap(init: AttributesInit | undefined, prefix: string): Attributes {
   const out: Attributes = new Map();
-  if (init === undefined) return out;
+  if (init === undefined || init === null) return out;
   const entries = init instanceof Map ? init.entries() : Object.entries(init);
-  for (const [key, value] of entries) out.set(key, toValue(value, key));
+  for (const [key, value] of entries) {
+    if (value === undefined || value === null) continue;
+    out.set(key, toValue(value, prefix === "" ? key : `${prefix}.${key}`));
+  }
   return out;
 }
 
@@ -126,13 +137,20 @@ function toValue(value: AttributeValueInit, path: string): AttributeValue {
     case "object":
       if (value instanceof Uint8Array || value instanceof UnknownValue) return value;
       if (Array.isArray(value)) return value.map((v, i) => toValue(v, `${path}[${i}]`));
-      if (value instanceof Map) return toAttributes(value);
+      if (value instanceof Map) return toMap(value, path);
       if (value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-        return toAttributes(value as { readonly [key: string]: AttributeValueInit });
+        return toMap(value as { readonly [key: string]: AttributeValueInit }, path);
       }
   }
   throw new EnvelopeError(
     "invalid_argument",
-    `attribute ${JSON.stringify(path)} has a value of no contract kind (${value === null ? "null" : typeof value})`,
+    `attribute ${JSON.stringify(path)} must be a string, boolean, bigint, number, Uint8Array, array or map, got ${kindOf(value)}`,
   );
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== "object") return `a ${typeof value}`;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an object without a prototype";
 }

@@ -4,7 +4,7 @@
  * sections, so `peek()` decodes the header without touching the body; an
  * unframed payload is the whole envelope encoded as one item.
  *
- * @see docs/spec.md, sections "Frame" and "Codecs"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#frame | docs/spec.md}, sections "Frame" and "Codecs"
  */
 import type { DecodeBudget } from "./limits.js";
 import type { Body, CodecName, Envelope, Header } from "./model.js";
@@ -29,6 +29,12 @@ export interface EnvelopeCodec {
    * validates can leave the attribute walk to the codec.
    */
   readonly checksAttributes?: boolean;
+  /**
+   * The codec's deterministic profile, when it differs from the codec itself
+   * (CBOR's RFC 8949 §4.2.1 core deterministic encoding); the encoder option
+   * `deterministic: true` picks it.
+   */
+  readonly deterministic?: EnvelopeCodec;
   /** Encodes the header section of a frame. */
   encodeHeader(header: Header): Uint8Array;
   /** Encodes the body section of a frame. */

@@ -3,7 +3,7 @@
  * `EnvelopeError`, with a stable {@link ErrorCode}; messages say what went
  * wrong and, where known, at which byte offset or JSON path.
  *
- * @see docs/spec.md, section "Errors"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#errors | docs/spec.md}, section "Errors"
  */
 
 /** Stable error codes. New codes may be added in minor versions; none is ever renamed. */

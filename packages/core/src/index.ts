@@ -1,7 +1,7 @@
 // IMPORTANT: exports added here are public API of @envelope/core.
 
 export type { AttributesInit, AttributeValueInit, EnvelopeInit } from "./builders.js";
-export { createEnvelope, newEventId, nowUnixNano, toAttributes } from "./builders.js";
+export { createEnvelope, newEventId, toAttributes } from "./builders.js";
 export type { CheckMode, CheckOptions, CheckResult, CheckStage, EnvelopeCheck } from "./check.js";
 export type { EncodedSections, EnvelopeCodec } from "./codec.js";
 export { CODEC_IDS } from "./codec.js";
@@ -40,6 +40,17 @@ export type {
   UnknownFields,
 } from "./model.js";
 export { StatusCode, TraceFlags, UnknownValue } from "./model.js";
+export type { PlainAttributes, PlainAttributeValue, PlainExtension } from "./plain.js";
+export {
+  getBool,
+  getBytes,
+  getDouble,
+  getInt,
+  getString,
+  toPlainAttributes,
+  toPlainExtensions,
+} from "./plain.js";
+export { dateToUnixNano, nowUnixNano, unixNanoToDate } from "./time.js";
 export type { ValidateOptions, ValidationIssue } from "./validate.js";
 export {
   assertValidEnvelope,

@@ -4,7 +4,7 @@
  * Every allocation and loop driven by the input is charged to one
  * {@link DecodeBudget} per decode: entries, depth, key length, string and bytes length.
  *
- * @see docs/spec.md, section "Limits"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#limits | docs/spec.md}, section "Limits"
  */
 import { EnvelopeError } from "./errors.js";
 

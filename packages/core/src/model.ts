@@ -14,7 +14,7 @@
  * | array         | `AttributeValue[]`    |
  * | map           | `Map<string, AttributeValue>` (keeps order, keys unique) |
  *
- * @see docs/spec.md, section "Data model"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#attribute-values | docs/spec.md}, section "Attribute values"
  */
 
 /** Names of the payload codecs. */

@@ -93,7 +93,7 @@ function report(out: Issues, path: string, code: ErrorCode, message: string): vo
  * Checks an envelope against the contract and returns every problem found,
  * or an empty list. Never throws for a value of the `Envelope` type.
  *
- * @see docs/spec.md, section "Validation"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#validation | docs/spec.md}, section "Validation"
  */
 export function validateEnvelope(
   envelope: Envelope,
@@ -243,8 +243,17 @@ function checkHeader(
   }
   checkId(out, header.eventId, 16, "header.eventId");
   const time = header.timeUnixNano;
-  if (typeof time !== "bigint" || time <= 0n) {
-    report(out, "header.timeUnixNano", "missing_field", "is required and must be a bigint > 0");
+  if (time === undefined) {
+    report(out, "header.timeUnixNano", "missing_field", "is required");
+  } else if (typeof time !== "bigint") {
+    report(
+      out,
+      "header.timeUnixNano",
+      "invalid_value",
+      `must be a bigint of nanoseconds since the UNIX epoch, got ${typeof time === "number" ? "a number (BigInt(ms) * 1_000_000n, or dateToUnixNano(date))" : `a ${time === null ? "null" : typeof time}`}`,
+    );
+  } else if (time <= 0n) {
+    report(out, "header.timeUnixNano", "missing_field", "is required and must be > 0");
   } else if (time > 0xffff_ffff_ffff_ffffn) {
     report(out, "header.timeUnixNano", "invalid_value", "must fit in 64 bits");
   }

@@ -46,14 +46,26 @@ describe("createEnvelope", () => {
     expect(validateEnvelope(e)).toEqual([]);
   });
 
-  test("values of no contract kind are refused", () => {
-    try {
-      toAttributes({ a: { b: null } } as never);
-      expect.unreachable();
-    } catch (error) {
-      expect(isEnvelopeError(error, "invalid_argument")).toBe(true);
-      expect((error as Error).message).toContain('"b"');
-    }
+  test("values of no contract kind are refused, naming the attribute and the kinds", () => {
+    const message = (init: unknown) => {
+      try {
+        toAttributes(init as never);
+      } catch (error) {
+        expect(isEnvelopeError(error, "invalid_argument")).toBe(true);
+        return (error as Error).message;
+      }
+      return expect.unreachable();
+    };
+    const kinds = "must be a string, boolean, bigint, number, Uint8Array, array or map";
+    expect(message({ a: { b: () => 1 } })).toBe(
+      `[invalid_argument] attribute "a.b" ${kinds}, got a function`,
+    );
+    expect(message({ when: new Date(0) })).toBe(
+      `[invalid_argument] attribute "when" ${kinds}, got a Date`,
+    );
+    expect(message({ list: [1, null] })).toBe(
+      `[invalid_argument] attribute "list[1]" ${kinds}, got null`,
+    );
   });
 });
 
@@ -290,14 +302,20 @@ const rules: Array<[string, (e: Envelope) => void, Array<[string, string, string
     (e) => {
       header(e).timeUnixNano = 0n;
     },
-    [["header.timeUnixNano", "missing_field", "is required and must be a bigint > 0"]],
+    [["header.timeUnixNano", "missing_field", "is required and must be > 0"]],
   ],
   [
     "time as a number, not a bigint",
     (e) => {
       header(e).timeUnixNano = 1_700_000_000_000_000_000;
     },
-    [["header.timeUnixNano", "missing_field", "is required and must be a bigint > 0"]],
+    [
+      [
+        "header.timeUnixNano",
+        "invalid_value",
+        "must be a bigint of nanoseconds since the UNIX epoch, got a number (BigInt(ms) * 1_000_000n, or dateToUnixNano(date))",
+      ],
+    ],
   ],
   [
     "time 1 ns",

@@ -42,7 +42,13 @@ const WINDOW = 65536;
 const UNCAPPED: OutputCap = { bytes: Number.MAX_SAFE_INTEGER, what: "no limit" };
 
 function corrupt(offset: number, cause?: unknown): EnvelopeError {
-  const detail = cause instanceof Error ? ` (${cause.message})` : " (bad block)";
+  // An EnvelopeError's detail, not its message: the code is said once, by this error.
+  const detail =
+    cause instanceof EnvelopeError
+      ? ` (${cause.detail})`
+      : cause instanceof Error
+        ? ` (${cause.message})`
+        : " (bad block)";
   return new EnvelopeError(
     "invalid_lz4",
     `LZ4 data is corrupt${detail}`,

@@ -8,7 +8,7 @@
  * });
  * ```
  *
- * @see docs/spec.md "Schema registry", "Validation"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#validation-1 | docs/spec.md} "Schema registry", "Validation"
  */
 import {
   type CheckResult,

@@ -1,7 +1,7 @@
 /**
  * Defaults on read: fills absent attributes that declare a `default`.
  *
- * @see docs/spec.md "Schema registry", "Defaults on read"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#defaults-on-read | docs/spec.md} "Schema registry", "Defaults on read"
  */
 import type { Attributes, AttributeValue, Envelope, Extension } from "@envelope/core";
 import type { CompiledFields, CompiledSchema } from "./compile.js";

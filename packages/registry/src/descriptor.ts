@@ -4,7 +4,7 @@
  * previous version. Files hold it as JSON (`schemas/<type>/<subtype>/<version>.json`,
  * JSON Schema in `schemas/descriptor.schema.json`); {@link parseDescriptor} reads it.
  *
- * @see docs/spec.md "Schema registry", "Descriptor format"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#descriptor-format | docs/spec.md} "Schema registry", "Descriptor format"
  */
 import type { AttributeValue } from "@envelope/core";
 
@@ -169,7 +169,7 @@ export interface TransformsDescriptor {
   readonly changes: readonly TransformChange[];
 }
 
-/** Compatibility modes for {@link checkCompatibility} (Confluent Schema Registry's). */
+/** Compatibility modes (Confluent Schema Registry's), which `checkCompatibility` in @envelope/schema-tools enforces. */
 export type CompatibilityMode =
   | "NONE"
   | "BACKWARD"

@@ -2,7 +2,7 @@
  * The stable codes of the issues a registry check reports. Issues are
  * `{ path, code, message }` (core's `IssueLike`); codes are never renamed.
  *
- * @see docs/spec.md "Schema registry", "Issue codes"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#issue-codes | docs/spec.md} "Schema registry", "Issue codes"
  */
 import type { IssueLike } from "@envelope/core";
 

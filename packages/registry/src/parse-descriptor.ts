@@ -2,7 +2,7 @@
  * Reads a descriptor file (JSON) into a checked {@link SchemaDescriptor}.
  * Every problem names the file, the line and column, and the JSON path.
  *
- * @see docs/spec.md "Schema registry", "Descriptor format"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#descriptor-format | docs/spec.md} "Schema registry", "Descriptor format"
  */
 import { type AttributeValue, base64ToBytes, isSemver } from "@envelope/core";
 import {

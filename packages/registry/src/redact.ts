@@ -2,7 +2,7 @@
  * Redaction of attributes marked `pii`, at encode time, by a policy: drop,
  * mask or hash (HMAC-SHA-256 with a configured key).
  *
- * @see docs/spec.md "Schema registry", "Redaction"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#redaction-1 | docs/spec.md} "Schema registry", "Redaction"
  */
 import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import {

@@ -2,7 +2,7 @@
  * The registry: compiled descriptors by event and version, loaded from a
  * source, with the check, validation and transforms built on them.
  *
- * @see docs/spec.md "Schema registry"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#schema-registry | docs/spec.md} "Schema registry"
  */
 import { type Envelope, EnvelopeError, isEnvelopeError, type SchemaRef } from "@envelope/core";
 import {

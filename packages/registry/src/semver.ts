@@ -2,7 +2,7 @@
  * Schema versions (`MAJOR.MINOR.PATCH`, as in docs/spec.md "Validation") and
  * the version ranges a descriptor uses for the extension namespaces it allows.
  *
- * @see docs/spec.md "Schema registry", "Descriptor format"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#descriptor-format | docs/spec.md} "Schema registry", "Descriptor format"
  */
 import { isSemver } from "@envelope/core";
 

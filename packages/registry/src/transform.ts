@@ -3,7 +3,7 @@
  * consecutive versions, applied in order to upgrade an envelope, inverted in
  * reverse order to downgrade it.
  *
- * @see docs/spec.md "Schema registry", "Version transforms"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#version-transforms | docs/spec.md} "Schema registry", "Version transforms"
  */
 import type { Attributes, AttributeValue, Envelope, Extension, SchemaRef } from "@envelope/core";
 import {

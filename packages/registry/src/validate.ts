@@ -2,7 +2,7 @@
  * Checks an envelope's body against its compiled schema. Returns issues,
  * never throws; allocates only for the issues it finds.
  *
- * @see docs/spec.md "Schema registry", "Validation" and "Issue codes"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#validation-1 | docs/spec.md} "Schema registry", "Validation" and "Issue codes"
  */
 import type { Attributes, Envelope } from "@envelope/core";
 import {

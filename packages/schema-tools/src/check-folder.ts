@@ -6,7 +6,7 @@
  * their event's compatibility mode, transforms are declared between
  * consecutive versions, and the index is fresh.
  *
- * @see docs/spec.md "Schema registry", "Compatibility"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#compatibility | docs/spec.md} "Schema registry", "Compatibility"
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

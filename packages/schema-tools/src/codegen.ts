@@ -4,7 +4,7 @@
  * deterministic and already formatted the way the repository's Biome
  * configuration wants, so CI can regenerate it and fail on any difference.
  *
- * @see docs/spec.md "Schema registry", "Code generation"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#code-generation | docs/spec.md} "Schema registry", "Code generation"
  */
 import {
   compareVersions,

@@ -4,7 +4,7 @@
  * whether it is refused in every mode), the smallest allowed bump, and the
  * mode checks against an event's history.
  *
- * @see docs/spec.md "Schema registry", "Compatibility"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#compatibility | docs/spec.md} "Schema registry", "Compatibility"
  */
 import type { AttributeValue } from "@envelope/core";
 import {

@@ -19,9 +19,8 @@ import {
   resolveLimits,
   verifyContentChecksum,
 } from "@envelope/core";
-import { decompress } from "@envelope/lz4";
 import { compileCheck } from "./check.js";
-import { codecFor } from "./codecs.js";
+import type { CodecSet } from "./codecs.js";
 
 /** Attribute kinds, int64 range and depth are enforced by every codec while it reads. */
 const CODEC_CHECKED = Object.freeze({ attributes: false });
@@ -72,20 +71,25 @@ export interface Decoder {
  */
 function plainInput(bytes: unknown): Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
-    throw new EnvelopeError("invalid_argument", "input must be a Uint8Array (a Buffer is one)");
+    const got = bytes === null ? "null" : Array.isArray(bytes) ? "an array" : `a ${typeof bytes}`;
+    throw new EnvelopeError(
+      "invalid_argument",
+      `input must be a Uint8Array (a Buffer is one), got ${got}${typeof bytes === "string" ? " (for JSON text, use fromJson(JSON.parse(text)))" : ""}`,
+    );
   }
   return bytes.constructor === Uint8Array
     ? bytes
     : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Creates a decoder; options are resolved and checked once. */
-export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
+/** Creates a decoder over the codecs of `set`; options are resolved and checked once. */
+export function createDecoderWith(set: CodecSet, options?: Partial<DecodeOptions>): Decoder {
   const limits = resolveLimits(options?.limits);
   const framed = options?.framed ?? true;
   const validate = options?.validate ?? true;
   const rawCompression = options?.compression ?? "none";
-  const rawCodec = framed ? undefined : codecFor(requireCodec(options?.codec));
+  const rawCodec = framed ? undefined : set.codec(requireCodec(options?.codec));
+  const rawLz4 = !framed && rawCompression === "lz4" ? set.lz4() : undefined;
   const runCheck = compileCheck(options?.check);
   const finish = (envelope: Envelope): Envelope => {
     if (validate) assertValidEnvelope(envelope, limits, CODEC_CHECKED);
@@ -102,7 +106,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
       );
     }
     verifyContentChecksum(bytes, frame);
-    const codec = codecFor(frame.codec, 5);
+    const codec = set.codec(frame.codec, 5);
     const budget = new DecodeBudget(limits);
     if (frame.compression === "none" && codec.decodeSections !== undefined) {
       // Uncompressed: the sections are contiguous; one pass over both.
@@ -124,7 +128,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
     const stored = bytes.subarray(frame.bodyOffset, frame.bodyOffset + frame.bodyLength);
     let body: Envelope["body"];
     if (frame.compression === "lz4") {
-      const raw = decompress(stored, {
+      const raw = set.lz4(5).decompress(stored, {
         maxSize: limits.maxDecompressedSize,
         expectedSize: frame.bodyRawLength,
         offset: frame.bodyOffset,
@@ -140,8 +144,8 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
     const codec = rawCodec!;
     const budget = new DecodeBudget(limits);
     let envelope: Envelope;
-    if (rawCompression === "lz4") {
-      const raw = decompress(bytes, { maxSize: limits.maxDecompressedSize });
+    if (rawLz4 !== undefined) {
+      const raw = rawLz4.decompress(bytes, { maxSize: limits.maxDecompressedSize });
       envelope = inDecompressedBody(0, () => codec.decodeEnvelope(raw, budget, 0));
     } else {
       if (bytes.length > limits.maxFrameSize) {
@@ -163,7 +167,7 @@ export function createDecoder(options?: Partial<DecodeOptions>): Decoder {
     peek(input: Uint8Array, offset = 0): Peeked {
       const bytes = plainInput(input);
       const frame = readFramePrefix(bytes, offset, limits);
-      const codec = codecFor(frame.codec, offset + 5);
+      const codec = set.codec(frame.codec, offset + 5);
       const header = codec.decodeHeader(
         bytes.subarray(frame.headerOffset, frame.headerOffset + frame.headerLength),
         new DecodeBudget(limits),
@@ -192,20 +196,4 @@ function inDecompressedBody<T>(bodyOffset: number, run: () => T): T {
     }
     throw error;
   }
-}
-
-/**
- * Decodes one envelope. Framed input names its codec and compression; raw
- * input needs `{ framed: false, codec }`. Throws only `EnvelopeError`.
- */
-export function decode(bytes: Uint8Array, options?: Partial<DecodeOptions>): Envelope {
-  return createDecoder(options).decode(bytes);
-}
-
-/** Reads a frame's header without decompressing or decoding its body. */
-export function peek(
-  bytes: Uint8Array,
-  options?: Partial<Pick<DecodeOptions, "limits" | "validate">>,
-): Peeked {
-  return createDecoder(options).peek(bytes);
 }

@@ -13,9 +13,8 @@ import {
   writeFrame,
   writeFramePrefix,
 } from "@envelope/core";
-import { compress } from "@envelope/lz4";
 import { compileCheck } from "./check.js";
-import { codecFor } from "./codecs.js";
+import type { CodecSet } from "./codecs.js";
 
 /** Options for {@link encode} and {@link createEncoder}. */
 export interface EncodeOptions {
@@ -68,14 +67,13 @@ const DEFAULT_ENCODE_OPTIONS: EncodeOptions = Object.freeze({
 });
 
 /** Merges partial options over the defaults and checks them. */
-export function resolveEncodeOptions(options?: Partial<EncodeOptions>): EncodeOptions {
+function resolveEncodeOptions(options?: Partial<EncodeOptions>): EncodeOptions {
   const resolved =
     options === undefined ? DEFAULT_ENCODE_OPTIONS : { ...DEFAULT_ENCODE_OPTIONS, ...options };
-  codecFor(resolved.codec);
   if (resolved.compression !== "none" && resolved.compression !== "lz4") {
     throw new EnvelopeError(
       "invalid_argument",
-      `unknown compression ${JSON.stringify(resolved.compression)}`,
+      `unknown compression ${JSON.stringify(resolved.compression)} (known: none, lz4)`,
     );
   }
   return Object.freeze(resolved);
@@ -97,13 +95,14 @@ export interface Encoder {
 }
 
 /**
- * Creates an encoder: options are resolved and checked once, the codec and
- * its buffers are picked once.
+ * Creates an encoder over the codecs of `set`: options are resolved and
+ * checked once, the codec and its buffers are picked once.
  */
-export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
+export function createEncoderWith(set: CodecSet, options?: Partial<EncodeOptions>): Encoder {
   const opts = resolveEncodeOptions(options);
-  const codec = codecFor(opts.codec, undefined, opts.deterministic);
+  const codec = set.codec(opts.codec, undefined, opts.deterministic);
   const lz4 = opts.compression === "lz4";
+  const compress = lz4 ? set.lz4().compress : undefined;
   const runCheck = compileCheck(opts.check);
   // A codec that rejects bad attribute values itself while it writes them
   // spares validation its walk over every attribute (about a tenth of an
@@ -141,7 +140,7 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
   const writeFramed = (envelope: Envelope, checksum: boolean): Uint8Array => {
     if (!opts.framed) {
       const raw = codec.encodeEnvelope(envelope);
-      return lz4 ? compress(raw) : raw;
+      return compress === undefined ? raw : compress(raw);
     }
     if (!lz4 && codec.encodeSections !== undefined) {
       // One buffer: prefix, sections and checksum are written in place.
@@ -161,7 +160,7 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
     const rawBody = codec.encodeBody(envelope.body);
     let body = rawBody;
     let compression: CompressionName = "none";
-    if (lz4 && rawBody.length >= opts.compressMinSize) {
+    if (compress !== undefined && rawBody.length >= opts.compressMinSize) {
       const packed = compress(rawBody);
       // Adaptive: a body LZ4 does not shrink is stored as it is, and the frame says so.
       if (packed.length < rawBody.length || opts.compressMinSize === 0) {
@@ -179,16 +178,4 @@ export function createEncoder(options?: Partial<EncodeOptions>): Encoder {
     });
   };
   return Object.freeze({ options: opts, encode: encodeOne });
-}
-
-/**
- * Encodes an envelope: by default a framed protobuf payload, uncompressed.
- * The result may share its `ArrayBuffer` with other results (see {@link Encoder.encode}).
- *
- * ```ts
- * const bytes = encode(envelope, { codec: "json", compression: "lz4" });
- * ```
- */
-export function encode(envelope: Envelope, options?: Partial<EncodeOptions>): Uint8Array {
-  return createEncoder(options).encode(envelope);
 }

@@ -17,7 +17,8 @@ import {
   readFramePrefix,
   resolveLimits,
 } from "@envelope/core";
-import { createDecoder, type DecodeOptions } from "./decode.js";
+import type { CodecSet } from "./codecs.js";
+import { createDecoderWith, type DecodeOptions } from "./decode.js";
 import { FrameScanner } from "./frame-scanner.js";
 
 /** Options for {@link decodeStream}, {@link peekStream}, {@link decodeFrames} and {@link peekFrames}. */
@@ -74,54 +75,48 @@ export type StreamSource =
   | ReadableStream<Uint8Array>
   | Uint8Array;
 
-/**
- * Decodes every frame of a stream, in order, as an async iterator. A bad
- * frame does not stop the stream: it is yielded as `{ offset, length, error }`
- * and reading resynchronises on the next intact frame (docs/spec.md, "Streams
- * and resynchronisation").
- * Errors of the source itself (I/O) are thrown.
- *
- * ```ts
- * for await (const item of decodeStream(createReadStream("capture.bin"))) {
- *   if (item.error) console.error(`bad frame at ${item.offset}: ${item.error.code}`);
- *   else handle(item.envelope);
- * }
- * ```
- */
-export function decodeStream(
+/** `decodeStream` over the codecs of `set`. */
+export function decodeStreamWith(
+  set: CodecSet,
   source: StreamSource,
   options?: Partial<DecodeStreamOptions>,
 ): AsyncGenerator<StreamItem, void, undefined> {
-  return drive(source, envelopeReader(options));
+  return drive(source, envelopeReader(set, options));
 }
 
-/** Like {@link decodeStream}, but reads only each frame's prefix and header (bodies are not decompressed or decoded). */
-export function peekStream(
+/** `peekStream` over the codecs of `set`. */
+export function peekStreamWith(
+  set: CodecSet,
   source: StreamSource,
   options?: Partial<DecodeStreamOptions>,
 ): AsyncGenerator<StreamPeekItem, void, undefined> {
-  return drive(source, headerReader(options));
+  return drive(source, headerReader(set, options));
 }
 
-/** {@link decodeStream} over a whole buffer, synchronously. */
-export function* decodeFrames(
+/** `decodeFrames` over the codecs of `set`. */
+export function* decodeFramesWith(
+  set: CodecSet,
   bytes: Uint8Array,
   options?: Partial<DecodeStreamOptions>,
 ): Generator<StreamItem, void, undefined> {
-  yield* drain(bytes, envelopeReader(options));
+  yield* drain(bytes, envelopeReader(set, options));
 }
 
-/** {@link peekStream} over a whole buffer, synchronously. */
-export function* peekFrames(
+/** `peekFrames` over the codecs of `set`. */
+export function* peekFramesWith(
+  set: CodecSet,
   bytes: Uint8Array,
   options?: Partial<DecodeStreamOptions>,
 ): Generator<StreamPeekItem, void, undefined> {
-  yield* drain(bytes, headerReader(options));
+  yield* drain(bytes, headerReader(set, options));
 }
 
-function envelopeReader(options?: Partial<DecodeStreamOptions>): FrameScanner<StreamEnvelope> {
+function envelopeReader(
+  set: CodecSet,
+  options?: Partial<DecodeStreamOptions>,
+): FrameScanner<StreamEnvelope> {
   const limits = resolveLimits(options?.limits);
-  const decoder = createDecoder({ ...options, limits, framed: true });
+  const decoder = createDecoderWith(set, { ...options, limits, framed: true });
   return new FrameScanner(limits, (bytes, offset) => {
     const frame = readFramePrefix(bytes, 0, limits);
     const envelope = decoder.decode(bytes);
@@ -129,9 +124,12 @@ function envelopeReader(options?: Partial<DecodeStreamOptions>): FrameScanner<St
   });
 }
 
-function headerReader(options?: Partial<DecodeStreamOptions>): FrameScanner<StreamHeader> {
+function headerReader(
+  set: CodecSet,
+  options?: Partial<DecodeStreamOptions>,
+): FrameScanner<StreamHeader> {
   const limits = resolveLimits(options?.limits);
-  const decoder = createDecoder({ ...options, limits, framed: true });
+  const decoder = createDecoderWith(set, { ...options, limits, framed: true });
   return new FrameScanner(limits, (bytes, offset) => {
     const { frame, header } = decoder.peek(bytes);
     return { offset, frame: shift(frame, offset), header };

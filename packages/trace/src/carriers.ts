@@ -14,7 +14,7 @@
  * Names are matched case-insensitively on read and written in lowercase.
  * Byte values are read as ASCII (any other byte makes the value invalid).
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 import { EnvelopeError } from "@envelope/core";
 import { TrustedSpanContext, writableTraceState } from "./context.js";
@@ -257,7 +257,7 @@ function extractFrom(carrier: unknown): ExtractResult {
  *
  * @returns the context (`isRemote: true`), or `undefined`; never a partial
  * context, and never throws. Use {@link extractWithReason} to learn why.
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function extract(carrier: ExtractCarrier | null | undefined): SpanContext | undefined {
   return extractFrom(carrier).context;
@@ -321,7 +321,7 @@ function valuesOf(
  * invalid. Never throws because of the context.
  * @throws EnvelopeError `invalid_argument` when the carrier is not writable or
  * the redaction policy is invalid (checked on every call, with or without a tracestate).
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function inject(
   source: SpanContext | Span,

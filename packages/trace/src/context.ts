@@ -6,7 +6,7 @@
  * Contexts are immutable by contract (readonly properties, a frozen list); any
  * other object is checked in full each time it is written.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  * @internal
  */
 import { EMPTY_TRACE_STATE, validTraceState } from "./tracestate.js";

@@ -2,7 +2,7 @@
  * Envelope integration: a span's context in `header.trace` (raw id bytes) and
  * its status in `header.status`, and back to the context for the next hop.
  *
- * @see docs/spec.md, sections "TraceContext" and "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#tracecontext | docs/spec.md}, sections "TraceContext" and "Trace context"
  */
 import { bytesToHex, type Envelope, isAllZero, type TraceContext } from "@envelope/core";
 import { TrustedSpanContext, writableTraceState } from "./context.js";

@@ -1,7 +1,7 @@
 /**
  * Trace and span ids: validation, hex <-> bytes conversion, random generation.
  *
- * @see docs/spec.md, sections "TraceContext" and "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#tracecontext | docs/spec.md}, sections "TraceContext" and "Trace context"
  */
 import { bytesToHex, EnvelopeError, hexToBytes, isAllZero } from "@envelope/core";
 

@@ -2,7 +2,7 @@
  * tracestate redaction: before a context crosses a trust boundary, configured
  * vendor members are masked (value replaced) or dropped.
  *
- * @see docs/spec.md, section "Trace context", "Redaction"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context", "Redaction"
  */
 import { EnvelopeError } from "@envelope/core";
 import {
@@ -25,7 +25,7 @@ export type KeyPattern = string | { readonly prefix: string };
 /**
  * Which tracestate members to hide. A key matched by both lists is dropped.
  *
- * @see docs/spec.md, section "Trace context", "Redaction"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context", "Redaction"
  */
 export interface RedactionPolicy {
   /** Members whose value is replaced by {@link RedactionPolicy.maskValue}. */
@@ -147,7 +147,7 @@ export function validateRedactionPolicy(policy: RedactionPolicy): void {
  * its valid members (as `formatTraceState` does).
  *
  * @throws EnvelopeError `invalid_argument` for an invalid policy (see {@link validateRedactionPolicy}).
- * @see docs/spec.md, section "Trace context", "Redaction"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context", "Redaction"
  */
 export function redactTraceState(list: TraceState, policy: RedactionPolicy): TraceState {
   // A valid list is not copied: whoever writes it checks it again (contexts copy on start).

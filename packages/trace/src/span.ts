@@ -1,7 +1,7 @@
 /**
  * Span lineage: a span is a child of the context it received, or a new root.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 import { EnvelopeError, type Status, type StatusCode, TraceFlags } from "@envelope/core";
 import { TrustedSpanContext } from "./context.js";
@@ -122,7 +122,7 @@ class SpanImpl implements Span {
  * Ids come from `crypto.getRandomValues` and are never all zero. The span's
  * tracestate keeps only the valid members of a hand-made list.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function startSpan(
   parent?: SpanContext | Span | null,

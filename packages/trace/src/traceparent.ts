@@ -5,7 +5,7 @@
  * Hot path (every request): one pass of char-code checks over a fixed layout,
  * no regular expression, and only the two id substrings allocated.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 import { EnvelopeError } from "@envelope/core";
 import { TrustedSpanContext } from "./context.js";
@@ -84,7 +84,7 @@ export const parseTraceParentRaw: (value: string) => SpanContext | TraceParentIs
  * The result has no `traceState` and `isRemote: true`.
  *
  * @returns the context, or `undefined` when the value is invalid. Never throws.
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function parseTraceParent(value: string): SpanContext | undefined {
   const result = parse(value);
@@ -135,7 +135,7 @@ function isValidFlags(flags: unknown): flags is number {
  * @throws EnvelopeError `invalid_id` when an id is not lowercase hex of the
  * right length or is all zero; `invalid_argument` when `traceFlags` is not an
  * integer 0..255.
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function formatTraceParent(
   context: Pick<SpanContext, "traceId" | "spanId" | "traceFlags">,

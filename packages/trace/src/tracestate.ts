@@ -3,7 +3,7 @@
  * W3C Trace Context Level 2 with the current key grammar
  * `key = (lcalpha / DIGIT) 0*255(lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@")`.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 import { EnvelopeError } from "@envelope/core";
 import type { ParseResult, TraceState, TraceStateEntry, TraceStateIssue } from "./types.js";
@@ -86,7 +86,7 @@ export function isValidList(list: unknown): list is TraceState {
  * an array, or that throws while it is read, gives the empty list. Never throws.
  *
  * @internal
- * @see docs/spec.md, section "Trace context", "tracestate"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context", "tracestate"
  */
 export function validTraceState(value: unknown): TraceState {
   if (!Array.isArray(value)) return EMPTY_TRACE_STATE;
@@ -191,7 +191,7 @@ export const parseTraceStateRaw: (
  * {@link formatTraceState} truncates it when it is written.
  *
  * @returns the list (empty for an empty header), or `undefined`. Never throws.
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function parseTraceState(value: string | readonly string[]): TraceState | undefined {
   if (typeof value !== "string" && !Array.isArray(value)) return undefined;
@@ -219,7 +219,7 @@ export function parseTraceStateWithReason(
  * its valid members, at most 32 (see {@link inject}), so the result never
  * holds an invalid member, a CR or a LF. Never throws.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export function formatTraceState(
   list: TraceState,

@@ -6,7 +6,7 @@
  * only the envelope integration (`envelope.ts`) converts them to the raw bytes
  * of the envelope model.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 
 declare const traceStateBrand: unique symbol;
@@ -27,7 +27,7 @@ export type TraceState = readonly TraceStateEntry[] & { readonly [traceStateBran
 /**
  * The propagated part of a span: what `traceparent` and `tracestate` carry.
  *
- * @see docs/spec.md, section "Trace context"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#trace-context | docs/spec.md}, section "Trace context"
  */
 export interface SpanContext {
   /** 32 lowercase hex characters, not all zero. */

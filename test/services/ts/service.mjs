@@ -2,16 +2,21 @@
 // node:http with @envelope/trace for the W3C context and @envelope/sdk for the
 // envelopes it emits. It also consumes the message-bus hop: POST /consume takes
 // a frame stream whose envelopes carry the producer span's context in header.trace.
+// With --kafka it also publishes a route step `via: "kafka"` to a Kafka topic
+// (@envelope/kafka's transport: the header convention, traceparent/tracestate
+// in message headers), and with --consume-topic it consumes one, continuing
+// each message's trace from those headers.
 //
 //   node test/services/ts/service.mjs --name NAME --sink URL [--redact KEY]... [--priority-sampling]
-//        [--ignore-incoming]
+//        [--ignore-incoming] [--kafka HOST:PORT [--consume-topic TOPIC]]
 //
 // It listens on 127.0.0.1 (a free port) and prints `listening on 127.0.0.1:PORT`
 // on stderr. GET /stats answers the extraction counts as JSON, GET /stats/envelope
 // as one envelope. It imports the built packages: run `pnpm build` first.
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { createEnvelope, decodeStream, encode } from "@envelope/sdk";
+import { eachEnvelope, kafkaTransport } from "@envelope/kafka";
+import { bytesToHex, createEnvelope, decodeStream, encode } from "@envelope/sdk";
 import {
   contextFromEnvelope,
   extractWithReason,
@@ -20,6 +25,7 @@ import {
   startSpan,
   traceContextFromSpan,
 } from "@envelope/trace";
+import { Kafka, logLevel } from "kafkajs";
 
 const MAX_BODY = 1024 * 1024;
 const FRAMES = "application/vnd.envelope.frames";
@@ -32,6 +38,8 @@ const { values: args } = parseArgs({
     "priority-sampling": { type: "boolean", default: false },
     // A broken hop on purpose (the audit must catch it): the incoming context is ignored.
     "ignore-incoming": { type: "boolean", default: false },
+    kafka: { type: "string" },
+    "consume-topic": { type: "string" },
   },
   strict: true,
 });
@@ -131,7 +139,18 @@ async function callNext(span, flow, route, priority, incoming, frames) {
     "hop.via": next.via ?? "http",
   };
   let status;
-  if (next.via === "bus") {
+  if (next.via === "kafka") {
+    // The message is the producer span's envelope, published with the Kafka header
+    // convention: the consumer continues the trace from its traceparent/tracestate
+    // headers (redacted as a call's headers are).
+    const messageAttributes = { ...attributes, "flow.route": restBody };
+    const envelope = hopEnvelope(call, messageAttributes, { redact });
+    const headers = {};
+    inject(call, headers, { redact });
+    await publish(next.topic, encode(envelope), envelope, headers);
+    status = 200;
+    frames.push(encode(hopEnvelope(call, messageAttributes)));
+  } else if (next.via === "bus") {
     // The message is the producer span's envelope: its header.trace carries the context,
     // redacted as a call's headers are; our own copy for the sink keeps the full tracestate.
     const messageAttributes = { ...attributes, "flow.route": restBody };
@@ -151,6 +170,65 @@ async function callNext(span, flow, route, priority, incoming, frames) {
   }
   call.end();
   if (status < 200 || status > 299) throw new Error(`${next.url} answered ${status}`);
+}
+
+const kafkaConfig = { clientId: args.name, brokers: [args.kafka ?? ""], logLevel: logLevel.ERROR };
+const transports = new Map();
+
+/** Publishes one frame to `topic` through @envelope/kafka's transport (what an exporter would do). */
+async function publish(topic, bytes, envelope, headers) {
+  if (args.kafka === undefined) throw new Error("a kafka step needs --kafka");
+  let transport = transports.get(topic);
+  if (transport === undefined) {
+    transport = kafkaTransport({ kafka: kafkaConfig, topic });
+    transports.set(topic, transport);
+  }
+  const { schema, eventId } = envelope.header;
+  const meta = {
+    eventId: bytesToHex(eventId),
+    type: schema.type,
+    subtype: schema.subtype,
+    version: schema.version,
+    codec: "protobuf",
+    compression: "none",
+    service: args.name,
+    traceId: bytesToHex(envelope.header.trace.traceId),
+    traceparent: headers.traceparent,
+    ...(headers.tracestate === undefined ? {} : { tracestate: headers.tracestate }),
+  };
+  const result = await transport.send([{ bytes, meta }], AbortSignal.timeout(20_000));
+  if ((result.retry?.length ?? 0) + (result.rejected?.length ?? 0) > 0) {
+    throw new Error(`kafka did not take the message: ${JSON.stringify(result)}`);
+  }
+}
+
+/** The Kafka consumer: each message continues the trace from its traceparent/tracestate headers. */
+async function consumeKafka(topic) {
+  const consumer = new Kafka(kafkaConfig).consumer({ groupId: args.name });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: eachEnvelope(async (item) => {
+      if (item.error !== undefined) {
+        console.error(`${args.name}: skipped message at ${item.offset}: ${item.error.message}`);
+        return;
+      }
+      const remote = item.context;
+      const incoming = remote === undefined ? "missing" : "valid";
+      const span = startSpan(remote, { name: "consume", sampled: true });
+      count(incoming, (span.context.traceFlags & 1) === 1, false);
+      const next = JSON.parse(item.envelope.body.attributes.get("flow.route") ?? "{}");
+      await run(
+        span,
+        next.flow ?? "",
+        next.route ?? [],
+        next.priority ?? "",
+        incoming,
+        "kafka",
+      ).catch((error) => console.error(`${args.name}: ${error.message}`));
+    }),
+  });
+  return consumer;
 }
 
 async function hop(req, body) {
@@ -260,10 +338,14 @@ const server = http.createServer(async (req, res) => {
   res.end(JSON.stringify(answer));
 });
 
+// With --consume-topic, the consumer is subscribed before the service says it listens.
+const consumer =
+  args["consume-topic"] === undefined ? undefined : await consumeKafka(args["consume-topic"]);
 server.listen(0, "127.0.0.1", () => {
   console.error(`listening on 127.0.0.1:${server.address().port}`);
 });
-process.on("SIGTERM", () => {
-  server.close(() => process.exit(0));
+process.on("SIGTERM", async () => {
   server.closeAllConnections();
+  await Promise.all([consumer?.disconnect(), ...[...transports.values()].map((t) => t.close())]);
+  server.close(() => process.exit(0));
 });

@@ -121,7 +121,7 @@ export async function readEnvelopes(
       if (!isEnvelopeError(error)) throw error;
       throw new CliError(
         ExitCode.unreadable,
-        `cannot decompress the LZ4 payload: ${error.message}`,
+        `cannot decompress the LZ4 payload: [${error.code}] ${error.detail}${error.offset === undefined ? "" : ` (at byte ${error.offset})`}`,
       );
     }
     layers.push("an LZ4-compressed payload");
@@ -284,8 +284,48 @@ function decodeRecord(
     return envelopeItem(decoder.decode(bytes), codec, offset, bytes.length, label);
   } catch (error) {
     if (!isEnvelopeError(error)) throw error;
-    return { ok: false, offset, length: bytes.length, label, error: relocate(error, offset) };
+    const otlp = codec === "json" ? notAnEnvelope(error, () => parsed(bytes)) : undefined;
+    return {
+      ok: false,
+      offset,
+      length: bytes.length,
+      label,
+      error: otlp ?? relocate(error, offset),
+    };
   }
+}
+
+/** OTLP/JSON documents, by their top-level key (what an OpenTelemetry exporter or Collector writes). */
+const OTLP_KEYS: Readonly<Record<string, string>> = {
+  resourceLogs: "logs",
+  resourceSpans: "traces",
+  resourceMetrics: "metrics",
+  resourceProfiles: "profiles",
+};
+
+function parsed(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * For a JSON value that failed to read as an envelope: an `invalid_json`
+ * error saying what the value is instead, when it is an OTLP/JSON export;
+ * else undefined (the original error stands). Errors of the limits stand.
+ */
+function notAnEnvelope(error: EnvelopeError, value: () => unknown): EnvelopeError | undefined {
+  if (error.code === "too_large" || error.code === "limit_exceeded") return undefined;
+  const v = value();
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const key = Object.keys(v).find((k) => Object.hasOwn(OTLP_KEYS, k));
+  if (key === undefined) return undefined;
+  return new EnvelopeError(
+    "invalid_json",
+    `this is an OTLP/JSON ${OTLP_KEYS[key]} document (${key}), not an envelope: an envelope's JSON mapping has "header" and "body" (docs/spec.md, "Codec: JSON")`,
+  );
 }
 
 function hasBom(bytes: Uint8Array): boolean {
@@ -467,7 +507,13 @@ async function* jsonItems(
       yield envelopeItem(envelope, "json", 0, 0, label);
     } catch (error) {
       if (!isEnvelopeError(error)) throw error;
-      yield { ok: false, offset: 0, length: 0, label, error };
+      yield {
+        ok: false,
+        offset: 0,
+        length: 0,
+        label,
+        error: notAnEnvelope(error, () => value) ?? error,
+      };
     }
   }
 }

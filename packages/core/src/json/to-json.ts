@@ -134,7 +134,7 @@ function extensionToJson(ext: Extension): JsonObject {
 /**
  * The JSON mapping of an envelope, as a plain object ready for `JSON.stringify`.
  *
- * @see docs/spec.md, section "Codec: JSON"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-json | docs/spec.md}, section "Codec: JSON"
  */
 export function toJson(envelope: Envelope): JsonObject {
   return appendUnknown(

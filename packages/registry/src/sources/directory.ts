@@ -2,7 +2,7 @@
  * The directory source: `<dir>/<type>/<subtype>/<version>.json`. Files at the
  * root (`index.json`, `descriptor.schema.json`, READMEs) are not descriptors.
  *
- * @see docs/spec.md "Schema registry", "Sources"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#sources | docs/spec.md} "Schema registry", "Sources"
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";

@@ -7,7 +7,7 @@
  * immutable: once cached (memory or disk) it is never fetched again. The
  * caller's headers (credentials) are sent to the base URL's origin only.
  *
- * @see docs/spec.md "Schema registry", "Sources"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#sources | docs/spec.md} "Schema registry", "Sources"
  */
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";

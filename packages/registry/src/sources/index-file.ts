@@ -4,7 +4,7 @@
  * reads this file; the hashes let it reject corrupted bodies. Written by
  * `schema gen`; `schema check` fails when it is stale.
  *
- * @see docs/spec.md "Schema registry", "Sources"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#sources | docs/spec.md} "Schema registry", "Sources"
  */
 import { createHash } from "node:crypto";
 import { RegistryError } from "../errors.js";

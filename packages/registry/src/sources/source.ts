@@ -2,7 +2,7 @@
  * Where descriptors come from: a directory (the embedded default) or an
  * HTTP(S) base URL serving the same files statically.
  *
- * @see docs/spec.md "Schema registry", "Sources"
+ * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#sources | docs/spec.md} "Schema registry", "Sources"
  */
 import type { EnvelopeError } from "@envelope/core";
 import type { SchemaDescriptor, SchemaKey } from "../descriptor.js";

@@ -1,0 +1,75 @@
+// The codec-free part of the SDK's public API, exported by both
+// `@envelope/sdk` and `@envelope/sdk/kit`.
+export type {
+  Attributes,
+  AttributesInit,
+  AttributeValue,
+  AttributeValueInit,
+  Body,
+  CheckMode,
+  CheckOptions,
+  CheckResult,
+  CheckStage,
+  CodecName,
+  CompressionName,
+  Envelope,
+  EnvelopeCheck,
+  EnvelopeCodec,
+  EnvelopeInit,
+  ErrorCode,
+  Extension,
+  FrameInfo,
+  Header,
+  IssueLike,
+  JsonObject,
+  JsonValue,
+  Limits,
+  PlainAttributes,
+  PlainAttributeValue,
+  PlainExtension,
+  Producer,
+  Resource,
+  SchemaRef,
+  Status,
+  TraceContext,
+  ValidationIssue,
+} from "@envelope/core";
+export {
+  bytesToHex,
+  createEnvelope,
+  DEFAULT_LIMITS,
+  dateToUnixNano,
+  EnvelopeError,
+  getBool,
+  getBytes,
+  getDouble,
+  getInt,
+  getString,
+  hexToBytes,
+  isEnvelopeError,
+  nowUnixNano,
+  SDK_VERSION,
+  StatusCode,
+  TraceFlags,
+  toAttributes,
+  toPlainAttributes,
+  toPlainExtensions,
+  UnknownValue,
+  unixNanoToDate,
+  validateEnvelope,
+} from "@envelope/core";
+export type { KitOptions, Lz4Engine } from "./codecs.js";
+export type { DecodeOptions, Decoder, Peeked } from "./decode.js";
+export type { EncodeOptions, Encoder } from "./encode.js";
+export { fromJson, toJson } from "./json.js";
+export type { Kit } from "./kit-api.js";
+export { createKit } from "./kit-api.js";
+export type {
+  DecodeStreamOptions,
+  StreamEnvelope,
+  StreamError,
+  StreamHeader,
+  StreamItem,
+  StreamPeekItem,
+  StreamSource,
+} from "./stream.js";
