@@ -81,7 +81,8 @@ console.log("▶ registry fixtures (TypeScript)");
 for (const [name, dir, count] of REGISTRY_SETS) {
   ok =
     run("node", [
-      "packages/registry/dist/cli.js",
+      "packages/cli/dist/bin.js",
+      "schema",
       "fixtures",
       dir,
       "--out",

@@ -8,6 +8,7 @@
 // tests changed. --full re-tests everything. --check fails when a score is
 // under its floor. No type checker: TypeScript 7 has no JavaScript compiler
 // API, and a mutant the compiler would reject still fails or passes the tests.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
@@ -24,7 +25,12 @@ const { values, positionals } = parseArgs({
   },
 });
 const root = resolve(import.meta.dirname, "..");
-process.chdir(root);
+// Stryker works in the process directory: from anywhere else, run again at the root
+// (the process directory is never changed in place).
+if (process.cwd() !== root) {
+  const again = spawnSync(process.execPath, process.argv.slice(1), { cwd: root, stdio: "inherit" });
+  process.exit(again.status ?? 1);
+}
 
 /** @type {Map<string, string[] | undefined>} package -> files to mutate (undefined: all) */
 const targets = new Map();

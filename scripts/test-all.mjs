@@ -51,7 +51,8 @@ const steps = [
     () =>
       BINDINGS.map(([dir, out, options]) =>
         run("node", [
-          "packages/registry/dist/cli.js",
+          "packages/cli/dist/bin.js",
+          "schema",
           "gen",
           dir,
           ...options,

@@ -26,7 +26,11 @@ export const PACKAGES = {
   registry: {
     floors: {
       "packages/registry/src/semver.ts": 90,
-      "packages/registry/src/compat.ts": 85,
+    },
+  },
+  "schema-tools": {
+    floors: {
+      "packages/schema-tools/src/compat.ts": 85,
     },
   },
   protobuf: { floors: {} },

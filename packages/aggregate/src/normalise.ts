@@ -15,6 +15,7 @@ import {
   applyDefaults,
   type EventName,
   eventId,
+  isRegistryError,
   type Registry,
   type SchemaIssue,
   type ValidationPolicy,
@@ -155,7 +156,7 @@ export function createNormaliser(options: NormaliseOptions): Normaliser {
     try {
       out = registry.transform(envelope, { version });
     } catch (error) {
-      if (!isEnvelopeError(error)) throw error;
+      if (!isRegistryError(error) && !isEnvelopeError(error)) throw error;
       return { ok: false, reason: "transform_unavailable", message: error.message, issues };
     }
     if (defaults) {

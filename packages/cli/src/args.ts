@@ -8,7 +8,11 @@ import { usageError } from "./exit-codes.js";
 import type { ReadOptions } from "./input/read-envelopes.js";
 import type { CommonFlags } from "./output/terminal.js";
 
-type OptionSpec = { type: "string" | "boolean"; short?: string };
+/** One option: its type, a one-letter alias, and whether it may repeat (its value is then every one given, in order). */
+export type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: boolean };
+
+/** A parsed option value. */
+export type OptionValue = string | boolean | string[] | undefined;
 
 /** --help, --debug, --quiet, --no-color. */
 export const COMMON_OPTIONS = {
@@ -20,7 +24,7 @@ export const COMMON_OPTIONS = {
 
 /** Parsed arguments. */
 export interface Parsed {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, OptionValue>>;
   readonly positionals: readonly string[];
   readonly flags: CommonFlags;
 }
@@ -43,7 +47,7 @@ export function parseCommand(
   } catch (error) {
     throw usageError((error as Error).message.split("\n")[0]!, command);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, OptionValue>;
   if (values.help !== true && parsed.positionals.length > maxPositionals) {
     throw usageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`, command);
   }
@@ -60,7 +64,7 @@ export function parseCommand(
 
 /** The value of a string option that must be one of `allowed`. */
 export function choice<T extends string>(
-  value: string | boolean | undefined,
+  value: OptionValue,
   allowed: readonly T[],
   option: string,
   command: string,

@@ -6,7 +6,7 @@
 export const ExitCode = {
   /** Everything was read (and, for `validate`, valid). */
   ok: 0,
-  /** `validate`: at least one envelope has an issue. */
+  /** A check failed: `validate` found an issue; `schema check|diff|gen --check|fixtures` found a problem. */
   issues: 1,
   /** Bad command line: unknown command or option, missing or invalid value. */
   usage: 2,

@@ -4,7 +4,7 @@
 
 const EXIT_CODES = `Exit codes:
   0  ok
-  1  validation issues (validate)
+  1  a check failed: validation issues (validate); problems found (schema)
   2  usage: unknown command or option, bad value
   3  partial decode: some frames or records were bad (each reported on stderr)
   4  unreadable input: cannot be read, not a recognised form, or no intact envelope
@@ -46,7 +46,7 @@ Commands:
   convert [FILE|-]   re-encode to protobuf, CBOR or JSON, keeping unknown fields
   validate [FILE|-]  check envelopes against a schema registry
   aggregate [FILE...|-]  group and summarise envelopes at one schema version per event
-  schema check|diff|gen   schema registry tools
+  schema check|diff|gen|fixtures   schema registry tooling (CI checks, code and fixtures)
   bench              run the benchmark harness (in an Envelope checkout)
   help [COMMAND]     help for a command
 
@@ -209,6 +209,59 @@ Examples:
   envelope aggregate --registry schemas --by service,attr:method --values attempts --format csv go.bin rust.bin ts.bin
   cat capture.bin | envelope aggregate --registry schemas --to request/auth_request@1.1.0 --format json -
   envelope aggregate --registry schemas --to 1.2.0 --export capture.parquet capture.bin
+
+${EXIT_CODES}
+
+${COMMON}`,
+
+  schema: `Usage: envelope schema <command> [DIR|FILE...] [options]
+
+The schema registry's tooling (@envelope/schema-tools), for CI and build steps.
+
+Commands:
+  check [DIR]  [--against REF|PATH] [--no-git] [--mode MODE] [--no-index] [--today DATE]
+      Checks the schemas folder DIR (default: schemas) for CI: every descriptor
+      parses; versions published on REF (default: main), or in the schemas
+      folder PATH, are unchanged, and new versions go above them; every new
+      version bumps enough for its changes and keeps its event's compatibility
+      mode (NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
+      FULL, FULL_TRANSITIVE; --mode sets a floor, in any case); transforms start
+      at the previous version; index.json is fresh; each event's latest version
+      declares no field whose deprecation's removalDate has come (a warning
+      before that day). --today YYYY-MM-DD sets the date. Exit 1 when anything
+      fails, 2 when REF cannot be read.
+  diff OLD.json NEW.json  [--mode MODE]
+      Classifies every change from OLD to NEW, the bump it needs and the
+      verdict of the mode (NEW's, else OLD's, else BACKWARD; --mode a floor).
+      Exit 1 when NEW's version bump is too small or the mode fails.
+  gen [DIR]  [--out OUT] [--lang ts|go|rust] [--check]
+             [--go-runtime IMPORT] [--go-package NAME] [--rust-runtime PATH]
+      Writes DIR/index.json and, with --out, the bindings into OUT: the
+      TypeScript builders (default); with --lang go a Go package with one
+      struct per event version, its Attributes() and Fill() (the fixture
+      generator's draws), importing the runtime package IMPORT (default: the Go
+      producer's internal/fixturegen), as package NAME (default schemas); with
+      --lang rust a Rust module (mod.rs and a file per event) of structs that
+      implement the runtime PATH's Binding (default crate::fixturegen).
+      With --check, writes nothing and exits 1 when anything is out of date.
+  fixtures [DIR]  --out OUT [--seed N] [--count N] [--codec C]... [--language L]
+      Generates, from the descriptors in DIR and the seed (default 1), COUNT
+      (default 8) envelopes per event and version that respect every field's
+      type, presence and value rules (boundaries first), and writes
+      OUT/fixtures-<codec>.bin (a stream of frames; codecs protobuf and cbor by
+      default, CBOR deterministic) and OUT/expected.json (count, sum, min, max
+      of every int and double attribute per event and version). The same seed
+      gives the same bytes in TypeScript, Go and Rust. --language sets the
+      producer language written in the headers (default "fixtures").
+
+A descriptor or file that cannot be read exits 4. Paths are relative to the
+current directory.
+
+Examples:
+  envelope schema check schemas --against main
+  envelope schema diff schemas/request/auth_request/1.1.0.json schemas/request/auth_request/1.2.0.json
+  envelope schema gen schemas --out src/generated --check
+  envelope schema fixtures schemas --out fixtures --seed 7 --codec json
 
 ${EXIT_CODES}
 

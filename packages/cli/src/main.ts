@@ -3,6 +3,7 @@
  * on stderr and an exit code (README.md, "Exit codes").
  */
 import { readFileSync } from "node:fs";
+import { isRegistryError } from "@envelope/registry";
 import { isEnvelopeError } from "@envelope/sdk";
 import { aggregateCommand } from "./commands/aggregate.js";
 import { benchCommand } from "./commands/bench.js";
@@ -55,7 +56,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === "help") {
       const topic = rest[0];
-      if (topic === "schema") return await schemaCommand(["--help"], io);
       const text = helpText(topic ?? "main");
       if (text === undefined) throw usageError(`no help for '${topic}': not a command`);
       io.stdout.write(`${text}\n`);
@@ -84,7 +84,7 @@ function fail(term: Terminal, error: unknown, debug: boolean): number {
   if (error instanceof CliError) {
     term.error(error.message);
     code = error.exitCode;
-  } else if (isEnvelopeError(error)) {
+  } else if (isEnvelopeError(error) || isRegistryError(error)) {
     term.error(error.message);
     code = ExitCode.unreadable;
   } else {

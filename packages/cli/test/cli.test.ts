@@ -656,7 +656,7 @@ describe("usage, help and errors", () => {
     expect(run.stderr).toContain("no benchmark harness here");
   });
 
-  test("schema diff runs the registry's tool", () => {
+  test("schema diff runs the schema tooling", () => {
     const run = envelope([
       "schema",
       "diff",

@@ -51,13 +51,9 @@ export type ErrorCode =
   /** An argument to an SDK function is not acceptable (programming error). */
   | "invalid_argument"
   /** An envelope does not satisfy its declared schema (first issue's code is in `issues`). */
-  | "schema_violation"
-  /** A schema descriptor file is malformed; the message names the file, line and JSON path (@envelope/registry). */
-  | "invalid_descriptor"
-  /** A schema registry source cannot deliver and holds no good copy (@envelope/registry). */
-  | "registry_unavailable"
-  /** No version transforms lead from an envelope's schema version to the requested one (@envelope/registry). */
-  | "transform_unavailable";
+  | "schema_violation";
+// The schema registry's own codes (invalid_descriptor, registry_unavailable,
+// transform_unavailable) are @envelope/registry's `RegistryError`, not core's.
 
 /** Which part of a frame an offset is relative to, when it is not the input given to the public function. */
 export type ErrorSection =

@@ -169,7 +169,7 @@ export interface TransformsDescriptor {
   readonly changes: readonly TransformChange[];
 }
 
-/** Compatibility modes for {@link checkCompatibility} (Confluent Schema Registry's). */
+/** Compatibility modes (Confluent Schema Registry's), which `checkCompatibility` in @envelope/schema-tools enforces. */
 export type CompatibilityMode =
   | "NONE"
   | "BACKWARD"

@@ -15,6 +15,7 @@
  */
 import { type Envelope, EnvelopeError, isEnvelopeError } from "@envelope/core";
 import { eventId } from "./descriptor.js";
+import { isRegistryError } from "./errors.js";
 import { type TransformLookup, transformEnvelope } from "./transform.js";
 
 /** Options of {@link createDualEmitter}. */
@@ -116,7 +117,7 @@ export function createDualEmitter(
           copies.push(transformEnvelope(lookup, envelope, { version }));
           names.push(name);
         } catch (error) {
-          if (!isEnvelopeError(error)) throw error;
+          if (!isEnvelopeError(error) && !isRegistryError(error)) throw error;
           if (onFailure === "throw") throw error;
           stats.failed[name] = (stats.failed[name] ?? 0) + 1;
         }

@@ -4,7 +4,7 @@
  *
  * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#descriptor-format | docs/spec.md} "Schema registry", "Descriptor format"
  */
-import { type AttributeValue, base64ToBytes, EnvelopeError, isSemver } from "@envelope/core";
+import { type AttributeValue, base64ToBytes, isSemver } from "@envelope/core";
 import {
   COMPATIBILITY_MODES,
   type CompatibilityMode,
@@ -22,6 +22,7 @@ import {
   VALUE_RULE_NAMES,
   type ValueType,
 } from "./descriptor.js";
+import { RegistryError } from "./errors.js";
 import {
   JsonSyntaxError,
   jsonPathKey,
@@ -250,7 +251,7 @@ export function parseDescriptor(text: string, file: string): ParsedDescriptor {
 }
 
 /**
- * Parses a descriptor and throws `EnvelopeError` code `invalid_descriptor`
+ * Parses a descriptor and throws `RegistryError` code `invalid_descriptor`
  * naming the file, line, column and JSON path of the first problem.
  */
 export function readDescriptor(text: string, file: string): SchemaDescriptor {
@@ -266,13 +267,13 @@ export function readDescriptor(text: string, file: string): SchemaDescriptor {
  * `file:line:column: message`, its JSON path as the error's path, and how
  * many more there are.
  */
-export function problemsError(problems: readonly DescriptorProblem[], file: string): EnvelopeError {
+export function problemsError(problems: readonly DescriptorProblem[], file: string): RegistryError {
   const first = problems[0];
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : "";
-  if (first === undefined) return new EnvelopeError("invalid_descriptor", `${file}: invalid`);
+  if (first === undefined) return new RegistryError("invalid_descriptor", `${file}: invalid`);
   const where =
     first.line === undefined ? first.file : `${first.file}:${first.line}:${first.column}`;
-  return new EnvelopeError("invalid_descriptor", `${where}: ${first.message}${more}`, {
+  return new RegistryError("invalid_descriptor", `${where}: ${first.message}${more}`, {
     path: first.path,
   });
 }

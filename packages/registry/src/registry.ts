@@ -14,6 +14,7 @@ import {
 } from "./checker.js";
 import { type CompiledSchema, compileSchema, internKey } from "./compile.js";
 import { type EventName, type SchemaDescriptor, type SchemaKey, schemaId } from "./descriptor.js";
+import { isRegistryError, RegistryError } from "./errors.js";
 import type { SchemaIssue } from "./issues.js";
 import { problemsError } from "./parse-descriptor.js";
 import { compareVersions } from "./semver.js";
@@ -27,11 +28,14 @@ export interface RefreshReport {
   /** Descriptors loaded by this refresh (new versions). */
   readonly loaded: readonly SchemaKey[];
   /** Listed descriptors that could not be loaded, and why. */
-  readonly failed: readonly { readonly key: SchemaKey; readonly error: EnvelopeError }[];
+  readonly failed: readonly {
+    readonly key: SchemaKey;
+    readonly error: EnvelopeError | RegistryError;
+  }[];
   /** The listing was the source's last good copy (the source is failing). */
   readonly stale: boolean;
   /** Why the listing is stale. */
-  readonly error?: EnvelopeError;
+  readonly error?: EnvelopeError | RegistryError;
 }
 
 /** A set of schemas, with everything built on them. */
@@ -63,9 +67,9 @@ export interface Registry extends SchemaResolver {
 
 class SchemaRegistry implements Registry {
   private readonly tree = new Map<string, Map<string, Map<string, CompiledSchema>>>();
-  private readonly failures = new Map<string, EnvelopeError>();
+  private readonly failures = new Map<string, EnvelopeError | RegistryError>();
   private sorted = new Map<string, readonly string[]>();
-  private unavailable: EnvelopeError | undefined;
+  private unavailable: EnvelopeError | RegistryError | undefined;
 
   constructor(readonly source: SchemaSource | undefined) {}
 
@@ -188,7 +192,7 @@ class SchemaRegistry implements Registry {
     this.unavailable = listing.error;
     const missing = listing.entries.filter((e) => this.get(e) === undefined);
     const loaded: SchemaKey[] = [];
-    const failed: { key: SchemaKey; error: EnvelopeError }[] = [];
+    const failed: { key: SchemaKey; error: EnvelopeError | RegistryError }[] = [];
     const results = await mapLimit(missing, 8, async (entry: SourceEntry) => {
       try {
         return { entry, descriptor: await source.load(entry) };
@@ -216,10 +220,10 @@ class SchemaRegistry implements Registry {
   }
 }
 
-function asError(error: unknown): EnvelopeError {
-  return isEnvelopeError(error)
+function asError(error: unknown): EnvelopeError | RegistryError {
+  return isEnvelopeError(error) || isRegistryError(error)
     ? error
-    : new EnvelopeError(
+    : new RegistryError(
         "registry_unavailable",
         String((error as Error)?.message ?? error),
         {},

@@ -5,14 +5,7 @@
  *
  * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#version-transforms | docs/spec.md} "Schema registry", "Version transforms"
  */
-import {
-  type Attributes,
-  type AttributeValue,
-  type Envelope,
-  EnvelopeError,
-  type Extension,
-  type SchemaRef,
-} from "@envelope/core";
+import type { Attributes, AttributeValue, Envelope, Extension, SchemaRef } from "@envelope/core";
 import {
   type EventName,
   type SchemaDescriptor,
@@ -20,6 +13,7 @@ import {
   schemaId,
   type TransformChange,
 } from "./descriptor.js";
+import { RegistryError } from "./errors.js";
 import { compareVersions } from "./semver.js";
 
 /** What the transforms need from a registry. */
@@ -103,7 +97,7 @@ export function transformChain(
  * between them. Returns the envelope itself when it already has that version;
  * otherwise a copy (the input is not modified) whose `header.schema` names the
  * target (and has no `url`, which named the old descriptor). Never guesses:
- * throws `EnvelopeError` `transform_unavailable` when either version is
+ * throws `RegistryError` `transform_unavailable` when either version is
  * missing from `lookup` or no chain of transforms connects them, when a value
  * would land on a key that already holds one, and when a downgrade meets a
  * key that several older keys were sent to (it cannot tell which one it was).
@@ -121,8 +115,8 @@ export function transformEnvelope(
     version: target.version,
   };
   if (same(from, to)) return envelope;
-  const unavailable = (): EnvelopeError =>
-    new EnvelopeError(
+  const unavailable = (): RegistryError =>
+    new RegistryError(
       "transform_unavailable",
       `no version transforms lead from ${schemaId(from)} to ${schemaId(to)} (both must be in the registry, in one lineage)`,
       { path: "header.schema" },
@@ -143,8 +137,8 @@ export function transformEnvelope(
   return work.result(envelope);
 }
 
-function collision(step: SchemaKey, direction: string, where: string, key: string): EnvelopeError {
-  return new EnvelopeError(
+function collision(step: SchemaKey, direction: string, where: string, key: string): RegistryError {
+  return new RegistryError(
     "transform_unavailable",
     `cannot ${direction} across ${schemaId(step)}: a value lands on ${JSON.stringify(key)}, which already holds one`,
     { path: `${where}[${JSON.stringify(key)}]` },
@@ -289,8 +283,8 @@ class Work {
   }
 }
 
-function ambiguity(step: SchemaKey, prev: SchemaKey, where: string, key: string): EnvelopeError {
-  return new EnvelopeError(
+function ambiguity(step: SchemaKey, prev: SchemaKey, where: string, key: string): RegistryError {
+  return new RegistryError(
     "transform_unavailable",
     `cannot downgrade ${schemaId(step)} to ${prev.version}: ${JSON.stringify(key)} holds what several keys of ${prev.version} were sent to, and which one cannot be told`,
     { path: `${where}[${JSON.stringify(key)}]` },

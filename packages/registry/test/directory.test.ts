@@ -2,8 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isEnvelopeError } from "@envelope/core";
-import { directorySource, loadRegistry, openRegistry, readSchemasFolder } from "@envelope/registry";
+import {
+  directorySource,
+  isRegistryError,
+  loadRegistry,
+  openRegistry,
+  readSchemasFolder,
+} from "@envelope/registry";
 import { afterAll, describe, expect, test } from "vitest";
 
 const SCHEMAS = fileURLToPath(new URL("../../../schemas", import.meta.url));
@@ -70,7 +75,7 @@ describe("the directory source", () => {
     } catch (e) {
       error = e;
     }
-    expect(isEnvelopeError(error, "invalid_descriptor")).toBe(true);
+    expect(isRegistryError(error, "invalid_descriptor")).toBe(true);
     expect((error as Error).message).toMatch(message);
   });
 

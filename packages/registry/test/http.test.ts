@@ -11,8 +11,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isEnvelopeError } from "@envelope/core";
-import { type HttpSourceOptions, httpSource, openRegistry } from "@envelope/registry";
+import {
+  type HttpSourceOptions,
+  httpSource,
+  isRegistryError,
+  openRegistry,
+} from "@envelope/registry";
 import { encode } from "@envelope/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { mediumPaymentEnvelope } from "../bench/fixtures.js";
@@ -358,7 +362,7 @@ describe("stale-if-error and the disk cache", () => {
     } catch (e) {
       error = e;
     }
-    expect(isEnvelopeError(error, "registry_unavailable")).toBe(true);
+    expect(isRegistryError(error, "registry_unavailable")).toBe(true);
     expect((error as Error).message).toMatch(
       /index\.json: timed out \(after 3 attempt\(s\) at most\)/,
     );
@@ -443,7 +447,7 @@ describe("redirects: credentials stay on the registry's origin", () => {
     } catch (e) {
       error = e;
     }
-    expect(isEnvelopeError(error, "registry_unavailable")).toBe(true);
+    expect(isRegistryError(error, "registry_unavailable")).toBe(true);
     expect((error as Error).message).toMatch(message);
     expect(src.stats.retries).toBe(0);
     expect(credentials.length).toBe(requests);

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { isEnvelopeError } from "@envelope/core";
 import {
   DESCRIPTOR_PROPERTY_NAMES,
   formatProblem,
+  isRegistryError,
   loadRegistry,
   parseDescriptor,
   parseType,
@@ -143,7 +143,7 @@ describe("malformed descriptors name the file, the line and the JSON path", () =
     } catch (e) {
       error = e;
     }
-    expect(isEnvelopeError(error, "invalid_descriptor")).toBe(true);
+    expect(isRegistryError(error, "invalid_descriptor")).toBe(true);
     expect((error as { path?: string }).path).toBe("$.attributes[0].type");
     expect((error as Error).message).toBe(
       '[invalid_descriptor] x/1.2.0.json:8:15: unknown type "strin" (string, bool, int, double, bytes, array<T>, map, map<T>) (at $.attributes[0].type)',

@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { createEnvelope, type Envelope, type EnvelopeInit, isEnvelopeError } from "@envelope/core";
+import { createEnvelope, type Envelope, type EnvelopeInit } from "@envelope/core";
 import {
   createRegistry,
+  isRegistryError,
   loadRegistry,
   readDescriptor,
   type SchemaDescriptor,
@@ -210,7 +211,7 @@ describe("chains: several steps, rename_event, many-to-one renames", () => {
     } catch (x) {
       error = x;
     }
-    expect(isEnvelopeError(error, "transform_unavailable")).toBe(true);
+    expect(isRegistryError(error, "transform_unavailable")).toBe(true);
     expect((error as Error).message).toBe(
       '[transform_unavailable] cannot downgrade ev/signin@2.0.0 to 1.2.0: "account" holds what several keys of 1.2.0 were sent to, and which one cannot be told (at body.attributes["account"])',
     );

@@ -20,7 +20,14 @@ import {
   type TargetOption,
 } from "@envelope/aggregate";
 import { isEnvelopeError } from "@envelope/sdk";
-import { choice, type Parsed, parseCommand, READ_OPTIONS, readOptions } from "../args.js";
+import {
+  choice,
+  type OptionValue,
+  type Parsed,
+  parseCommand,
+  READ_OPTIONS,
+  readOptions,
+} from "../args.js";
 import { CliError, ExitCode, readOutcome, usageError } from "../exit-codes.js";
 import { helpText } from "../help.js";
 import { openInput } from "../input/open-input.js";
@@ -35,7 +42,7 @@ const EXPORT_FORMATS = ["arrow", "parquet"] as const;
 /** Rows per record batch of an export (and Parquet row group). */
 const EXPORT_BATCH = 65_536;
 
-function list(value: string | boolean | undefined): string[] | undefined {
+function list(value: OptionValue): string[] | undefined {
   if (typeof value !== "string") return undefined;
   return value
     .split(",")
@@ -44,7 +51,7 @@ function list(value: string | boolean | undefined): string[] | undefined {
 }
 
 /** `--to 1.2.0`, `--to latest`, or `--to request/auth_request@1.1.0,request/payment_request@1.0.0`. */
-function parseTo(value: string | boolean | undefined): TargetOption | undefined {
+function parseTo(value: OptionValue): TargetOption | undefined {
   if (typeof value !== "string") return undefined;
   if (!value.includes("@")) return value;
   const out: Record<string, string> = {};

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import {
   directorySource,
   httpSource,
+  isRegistryError,
   openRegistry,
   type Registry,
   type SchemaSource,
@@ -46,7 +47,7 @@ export async function openRegistryAt(location: string, io: Io, term: Terminal): 
     if (report.stale) term.warn(`the registry listing is stale: ${report.error?.message ?? ""}`);
     return registry;
   } catch (error) {
-    if (!isEnvelopeError(error)) throw error;
+    if (!isEnvelopeError(error) && !isRegistryError(error)) throw error;
     throw new CliError(
       ExitCode.unreadable,
       `cannot read the registry at ${location}: ${error.message}`,

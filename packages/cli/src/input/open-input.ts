@@ -31,7 +31,8 @@ export interface Input {
   close(): Promise<void>;
 }
 
-function describe(error: unknown): string {
+/** A file-system error in a few words: "no such file", "permission denied", ... */
+export function describeFsError(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e.code) {
     case "ENOENT":
@@ -65,7 +66,7 @@ export async function openInput(file: string | undefined, io: Io, command: strin
       if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
       if (info.isFile()) size = info.size;
     } catch (error) {
-      throw new CliError(ExitCode.unreadable, `cannot read ${file}: ${describe(error)}`);
+      throw new CliError(ExitCode.unreadable, `cannot read ${file}: ${describeFsError(error)}`);
     }
     source = createReadStream(path, { highWaterMark: CHUNK_SIZE });
   }
@@ -79,7 +80,7 @@ export async function openInput(file: string | undefined, io: Io, command: strin
       if (typeof chunk === "string") return Buffer.from(chunk, "latin1");
       return chunk as Uint8Array;
     } catch (error) {
-      throw new CliError(ExitCode.unreadable, `cannot read ${name}: ${describe(error)}`, {
+      throw new CliError(ExitCode.unreadable, `cannot read ${name}: ${describeFsError(error)}`, {
         cause: error,
       });
     }

@@ -13,6 +13,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { EnvelopeError, excerpt, isEnvelopeError } from "@envelope/core";
 import type { SchemaDescriptor } from "../descriptor.js";
+import { isRegistryError, RegistryError } from "../errors.js";
 import { readDescriptor } from "../parse-descriptor.js";
 import { INDEX_FILE, parseIndex, sha256Hex } from "./index-file.js";
 import type { SchemaSource, SourceEntry, SourceListing } from "./source.js";
@@ -142,7 +143,7 @@ export function httpSource(
         if (!(error instanceof Retryable) && !isTransient(error)) break;
       }
     }
-    throw new EnvelopeError(
+    throw new RegistryError(
       "registry_unavailable",
       `${url.href}: ${describe(last)} (after ${opts.retries + 1} attempt(s) at most)`,
       {},
@@ -341,9 +342,9 @@ function describe(error: unknown): string {
     : error.message;
 }
 
-function asUnavailable(error: unknown): EnvelopeError {
-  if (isEnvelopeError(error)) return error;
-  return new EnvelopeError("registry_unavailable", describe(error), {}, { cause: error });
+function asUnavailable(error: unknown): EnvelopeError | RegistryError {
+  if (isEnvelopeError(error) || isRegistryError(error)) return error;
+  return new RegistryError("registry_unavailable", describe(error), {}, { cause: error });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -7,7 +7,7 @@
  * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#sources | docs/spec.md} "Schema registry", "Sources"
  */
 import { createHash } from "node:crypto";
-import { EnvelopeError } from "@envelope/core";
+import { RegistryError } from "../errors.js";
 import { isValidName } from "../parse-descriptor.js";
 import { compareVersions, parseVersion } from "../semver.js";
 import type { SourceEntry } from "./source.js";
@@ -61,12 +61,12 @@ export function buildIndex(
 }
 
 /**
- * Parses an index. Throws `EnvelopeError` `invalid_descriptor` naming
+ * Parses an index. Throws `RegistryError` `invalid_descriptor` naming
  * `file` and the JSON path of the first problem.
  */
 export function parseIndex(text: string, file: string): SourceEntry[] {
   const bad = (path: string, message: string): never => {
-    throw new EnvelopeError("invalid_descriptor", `${file}: ${message} (at ${path})`, { path });
+    throw new RegistryError("invalid_descriptor", `${file}: ${message} (at ${path})`, { path });
   };
   let doc: unknown;
   try {

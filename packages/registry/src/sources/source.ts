@@ -6,6 +6,7 @@
  */
 import type { EnvelopeError } from "@envelope/core";
 import type { SchemaDescriptor, SchemaKey } from "../descriptor.js";
+import type { RegistryError } from "../errors.js";
 
 /** One descriptor a source lists. */
 export interface SourceEntry extends SchemaKey {
@@ -21,7 +22,7 @@ export interface SourceListing {
   /** The listing is the last good copy, served because the source failed (stale-if-error). */
   readonly stale: boolean;
   /** Why the source failed, when `stale`. */
-  readonly error?: EnvelopeError;
+  readonly error?: EnvelopeError | RegistryError;
 }
 
 /** A place descriptors are read from. */
@@ -29,7 +30,7 @@ export interface SchemaSource {
   /** The directory or base URL, for messages. */
   readonly location: string;
   /**
-   * Lists the descriptors. Throws `EnvelopeError` `registry_unavailable` when
+   * Lists the descriptors. Throws `RegistryError` `registry_unavailable` when
    * the source fails and has no good copy, `invalid_descriptor` for a
    * malformed listing of a local source.
    */

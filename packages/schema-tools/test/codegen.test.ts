@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIndex, loadRegistry, readSchemasFolder } from "@envelope/registry";
+import { generateBuilders, generateSchemasFolder } from "@envelope/schema-tools";
+import { decode, encode } from "@envelope/sdk";
+import { describe, expect, test } from "vitest";
+import {
+  AUTH_REQUEST,
+  type AuthRequestAttributes,
+  buildAuthRequest,
+  buildAuthRequestV1_1_0,
+  buildPaymentRequest,
+} from "../generated/index.js";
+
+const SCHEMAS = fileURLToPath(new URL("../../../schemas", import.meta.url));
+const GENERATED = fileURLToPath(new URL("../generated", import.meta.url));
+const registry = loadRegistry(SCHEMAS);
+
+describe("committed generated code is fresh (CI)", () => {
+  test("regenerating the builders from schemas/ gives the committed files", () => {
+    const folder = readSchemasFolder(SCHEMAS);
+    const files = generateBuilders(folder.files.map((f) => f.parsed.descriptor!));
+    expect([...files.keys()]).toEqual([
+      "request/auth_request.ts",
+      "request/payment_request.ts",
+      "index.ts",
+    ]);
+    for (const [path, text] of files) {
+      expect(readFileSync(join(GENERATED, path), "utf8"), path).toBe(text);
+    }
+  });
+
+  test("schemas/index.json is fresh", () => {
+    const folder = readSchemasFolder(SCHEMAS);
+    expect(readFileSync(join(SCHEMAS, "index.json"), "utf8")).toBe(
+      buildIndex(folder.files.map((f) => ({ path: f.path, bytes: f.text }))),
+    );
+  });
+
+  test("gen --check over the repository finds nothing to do", () => {
+    expect(generateSchemasFolder(SCHEMAS, { out: GENERATED, check: true })).toEqual({
+      changed: [],
+      stale: [],
+      problems: [],
+      fresh: true,
+    });
+  });
+
+  test("generation is deterministic whatever the input order", () => {
+    const descriptors = readSchemasFolder(SCHEMAS).files.map((f) => f.parsed.descriptor!);
+    expect(generateBuilders([...descriptors].reverse())).toEqual(generateBuilders(descriptors));
+  });
+});
+
+describe("typed builders", () => {
+  test("build envelopes that satisfy their schema and survive the codecs", () => {
+    const envelope = buildAuthRequest({
+      resource: { serviceName: "auth" },
+      attributes: { user: "alice", attempts: 3n, duration_ms: 12.5, tags: ["password", "mfa"] },
+      extensions: { http: { attributes: { method: "POST" } } },
+    });
+    expect(envelope.header.schema).toEqual(AUTH_REQUEST);
+    expect(envelope.body.extensions).toEqual([
+      { namespace: "http", version: "1.0.0", attributes: new Map([["method", "POST"]]) },
+    ]);
+    expect(registry.validate(envelope)).toEqual([]);
+    expect(registry.validate(decode(encode(envelope, { codec: "json" })))).toEqual([]);
+  });
+
+  test("typed extension fields (payment card) and older versions", () => {
+    const payment = buildPaymentRequest({
+      resource: { serviceName: "payments" },
+      attributes: {
+        payment_id: "p",
+        status: "authorized",
+        amount: 1,
+        currency: "EUR",
+        merchant_id: "m",
+        metadata: { channel: "web" },
+      },
+      extensions: { card: { attributes: { brand: "visa", last4: "4242" } } },
+    });
+    expect(registry.validate(payment)).toEqual([]);
+    const old = buildAuthRequestV1_1_0({
+      resource: { serviceName: "auth" },
+      attributes: { user: "bob", latency_ms: 1 },
+    });
+    expect(old.header.schema.version).toBe("1.1.0");
+    expect(registry.validate(old)).toEqual([]);
+  });
+
+  test("attribute names and types are checked at compile time", () => {
+    const attributes: AuthRequestAttributes = { user: "a" };
+    // @ts-expect-error: attempts is an int64, a bigint
+    const wrongType: AuthRequestAttributes = { user: "a", attempts: 3 };
+    // @ts-expect-error: latency_ms was renamed to duration_ms in 1.2.0
+    const renamed: AuthRequestAttributes = { user: "a", latency_ms: 1 };
+    // @ts-expect-error: user is required
+    const missing: AuthRequestAttributes = { attempts: 1n };
+    expect([attributes, wrongType, renamed, missing].length).toBe(4);
+  });
+});
