@@ -13,7 +13,8 @@
  * from @envelope/aggregate is used to compute them.
  */
 import { readFileSync } from "node:fs";
-import { generateFixtures, loadRegistry } from "@envelope/registry";
+import { loadRegistry } from "@envelope/registry";
+import { generateFixtures } from "@envelope/schema-tools";
 import { ROOT, SCHEMAS } from "./capture.js";
 
 export const LANGUAGES = ["go", "rust", "typescript"] as const;

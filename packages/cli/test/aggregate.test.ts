@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { aggregate, resultToJson } from "@envelope/aggregate";
-import { encodeFixtures, generateFixtures, loadRegistry } from "@envelope/registry";
+import { loadRegistry } from "@envelope/registry";
+import { encodeFixtures, generateFixtures } from "@envelope/schema-tools";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   encodeRecords,
