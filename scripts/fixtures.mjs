@@ -94,7 +94,8 @@ for (const [name, dir, count] of REGISTRY_SETS) {
 // The TypeScript third of the mixed capture, in JSON (Go's is read as protobuf, Rust's as CBOR).
 ok =
   run("node", [
-    "packages/registry/dist/cli.js",
+    "packages/cli/dist/bin.js",
+    "schema",
     "fixtures",
     "schemas",
     "--out",
