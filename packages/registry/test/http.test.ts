@@ -211,13 +211,15 @@ const DESCRIPTORS = [
   AUTH_1_2,
   "/request/payment_request/1.0.0.json",
   "/request/payment_request/1.1.0.json",
+  "/trace/hop/1.0.0.json",
+  "/trace/propagation_health/1.0.0.json",
 ];
 
 describe("loading over HTTP", () => {
   test("lists index.json, loads every descriptor, and validates", async () => {
     const { registry, report } = await openRegistry(source());
     expect(report).toMatchObject({ failed: [], stale: false });
-    expect(report.loaded.length).toBe(4);
+    expect(report.loaded.length).toBe(DESCRIPTORS.length);
     expect(log.map((l) => l.path).sort()).toEqual(["/index.json", ...DESCRIPTORS].sort());
     expect(registry.validate(mediumPaymentEnvelope())).toEqual([]);
     expect(registry.location).toBe(baseUrl);
@@ -321,7 +323,7 @@ describe("stale-if-error and the disk cache", () => {
     const src = source({ cacheDir: dir, retries: 0, timeoutMs: 100 });
     const { registry, report } = await openRegistry(src);
     expect(report.stale).toBe(true);
-    expect(report.loaded.length).toBe(4); // from disk
+    expect(report.loaded.length).toBe(DESCRIPTORS.length); // from disk
     expect(log.map((l) => l.path)).toEqual(["/index.json"]);
     expect(registry.validate(mediumPaymentEnvelope())).toEqual([]);
   });
@@ -391,7 +393,7 @@ describe("redirects: credentials stay on the registry's origin", () => {
   test("a cross-origin redirect is followed without the caller's headers", async () => {
     plans.set("/index.json", ["redirect-other"]);
     const { registry } = await openRegistry(source({ headers: SECRET }));
-    expect(registry.descriptors().length).toBe(4);
+    expect(registry.descriptors().length).toBe(DESCRIPTORS.length);
     const index = credentials.filter((c) => c.url.endsWith("index.json")).map(carried);
     expect(index).toEqual([
       ["registry", "/index.json", "k-123", "Bearer t-456", "application/json"],
@@ -470,5 +472,5 @@ test("concurrent refreshes load each new version once and do not fail", async ()
   const { registry } = await openRegistry(source());
   const reports = await Promise.all([registry.refresh(), registry.refresh(), registry.refresh()]);
   expect(reports.every((r) => r.failed.length === 0)).toBe(true);
-  expect(registry.descriptors().length).toBe(4);
+  expect(registry.descriptors().length).toBe(DESCRIPTORS.length);
 });
