@@ -94,7 +94,7 @@ func (d *cborDecoder) head(path string) (major byte, arg uint64, indefinite bool
 		size = 4
 	case ai == 27:
 		size = 8
-	case ai == 31 && (major == 4 || major == 5):
+	case ai == 31 && major >= 2 && major <= 5: // callers expecting another type say so
 		return major, 0, true, nil
 	default:
 		return 0, 0, false, errorf(CodeInvalidCBOR, path, "indefinite length or reserved value at byte %d", d.off-1)
@@ -219,7 +219,7 @@ func (d *cborDecoder) message(m protoreflect.Message, path string) error {
 		return err
 	}
 	if major != 5 {
-		return errorf(CodeInvalidCBOR, path, "expected a map, got major type %d", major)
+		return errorf(CodeInvalidValue, path, "expected a map, got major type %d", major)
 	}
 	fields := m.Descriptor().Fields()
 	seen := map[uint64]bool{}
@@ -264,7 +264,7 @@ func (d *cborDecoder) field(m protoreflect.Message, fd protoreflect.FieldDescrip
 			return err
 		}
 		if major != 4 {
-			return errorf(CodeInvalidCBOR, path, "expected an array, got major type %d", major)
+			return errorf(CodeInvalidValue, path, "expected an array, got major type %d", major)
 		}
 		list := m.Mutable(fd).List()
 		for k := 0; ; k++ {
@@ -295,11 +295,13 @@ func (d *cborDecoder) field(m protoreflect.Message, fd protoreflect.FieldDescrip
 }
 
 // scalarField reads a contract scalar: string -> text, bytes -> byte string,
-// integers and enums -> integer.
+// integers and enums -> integer. A known field (or a section) of another CBOR
+// type is invalid_value (docs/spec.md, "What a reader rejects"); UnmarshalCBOR
+// has refused what is not well-formed, a stray break included.
 func (d *cborDecoder) scalarField(fd protoreflect.FieldDescriptor, path string) (protoreflect.Value, error) {
 	want := map[protoreflect.Kind]byte{protoreflect.StringKind: 3, protoreflect.BytesKind: 2}[fd.Kind()]
 	if got := d.peek(); (want != 0 && got != want) || (want == 0 && got > 1) {
-		return protoreflect.Value{}, errorf(CodeInvalidCBOR, path, "wrong CBOR type (major %d) for a %v field", got, fd.Kind())
+		return protoreflect.Value{}, errorf(CodeInvalidValue, path, "wrong CBOR type (major %d) for a %v field", got, fd.Kind())
 	}
 	switch fd.Kind() {
 	case protoreflect.StringKind:
@@ -341,7 +343,7 @@ func (d *cborDecoder) attributes(list protoreflect.List, path string) error {
 		return err
 	}
 	if major != 5 {
-		return errorf(CodeInvalidCBOR, path, "expected a map, got major type %d", major)
+		return errorf(CodeInvalidValue, path, "expected a map, got major type %d", major)
 	}
 	seen := make(map[string]bool, min(n, 1024))
 	for {

@@ -227,6 +227,55 @@ fn cbor_reader() {
             hex("a1 01 bf 6161 01"),
             Err(ErrorCode::Truncated),
         ),
+        // A known field (or a section) of another CBOR type: invalid_value, as in every reader.
+        (
+            "body section is an array",
+            cbor_header(),
+            hex("80"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "body section is a break",
+            cbor_header(),
+            hex("ff"),
+            Err(ErrorCode::InvalidCbor),
+        ),
+        (
+            "attributes as an array",
+            cbor_header(),
+            hex("a1 01 80"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "extensions as a map",
+            cbor_header(),
+            hex("a1 02 a0"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "extension namespace as an integer",
+            cbor_header(),
+            hex("a1 02 81 a1 01 01"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "status as an integer",
+            cbor_header_plus(1, "07 05"),
+            ok_body.clone(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "status code as text",
+            cbor_header_plus(1, "07 a1 01 6161"),
+            ok_body.clone(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "a tag on a known field",
+            cbor_header_plus(1, "07 c1 a0"),
+            ok_body.clone(),
+            Err(ErrorCode::InvalidValue),
+        ),
         (
             "null value",
             cbor_header(),

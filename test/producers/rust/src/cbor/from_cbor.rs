@@ -65,6 +65,22 @@ impl<'b> Reader<'b, '_> {
         )
     }
 
+    /// A known field, or a section, of another CBOR type than the mapping's:
+    /// `invalid_value` (docs/spec.md, "What a reader rejects"); a break where
+    /// an item should be is not well-formed (`invalid_cbor`).
+    fn wrong_type<T>(&self, what: &str, expected: &str, got: Type) -> Result<T> {
+        if got == Type::Break {
+            return self.invalid(format!("{what}: a break where {expected} should be"));
+        }
+        fail(
+            ErrorCode::InvalidValue,
+            format!(
+                "{what}: expected {expected}, got {got} (byte {})",
+                self.pos()
+            ),
+        )
+    }
+
     /// The length of a map: `Some(n)`, or `None` when indefinite (it ends at a break).
     fn map_len(&mut self, what: &str) -> Result<Option<u64>> {
         match self.datatype()? {
@@ -72,7 +88,7 @@ impl<'b> Reader<'b, '_> {
                 let at = self.pos();
                 self.d.map().map_err(|e| cbor_error(e, at))
             }
-            other => self.invalid(format!("{what}: expected a map, got {other}")),
+            other => self.wrong_type(what, "a map", other),
         }
     }
 
@@ -83,7 +99,7 @@ impl<'b> Reader<'b, '_> {
                 let at = self.pos();
                 self.d.array().map_err(|e| cbor_error(e, at))
             }
-            other => self.invalid(format!("{what}: expected an array, got {other}")),
+            other => self.wrong_type(what, "an array", other),
         }
     }
 
@@ -128,7 +144,7 @@ impl<'b> Reader<'b, '_> {
         let at = self.pos();
         match self.datatype()? {
             Type::String | Type::StringIndef => {}
-            other => return self.invalid(format!("{what}: expected text, got {other}")),
+            other => return self.wrong_type(what, "text", other),
         }
         let indefinite = self.datatype()? == Type::StringIndef;
         let mut out = String::new();
@@ -158,7 +174,7 @@ impl<'b> Reader<'b, '_> {
         let at = self.pos();
         match self.datatype()? {
             Type::Bytes | Type::BytesIndef => {}
-            other => return self.invalid(format!("{what}: expected bytes, got {other}")),
+            other => return self.wrong_type(what, "bytes", other),
         }
         let indefinite = self.datatype()? == Type::BytesIndef;
         let mut out = Vec::new();
@@ -191,7 +207,7 @@ impl<'b> Reader<'b, '_> {
                 ErrorCode::InvalidValue,
                 format!("{what}: negative integer (byte {at})"),
             ),
-            other => self.invalid(format!("{what}: expected an unsigned integer, got {other}")),
+            other => self.wrong_type(what, "an unsigned integer", other),
         }
     }
 
