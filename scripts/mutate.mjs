@@ -127,7 +127,8 @@ async function mutate(name, files) {
     reporters: ["clear-text", "progress"],
     clearTextReporter: { reportTests: false, reportScoreTable: true, allowEmojis: false },
     thresholds: { high: 90, low: 85, break: null },
-    tempDirName: ".stryker-tmp",
+    // One folder per package: runs over different packages can share the checkout.
+    tempDirName: `.stryker-tmp/${name}`,
     // Only what the package tests read goes into the sandbox: of docs/, the
     // spec (core and registry tests compare it with the code); test/fixtures
     // holds the producers' LZ4 bodies the lz4 tests decode.

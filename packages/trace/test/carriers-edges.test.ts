@@ -87,11 +87,13 @@ describe("inject", () => {
     expect(list).toEqual([null, { key: "x", value: "1" }, { key: "traceparent", value: TP }]);
   });
 
-  test("a redaction policy is checked even when there is no tracestate to redact", () => {
+  test("a redaction policy is checked even when the context is invalid and nothing is written", () => {
     const carrier: Record<string, string> = {};
-    expect(codeOf(() => inject(context, carrier, { redact: { drop: ["Bad Key"] } }))?.code).toBe(
-      "invalid_argument",
-    );
+    const invalid = { traceId: "0".repeat(32), spanId: "1".repeat(16), traceFlags: 1 };
+    expect(
+      codeOf(() => inject(invalid as never, carrier, { redact: { drop: ["Bad Key"] } }))?.code,
+    ).toBe("invalid_argument");
+    expect(inject(invalid as never, carrier, { redact: { drop: ["rojo"] } })).toBe(false);
     expect(carrier).toEqual({});
   });
 
