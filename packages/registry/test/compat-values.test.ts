@@ -1,0 +1,159 @@
+// Two helpers of the compatibility check, pinned on their own: when a
+// default counts as changed (value equality for every attribute kind), and
+// which mode holds when an event's own mode meets a floor (docs/spec.md,
+// "Schema registry", "Compatibility").
+import {
+  type CompatibilityMode,
+  diffSchemas,
+  readDescriptor,
+  type SchemaDescriptor,
+  strictestMode,
+} from "@envelope/registry";
+import { describe, expect, test } from "vitest";
+
+function withDefault(version: string, type: string, value: unknown): SchemaDescriptor {
+  const field: Record<string, unknown> = { key: "f", type };
+  if (value !== undefined) field.default = value;
+  return readDescriptor(
+    JSON.stringify({ type: "t", subtype: "s", version, attributes: [field] }),
+    `${version}.json`,
+  );
+}
+
+function defaultChanged(type: string, before: unknown, after: unknown): boolean {
+  const diff = diffSchemas(withDefault("1.0.0", type, before), withDefault("2.0.0", type, after));
+  return diff.changes.some((c) => c.kind === "default_changed");
+}
+
+describe("a default counts as changed exactly when its value differs", () => {
+  test.each<[string, string, unknown, unknown, boolean]>([
+    ["string, same", "string", "a", "a", false],
+    ["string, other", "string", "a", "b", true],
+    ["bool, same", "bool", true, true, false],
+    ["bool, other", "bool", true, false, true],
+    ["int, number and string spellings of 5", "int", 5, "5", false],
+    ["int, other", "int", 5, 6, true],
+    ["double, same", "double", 1.5, 1.5, false],
+    ["double, 0 and -0 differ", "double", 0, "-0", true],
+    ["double, NaN equals NaN", "double", "NaN", "NaN", false],
+    ["double, NaN and Infinity", "double", "NaN", "Infinity", true],
+    ["bytes, same", "bytes", "AQI=", "AQI=", false],
+    ["bytes, one byte differs", "bytes", "AQI=", "AQM=", true],
+    ["bytes, shorter", "bytes", "AQI=", "AQ==", true],
+    ["bytes, longer", "bytes", "AQ==", "AQI=", true],
+    ["array, same", "array<int>", [1, 2], [1, 2], false],
+    ["array, an element differs", "array<int>", [1, 2], [1, 3], true],
+    ["array, longer", "array<int>", [1], [1, 2], true],
+    ["array, shorter", "array<int>", [1, 2], [1], true],
+    ["array, empty and empty", "array<int>", [], [], false],
+    ["map, same", "map<int>", { a: 1 }, { a: 1 }, false],
+    ["map, a value differs", "map<int>", { a: 1 }, { a: 2 }, true],
+    ["map, another key", "map<int>", { a: 1 }, { b: 1 }, true],
+    ["map, a key more", "map<int>", { a: 1 }, { a: 1, b: 2 }, true],
+    ["map, a key less", "map<int>", { a: 1, b: 2 }, { a: 1 }, true],
+    [
+      "untyped map, nested same",
+      "map",
+      { a: [1, "x", { b: true }] },
+      { a: [1, "x", { b: true }] },
+      false,
+    ],
+    ["untyped map, nested differs", "map", { a: { b: true } }, { a: { b: false } }, true],
+    ["untyped map, a list for a map", "map", { a: { b: true } }, { a: [true] }, true],
+    ["untyped map, text for a number", "map", { a: 1 }, { a: "1" }, true],
+    ["default added", "string", undefined, "a", true],
+    ["default removed", "string", "a", undefined, true],
+    ["no default either side", "string", undefined, undefined, false],
+  ])("%s", (_name, type, before, after, changed) => {
+    expect(defaultChanged(type, before, after)).toBe(changed);
+  });
+});
+
+describe("strictestMode: the weakest mode that demands what both demand", () => {
+  // What each mode demands of a new version: readers of the previous version
+  // (B) or of every earlier one (B*) read it; it reads data written for the
+  // previous version (F) or for every earlier one (F*).
+  const DEMANDS: Record<CompatibilityMode, string[]> = {
+    NONE: [],
+    BACKWARD: ["B"],
+    BACKWARD_TRANSITIVE: ["B", "B*"],
+    FORWARD: ["F"],
+    FORWARD_TRANSITIVE: ["F", "F*"],
+    FULL: ["B", "F"],
+    FULL_TRANSITIVE: ["B", "B*", "F", "F*"],
+  };
+  const MODES = Object.keys(DEMANDS) as CompatibilityMode[];
+  /** The mode demanding the fewest things among those that demand all of `need`. */
+  function weakestDemanding(need: Set<string>): CompatibilityMode {
+    const fits = MODES.filter((m) => [...need].every((d) => DEMANDS[m].includes(d)));
+    return fits.sort((a, b) => DEMANDS[a].length - DEMANDS[b].length)[0]!;
+  }
+
+  for (const a of MODES) {
+    for (const b of MODES) {
+      const want = weakestDemanding(new Set([...DEMANDS[a], ...DEMANDS[b]]));
+      test(`${a} and ${b}: ${want}`, () => {
+        expect(strictestMode(a, b)).toBe(want);
+      });
+    }
+  }
+
+  test("a few by name: a transitive backward event under a forward floor is FULL_TRANSITIVE", () => {
+    expect(strictestMode("BACKWARD_TRANSITIVE", "FORWARD")).toBe("FULL_TRANSITIVE");
+    expect(strictestMode("BACKWARD", "FORWARD")).toBe("FULL");
+    expect(strictestMode("NONE", "FORWARD_TRANSITIVE")).toBe("FORWARD_TRANSITIVE");
+    expect(strictestMode("FULL", "BACKWARD_TRANSITIVE")).toBe("FULL_TRANSITIVE");
+  });
+});
+
+function descriptor(version: string, json: Record<string, unknown>): SchemaDescriptor {
+  return readDescriptor(
+    JSON.stringify({ type: "t", subtype: "s", version, ...json }),
+    `${version}.json`,
+  );
+}
+
+describe("what a rename and an extension's declared fields carry", () => {
+  const renamed = (pii: boolean) =>
+    diffSchemas(
+      descriptor("1.0.0", { attributes: [{ key: "email", type: "string", pii: true }] }),
+      descriptor("2.0.0", {
+        attributes: [{ key: "mail", type: "string", ...(pii ? { pii: true } : {}) }],
+        transforms: { from: "1.0.0", changes: [{ rename_attributes: { email: "mail" } }] },
+      }),
+    ).changes.map((c) => [c.kind, c.path]);
+
+  test("renaming a pii attribute to a key not marked pii is pii_removed at the new key", () => {
+    expect(renamed(false)).toEqual([
+      ["attribute_renamed", "attributes.email"],
+      ["pii_removed", "attributes.mail"],
+    ]);
+    expect(renamed(true).map(([kind]) => kind)).not.toContain("pii_removed");
+  });
+
+  const ext = (attributes?: Record<string, unknown>[]) => ({
+    extensions: [{ namespace: "http", version: "^1.0.0", ...(attributes ? { attributes } : {}) }],
+  });
+  const changes = (a?: Record<string, unknown>[], b?: Record<string, unknown>[]) =>
+    diffSchemas(descriptor("1.0.0", ext(a)), descriptor("1.1.0", ext(b))).changes.map((c) => [
+      c.kind,
+      c.path,
+    ]);
+
+  test("a field added to an extension's declared fields is classified at its path", () => {
+    const a = [{ key: "method", type: "string" }];
+    expect(changes(a, [...a, { key: "status", type: "int" }])).toEqual([
+      ["attribute_added_optional", "extensions.http.attributes.status"],
+    ]);
+    expect(changes(a, [...a, { key: "route", type: "string", presence: "required" }])).toEqual([
+      ["attribute_added_required", "extensions.http.attributes.route"],
+    ]);
+    expect(changes(a, a)).toEqual([]);
+  });
+
+  test("declaring or undeclaring an extension's fields is its own change, not one per field", () => {
+    const a = [{ key: "method", type: "string" }];
+    expect(changes(undefined, a)).toEqual([["extension_fields_declared", "extensions.http"]]);
+    expect(changes(a, undefined)).toEqual([["extension_fields_undeclared", "extensions.http"]]);
+  });
+});
