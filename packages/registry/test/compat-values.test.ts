@@ -157,3 +157,79 @@ describe("what a rename and an extension's declared fields carry", () => {
     expect(changes(a, undefined)).toEqual([["extension_fields_undeclared", "extensions.http"]]);
   });
 });
+
+describe("diffSchemas: changes of the event itself, each at its path with its message", () => {
+  const base = { type: "t", subtype: "s", attributes: [{ key: "a", type: "string" }] };
+  const of = (version: string, json: Record<string, unknown>) =>
+    readDescriptor(JSON.stringify({ ...base, version, ...json }), `${version}.json`);
+  const changes = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    diffSchemas(of("1.0.0", a), of("2.0.0", b)).changes.map((c) => [c.kind, c.path, c.message]);
+
+  test("an event renamed with a rename_event transform, and without one", () => {
+    expect(
+      changes(
+        {},
+        {
+          type: "u",
+          subtype: "v",
+          transforms: { from: "1.0.0", changes: [{ rename_event: { from: "t/s" } }] },
+        },
+      ),
+    ).toEqual([["event_renamed", "event", "event renamed from t/s to u/v"]]);
+    expect(changes({}, { subtype: "v" })).toEqual([
+      [
+        "event_renamed_without_transform",
+        "event",
+        "t/s and t/v are different events and no rename_event transform connects them",
+      ],
+    ]);
+    expect(changes({}, { type: "u" })[0]?.[0]).toBe("event_renamed_without_transform");
+  });
+
+  test("a transform from another version is not this step's", () => {
+    const renamed = { attributes: [{ key: "b", type: "string" }] };
+    expect(
+      changes(
+        {},
+        { ...renamed, transforms: { from: "0.9.0", changes: [{ rename_attributes: { a: "b" } }] } },
+      ).map(([kind]) => kind),
+    ).toEqual(["attribute_removed", "attribute_added_optional"]);
+    expect(
+      changes(
+        {},
+        { ...renamed, transforms: { from: "1.0.0", changes: [{ rename_attributes: { a: "b" } }] } },
+      ).map(([kind]) => kind),
+    ).toEqual(["attribute_renamed"]);
+  });
+
+  test("the compatibility mode tightened or relaxed (an absent mode is BACKWARD)", () => {
+    expect(changes({ compatibility: "BACKWARD" }, { compatibility: "FULL" })).toEqual([
+      ["compatibility_mode_tightened", "compatibility", "compatibility mode BACKWARD -> FULL"],
+    ]);
+    expect(changes({ compatibility: "FULL" }, { compatibility: "BACKWARD" })).toEqual([
+      [
+        "compatibility_mode_relaxed",
+        "compatibility",
+        "compatibility mode FULL -> BACKWARD: an event's mode can be tightened, never relaxed",
+      ],
+    ]);
+    expect(changes({}, { compatibility: "FORWARD" })[0]?.slice(0, 2)).toEqual([
+      "compatibility_mode_relaxed",
+      "compatibility",
+    ]);
+    expect(changes({}, { compatibility: "BACKWARD" })).toEqual([]);
+  });
+
+  test("reserved keys and the description", () => {
+    expect(changes({ reserved: ["x"] }, { reserved: ["x", "y"] })).toEqual([
+      ["reserved_changed", "reserved", "reserved keys changed"],
+    ]);
+    expect(changes({ reserved: ["x", "y"] }, { reserved: ["x", "y"] })).toEqual([]);
+    expect(changes({ reserved: ["xy"] }, { reserved: ["x", "y"] })[0]?.[0]).toBe(
+      "reserved_changed",
+    );
+    expect(changes({ description: "one" }, { description: "two" })).toEqual([
+      ["description_changed", "description", "schema description changed"],
+    ]);
+  });
+});
