@@ -233,3 +233,249 @@ describe("diffSchemas: changes of the event itself, each at its path with its me
     ]);
   });
 });
+
+// What `schema check` and `schema diff` print for each change: the kind, where,
+// and the message a schema author reads.
+describe("diffSchemas: each field change with its path and message", () => {
+  const A = [
+    { key: "a", type: "string" },
+    { key: "r", type: "string", presence: "required" },
+    { key: "t", type: "string", presence: "repeated" },
+    { key: "d", type: "int", default: 1 },
+    { key: "p", type: "string", pii: true },
+  ];
+  const edit = (key: string, patch: Record<string, unknown> | null) =>
+    A.flatMap((f) => (f.key !== key ? [f] : patch === null ? [] : [{ ...f, ...patch }]));
+  const ext = (attributes?: Record<string, unknown>[]) => [
+    { namespace: "x", version: "^1.0.0", ...(attributes === undefined ? {} : { attributes }) },
+  ];
+  const move = (key: string) => ({
+    from: "1.0.0",
+    changes: [
+      { move_to_extension: { namespace: "x", version: "1.0.0", attributes: { [key]: key } } },
+    ],
+  });
+  const since = { since: "1.0.0" };
+  test.each<[string, Record<string, unknown>, Record<string, unknown>, string[][]]>([
+    [
+      "optional removed",
+      { attributes: A },
+      { attributes: edit("a", null) },
+      [["attribute_removed", "attributes.a", '"a" (string) removed']],
+    ],
+    [
+      "required removed",
+      { attributes: A },
+      { attributes: edit("r", null) },
+      [["attribute_removed_required", "attributes.r", 'required "r" (string) removed']],
+    ],
+    [
+      "type",
+      { attributes: A },
+      { attributes: edit("a", { type: "int" }) },
+      [["type_changed", "attributes.a", "type string -> int"]],
+    ],
+    [
+      "made required",
+      { attributes: A },
+      { attributes: edit("a", { presence: "required" }) },
+      [["presence_made_required", "attributes.a", "optional -> required"]],
+    ],
+    [
+      "made optional",
+      { attributes: A },
+      { attributes: edit("r", { presence: "optional" }) },
+      [["presence_made_optional", "attributes.r", "required -> optional"]],
+    ],
+    [
+      "to repeated",
+      { attributes: A },
+      { attributes: edit("a", { presence: "repeated" }) },
+      [["presence_repeated_changed", "attributes.a", "presence optional -> repeated"]],
+    ],
+    [
+      "from repeated",
+      { attributes: A },
+      { attributes: edit("t", { presence: "optional" }) },
+      [["presence_repeated_changed", "attributes.t", "presence repeated -> optional"]],
+    ],
+    [
+      "repeated rewritten as an array",
+      { attributes: A },
+      { attributes: edit("t", { presence: "optional", type: "array<string>" }) },
+      [
+        [
+          "presence_repeated_rewritten",
+          "attributes.t",
+          "repeated string -> optional array<string> (the same values)",
+        ],
+      ],
+    ],
+    [
+      "default removed",
+      { attributes: A },
+      { attributes: edit("d", { default: undefined }) },
+      [["default_changed", "attributes.d", "default removed"]],
+    ],
+    [
+      "deprecated",
+      { attributes: A },
+      { attributes: edit("a", { deprecated: since }) },
+      [["deprecation_changed", "attributes.a", "deprecation changed"]],
+    ],
+    [
+      "no longer deprecated",
+      { attributes: edit("a", { deprecated: since }) },
+      { attributes: A },
+      [["deprecation_changed", "attributes.a", "no longer deprecated"]],
+    ],
+    [
+      "a pii attribute moved into an extension that declares no fields",
+      { attributes: A, extensions: ext() },
+      { attributes: edit("p", null), extensions: ext(), transforms: move("p") },
+      [
+        ["attribute_moved_to_extension", "attributes.p", '"p" moved to extension x as "p"'],
+        [
+          "attribute_renamed_many_to_one",
+          "extensions.x.attributes.p",
+          'attributes.p moves into x, whose fields 1.0.0 does not declare: its data may already hold "p"',
+        ],
+        [
+          "pii_removed",
+          "extensions.x.attributes.p",
+          "attributes.p is pii and moves into x, whose fields are not declared, so nothing redacts it",
+        ],
+      ],
+    ],
+    [
+      "an attribute moved into an extension that declares it",
+      { attributes: A, extensions: ext([{ key: "q", type: "string" }]) },
+      {
+        attributes: edit("a", null),
+        extensions: ext([
+          { key: "q", type: "string" },
+          { key: "a", type: "string" },
+        ]),
+        transforms: move("a"),
+      },
+      [["attribute_moved_to_extension", "attributes.a", '"a" moved to extension x as "a"']],
+    ],
+    [
+      "an attribute moved into an extension that declares it otherwise",
+      { attributes: A, extensions: ext([]) },
+      {
+        attributes: edit("a", null),
+        extensions: ext([{ key: "a", type: "int", presence: "required" }]),
+        transforms: move("a"),
+      },
+      [
+        ["attribute_moved_to_extension", "attributes.a", '"a" moved to extension x as "a"'],
+        ["type_changed", "extensions.x.attributes.a", "type string -> int"],
+        ["presence_made_required", "extensions.x.attributes.a", "optional -> required"],
+      ],
+    ],
+    [
+      "renamed to a key the older version reserved",
+      { attributes: A, reserved: ["z"] },
+      {
+        attributes: edit("a", { key: "z" }),
+        transforms: { from: "1.0.0", changes: [{ rename_attributes: { a: "z" } }] },
+      },
+      [
+        ["reserved_changed", "reserved", "reserved keys changed"],
+        [
+          "attribute_key_reused",
+          "attributes.z",
+          '"a" renamed to "z", a key an earlier version used for another attribute: a key keeps its meaning for ever',
+        ],
+      ],
+    ],
+    [
+      "renamed onto another attribute's key",
+      { attributes: A },
+      {
+        attributes: edit("a", null),
+        transforms: { from: "1.0.0", changes: [{ rename_attributes: { a: "r" } }] },
+      },
+      [
+        [
+          "attribute_renamed_many_to_one",
+          "attributes.r",
+          "attributes.a and attributes.r land on one key attributes.r: an upgrade would have to drop one value and a downgrade cannot tell them apart",
+        ],
+      ],
+    ],
+    [
+      "fields removed from an extension's declared fields",
+      {
+        extensions: ext([
+          { key: "q", type: "string" },
+          { key: "w", type: "string", presence: "required" },
+        ]),
+      },
+      { extensions: ext([]) },
+      [
+        ["attribute_removed", "extensions.x.attributes.q", '"q" (string) removed'],
+        ["attribute_removed_required", "extensions.x.attributes.w", '"w" (string) removed'],
+      ],
+    ],
+  ])("%s", (_name, older, newer, expected) => {
+    const of = (version: string, json: Record<string, unknown>) =>
+      readDescriptor(
+        JSON.stringify({ type: "t", subtype: "s", version, ...json }),
+        `${version}.json`,
+      );
+    const diff = diffSchemas(of("1.0.0", older), of("2.0.0", newer));
+    expect(diff.changes.map((c) => [c.kind, c.path, c.message])).toEqual(expected);
+  });
+
+  test("a key an earlier version of the event used, passed in by the history, is not reused", () => {
+    const of = (version: string, json: Record<string, unknown>) =>
+      readDescriptor(
+        JSON.stringify({ type: "t", subtype: "s", version, ...json }),
+        `${version}.json`,
+      );
+    const diff = diffSchemas(
+      of("1.0.0", { attributes: A }),
+      of("2.0.0", {
+        attributes: edit("a", { key: "z" }),
+        transforms: { from: "1.0.0", changes: [{ rename_attributes: { a: "z" } }] },
+      }),
+      { reserved: ["z"] },
+    );
+    expect(diff.changes.map((c) => [c.kind, c.path])).toEqual([
+      ["attribute_key_reused", "attributes.z"],
+    ]);
+  });
+
+  test("ok, backward and forward over a diff with several changes", () => {
+    const of = (version: string, json: Record<string, unknown>) =>
+      readDescriptor(
+        JSON.stringify({ type: "t", subtype: "s", version, ...json }),
+        `${version}.json`,
+      );
+    // An optional field added (backward and forward), a required one removed
+    // (backward only) and a type changed (neither).
+    const older = of("1.0.0", { attributes: A });
+    const newer = (version: string) =>
+      of(version, {
+        attributes: [...edit("r", null), { key: "n", type: "string" }].map((f) =>
+          f.key === "a" ? { ...f, type: "int" } : f,
+        ),
+      });
+    const diff = diffSchemas(older, newer("2.0.0"));
+    expect(diff.changes.map((c) => [c.kind, c.backward, c.forward])).toEqual([
+      ["type_changed", false, false],
+      ["attribute_removed_required", true, false],
+      ["attribute_added_optional", true, true],
+    ]);
+    expect([diff.backward, diff.forward, diff.ok]).toEqual([false, false, true]);
+    const twoGood = diffSchemas(
+      older,
+      of("2.0.0", { attributes: [...edit("r", null), { key: "n", type: "string" }] }),
+    );
+    expect([twoGood.backward, twoGood.forward]).toEqual([true, false]);
+    // The same changes under the same version number: no bump declared, not ok.
+    expect(diffSchemas(older, newer("1.0.0")).ok).toBe(false);
+  });
+});
