@@ -255,9 +255,11 @@ describe("loading over HTTP", () => {
   test("a stalled response times out and is retried (headers, then mid-body)", async () => {
     plans.set(AUTH_1_2, ["stall", "stall-body"]);
     const started = Date.now();
-    const { report } = await openRegistry(source());
+    // A timeout the other (prompt) answers meet even on a loaded machine; the
+    // stalls never answer, so only the timeout ends them.
+    const { report } = await openRegistry(source({ timeoutMs: 1000 }));
     expect(report.failed).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000); // a hang deadline, not a speed check
     expect(log.filter((l) => l.path === AUTH_1_2).length).toBe(3);
   });
 
