@@ -106,3 +106,78 @@ describe("the history is folded once and reused", () => {
     expect(checkCompatibility(registry, list[2]!).previous?.from.version).toBe("2.0.0");
   });
 });
+
+describe("transitive modes compare the candidate with every earlier version", () => {
+  const at = (version: string, type: string, value: unknown, extra: Record<string, unknown> = {}) =>
+    v(version, {
+      compatibility: "BACKWARD_TRANSITIVE",
+      attributes: [
+        { key: "a", type: "string" },
+        { key: "d", type, default: value },
+      ],
+      ...extra,
+    });
+  const verdict = (list: SchemaDescriptor[]) =>
+    checkCompatibility(createRegistry(list), list.at(-1)!).violations.map((x) => [
+      x.against.version,
+      x.change.kind,
+      x.change.path,
+    ]);
+
+  // 1.0.0 and 1.1.0 differ only in a default JSON does not write faithfully
+  // (a bigint, NaN, -0, bytes, a map): the candidate keeps 1.1.0's, so only
+  // 1.0.0 sees the default change.
+  test.each<[string, string, unknown, unknown]>([
+    ["int", "int", 5, 6],
+    ["double NaN and Infinity", "double", "NaN", "Infinity"],
+    ["double 0 and -0", "double", 0, "-0"],
+    ["double Infinity and -Infinity", "double", "Infinity", "-Infinity"],
+    ["bytes", "bytes", "AQ==", "Ag=="],
+    ["map", "map<int>", { k: 1 }, { k: 2 }],
+  ])("a default of kind %s changed two versions back is seen", (_name, type, older, newer) => {
+    const list = [at("1.0.0", type, older), at("1.1.0", type, newer), at("2.0.0", type, newer)];
+    expect(verdict(list)).toEqual([["1.0.0", "default_changed", "attributes.d"]]);
+  });
+
+  test("versions with the same fields share their verdict, each named", () => {
+    const list = [
+      at("1.0.0", "int", 5),
+      at("1.1.0", "int", 5, { description: "reworded" }),
+      v("2.0.0", {
+        compatibility: "BACKWARD_TRANSITIVE",
+        attributes: [
+          { key: "a", type: "int" },
+          { key: "d", type: "int", default: 5 },
+        ],
+      }),
+    ];
+    expect(verdict(list)).toEqual([
+      ["1.1.0", "type_changed", "attributes.a"],
+      ["1.0.0", "type_changed", "attributes.a"],
+    ]);
+    const result = checkCompatibility(createRegistry(list), list[2]!);
+    expect(result.diffs.map((x) => x.from.version)).toEqual(["1.1.0", "1.0.0"]);
+    expect(result.previous?.from.version).toBe("1.1.0");
+    expect(result.ok).toBe(false);
+  });
+
+  test("a plain BACKWARD mode compares with the previous version only", () => {
+    const list = [
+      v("1.0.0", { attributes: [{ key: "a", type: "string" }] }),
+      v("1.1.0", {
+        attributes: [
+          { key: "a", type: "string" },
+          { key: "b", type: "string" },
+        ],
+      }),
+      v("2.0.0", {
+        compatibility: "BACKWARD",
+        attributes: [
+          { key: "a", type: "string" },
+          { key: "b", type: "int" },
+        ],
+      }),
+    ];
+    expect(verdict(list)).toEqual([["1.1.0", "type_changed", "attributes.b"]]);
+  });
+});
