@@ -91,6 +91,13 @@ steps.push([
   "hostile inputs: time per byte against valid inputs of the same size (report)",
   () => run("node", ["bench/hostile.mjs", "--quick"]),
 ]);
+// Mutation floors (docs/testing.md): incremental from the committed state in
+// scripts/mutation/state, so only mutants whose code or covering tests
+// changed since the state was committed are tested again.
+steps.push([
+  "mutation floors (StrykerJS, incremental)",
+  () => run("node", ["scripts/mutate.mjs", "--check"]),
+]);
 steps.push([
   "export: export() vs encode() hot path, HTTP/Kafka/OTLP throughput, RSS under a stalled sink (report)",
   () => run("node", ["bench/export.mjs", "--quick"]),

@@ -35,6 +35,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["@envelope/source"] } },
   test: {
     include: [`packages/${name}/test/**/*.test.ts`],
+    // Instrumented code on a shared machine runs several times slower than
+    // usual: a generous hang deadline, so the initial run does not fail on a
+    // property test (Stryker times out a mutant from the measured test times).
+    testTimeout: 60_000,
     reporters: [new CollectionFailures()],
   },
 });

@@ -27,6 +27,8 @@ export interface AuditReport {
   readonly languages: string[];
   /** How the server spans of the flow found their incoming context (valid, missing, malformed, ...). */
   readonly incoming: Record<string, number>;
+  /** Server spans of the flow that started a new trace although their caller sent trace headers. */
+  readonly restarted: number;
 }
 
 interface Span {
@@ -39,6 +41,7 @@ interface Span {
   readonly traceState: string;
   readonly language: string;
   readonly incoming: string;
+  readonly restarted: boolean;
 }
 
 function spanOf(envelope: Envelope): Span {
@@ -58,6 +61,7 @@ function spanOf(envelope: Envelope): Span {
     traceState: trace?.traceState ?? "",
     language: header.producer.language,
     incoming: text("trace.incoming"),
+    restarted: body.attributes.get("trace.restarted") === true,
   };
 }
 
@@ -67,8 +71,11 @@ export function auditFlow(envelopes: readonly Envelope[], expected: FlowExpectat
     .map(spanOf);
   const problems: string[] = [];
   const incoming: Record<string, number> = {};
+  let restarted = 0;
   for (const span of spans) {
-    if (span.role === "server") incoming[span.incoming] = (incoming[span.incoming] ?? 0) + 1;
+    if (span.role !== "server") continue;
+    incoming[span.incoming] = (incoming[span.incoming] ?? 0) + 1;
+    if (span.restarted) restarted++;
   }
   const languages = [...new Set(spans.map((s) => s.language))].sort();
 
@@ -102,7 +109,7 @@ export function auditFlow(envelopes: readonly Envelope[], expected: FlowExpectat
               ? ""
               : ` (its ${role} span has parentSpanId ${other.parentSpanId || "none"})`),
         );
-        return { problems, languages, incoming };
+        return { problems, languages, incoming, restarted };
       }
       if (span.service !== service) problems.push(`${hop} ${role}: served by ${span.service}`);
       const sampled = (span.traceFlags & 1) === 1;
@@ -119,5 +126,5 @@ export function auditFlow(envelopes: readonly Envelope[], expected: FlowExpectat
       caller = span.spanId;
     }
   }
-  return { problems, languages, incoming };
+  return { problems, languages, incoming, restarted };
 }

@@ -2,6 +2,7 @@
 // the flows, the audit, and the edge-case table of docs/spec.md ("Trace
 // context", "Across services"), against each service as a real process.
 import { bytesToHex } from "@envelope/core";
+import { checkEnvelope, loadRegistry } from "@envelope/registry";
 import { decode, type Envelope, type TraceContext } from "@envelope/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AuditReport, auditFlow, type FlowExpectation } from "./audit.js";
@@ -19,6 +20,8 @@ import {
 } from "./harness.js";
 
 const { binaries, missing } = buildServices();
+/** The registered schemas (trace/hop, trace/propagation_health) every emitted envelope must conform to. */
+const registry = loadRegistry(new URL("../../schemas", import.meta.url).pathname);
 const ready = missing.length === 0;
 if (!ready) console.warn(`trace services skipped: ${missing.join(", ")} not installed`);
 
@@ -141,6 +144,7 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
       expect(report.problems).toEqual([]);
       expect(report.languages).toEqual(["go", "rust", "typescript"]);
       expect(report.incoming).toEqual({ valid: 4 });
+      expect(report.restarted).toBe(0);
     });
 
     test(`${label}, unsampled: the decision survives every hop`, async () => {
@@ -271,6 +275,8 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
       /^hop 3 \(ts-broken\) server: no span whose parentSpanId is its caller's spanId [0-9a-f]{16} \(its server span has parentSpanId none\)$/,
     );
     expect(report.incoming).toEqual({ valid: 3, missing: 1 });
+    // ts-broken had trace headers and started a new trace anyway.
+    expect(report.restarted).toBe(1);
   });
 
   test("the audit catches a hop that rewrites the context (flags, tracestate, parent)", async () => {
@@ -302,6 +308,17 @@ describe.skipIf(!ready)("flows across TypeScript, Go and Rust", () => {
 
   test("the sink read every frame", () => {
     expect(sink.errors).toEqual([]);
+  });
+
+  test("every hop envelope, from every language, conforms to trace/hop 1.0.0", () => {
+    expect(new Set(sink.envelopes.map((e) => e.header.producer.language))).toEqual(
+      new Set(["typescript", "go", "rust"]),
+    );
+    for (const e of sink.envelopes) {
+      expect(e.header.schema).toEqual({ type: "trace", subtype: "hop", version: "1.0.0" });
+      expect(checkEnvelope(registry, e), e.header.resource.serviceName).toEqual([]);
+      expect(typeof e.body.attributes.get("trace.restarted")).toBe("boolean");
+    }
   });
 });
 
@@ -565,6 +582,7 @@ describe.skipIf(!ready)("edge cases, the same table in every language", () => {
           version: "1.0.0",
         });
         expect(envelope.header.resource.serviceName).toBe(`${language}-edge`);
+        expect(checkEnvelope(registry, envelope)).toEqual([]);
         const counts = await getJson(url(`${language}-edge`, "/stats"));
         expect(Object.fromEntries(envelope.body.attributes)).toEqual(
           Object.fromEntries(

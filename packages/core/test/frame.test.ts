@@ -1,8 +1,10 @@
 import {
+  COMPRESSION_IDS,
   checkContentChecksum,
   crc32c,
   crc32cCombine,
   DEFAULT_LIMITS,
+  FRAME_MAGIC,
   FRAME_PREFIX_SIZE,
   type FrameInfo,
   findFrameCandidate,
@@ -14,6 +16,7 @@ import {
   resolveLimits,
   verifyContentChecksum,
   writeFrame,
+  writeFramePrefix,
 } from "@envelope/core";
 import { describe, expect, test } from "vitest";
 
@@ -258,5 +261,151 @@ describe("what a stream reader uses", () => {
     expect(findFrameCandidate(stream, 6)).toBe(6 + good.length);
     expect(findFrameCandidate(stream, 6, 6 + good.length)).toBe(-1);
     expect(findFrameCandidate(stream.subarray(0, 6 + good.length + 23), 6)).toBe(-1);
+  });
+});
+
+describe("frame prefix: the edges (docs/spec.md, Frame)", () => {
+  const good = frameOf([1, 2, 3], [4, 5]);
+
+  test("the magic is 89 45 4e 56, and every one of its bytes is checked", () => {
+    expect(FRAME_MAGIC).toEqual([0x89, 0x45, 0x4e, 0x56]);
+    expect(hasFrameMagic(new Uint8Array([0x89, 0x45, 0x4e, 0x56]))).toBe(true);
+    expect(hasFrameMagic(new Uint8Array([0, 0, 0x89, 0x45, 0x4e, 0x56]), 2)).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      const wrong = Uint8Array.from(FRAME_MAGIC);
+      wrong[i]! ^= 0x20;
+      expect(hasFrameMagic(wrong), `byte ${i}`).toBe(false);
+      expect(errorAt(Uint8Array.from([...wrong, ...good.subarray(4)]))).toEqual({
+        code: "bad_magic",
+        offset: 0,
+      });
+    }
+  });
+
+  test("codec and compression ids: 1 protobuf, 2 json, 3 cbor; 0 none, 1 lz4", () => {
+    const read = (codecId: number, compression: "none" | "lz4") => {
+      const frame = writeFrame({
+        codecId,
+        compression,
+        header: new Uint8Array([1]),
+        body: new Uint8Array([2]),
+        bodyRawLength: compression === "none" ? 1 : 5,
+      });
+      return readFramePrefix(frame, 0, DEFAULT_LIMITS);
+    };
+    expect(read(1, "none")).toMatchObject({ codec: "protobuf", compression: "none" });
+    expect(read(2, "none")).toMatchObject({ codec: "json", compression: "none" });
+    expect(read(3, "lz4")).toMatchObject({ codec: "cbor", compression: "lz4", bodyRawLength: 5 });
+    expect(COMPRESSION_IDS).toEqual({ none: 0, lz4: 1 });
+    expect(
+      writeFrame({
+        codecId: 3,
+        compression: "lz4",
+        header: new Uint8Array(0),
+        body: new Uint8Array(0),
+        bodyRawLength: 0,
+      })[6],
+    ).toBe(1);
+  });
+
+  test("short inputs: under 4 bytes is truncated, 4 to 23 bytes with a wrong magic is bad_magic", () => {
+    const at = (bytes: number[], offset = 0) =>
+      parseFramePrefix(new Uint8Array(bytes), offset, DEFAULT_LIMITS);
+    expect(at([0x7b, 0x22, 0x61])).toEqual({
+      code: "truncated",
+      detail: "frame prefix needs 24 bytes, only 3 available",
+      offset: 0,
+    });
+    expect(at([0x7b, 0x22, 0x61, 0x22])).toMatchObject({ code: "bad_magic", offset: 0 });
+    expect(at([0x89, 0x45, 0x4e, 0x56, 1])).toMatchObject({ code: "truncated", offset: 0 });
+    // The room left counts from the offset, not from the start of the input.
+    const stream = [...new Array<number>(10).fill(9), ...good.subarray(0, 20)];
+    expect(at(stream, 10)).toEqual({
+      code: "truncated",
+      detail: "frame prefix needs 24 bytes, only 20 available",
+      offset: 10,
+    });
+  });
+
+  test("each fault says what it found", () => {
+    const detail = (bytes: Uint8Array, limits = DEFAULT_LIMITS) => {
+      const fault = parseFramePrefix(bytes, 0, limits);
+      return "code" in fault ? fault.detail : undefined;
+    };
+    const crc = new DataView(good.buffer).getUint32(20, true);
+    const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
+    expect(detail(Uint8Array.from(good).fill(0, 20, 24))).toBe(
+      `frame prefix checksum is 0x00000000, computed ${hex(crc)}`,
+    );
+    expect(detail(patched(good, 7, [0x06]))).toBe("reserved frame flag bits are set (flags 0x6)");
+    expect(detail(patched(good, 16, [9]))).toBe(
+      "uncompressed body: raw length 9 differs from body length 2",
+    );
+    expect(detail(patched(good, 5, [4]))).toBe("unknown codec id 4");
+    expect(detail(patched(good, 6, [2]))).toBe("unknown compression id 2");
+    expect(detail(good, resolveLimits({ maxFrameSize: 28 }))).toBe(
+      "frame of 29 bytes is over the limit of 28",
+    );
+    expect(detail(good, resolveLimits({ maxDecompressedSize: 1 }))).toBe(
+      "body of 2 bytes after decompression is over the limit of 1",
+    );
+    try {
+      readFramePrefix(good.subarray(0, 28), 0, DEFAULT_LIMITS);
+      expect.unreachable();
+    } catch (error) {
+      expect(isEnvelopeError(error) && error.message).toContain(
+        "frame needs 29 bytes, only 28 available",
+      );
+    }
+  });
+
+  test("a frame exactly at the size limits is read", () => {
+    const limits = resolveLimits({ maxFrameSize: 29, maxDecompressedSize: 2 });
+    expect(readFramePrefix(good, 0, limits).frameLength).toBe(29);
+  });
+
+  test("a content checksum is checked only when the flag says there is one", () => {
+    // Bytes after a frame without the flag are the next frame's, never a checksum.
+    const stream = new Uint8Array([...good, 1, 2, 3, 4]);
+    expect(
+      checkContentChecksum(stream, readFramePrefix(stream, 0, DEFAULT_LIMITS)),
+    ).toBeUndefined();
+    const checked = frameOf([1], [2], true);
+    new DataView(checked.buffer).setUint32(26, 1, true);
+    const fault = checkContentChecksum(checked, readFramePrefix(checked, 0, DEFAULT_LIMITS));
+    expect(fault?.detail).toBe(
+      `content checksum is 0x00000001, computed 0x${crc32c(new Uint8Array([1, 2]))
+        .toString(16)
+        .padStart(8, "0")}`,
+    );
+  });
+
+  test("writeFramePrefix without a checksum leaves the bytes after the body alone", () => {
+    const out = new Uint8Array(24 + 2 + 4).fill(0xee);
+    writeFramePrefix(out, 1, "none", 1, 1, 1, false);
+    expect([...out.subarray(24)]).toEqual([0xee, 0xee, 0xee, 0xee, 0xee, 0xee]);
+    writeFramePrefix(out, 1, "none", 1, 1, 1, true);
+    expect(new DataView(out.buffer).getUint32(26, true)).toBe(crc32c(new Uint8Array([0xee, 0xee])));
+  });
+
+  test("candidates: exactly 24 bytes, and a cut prefix is never one even when the lost byte is 0", () => {
+    expect(isFrameCandidate(good.subarray(0, 24), 0)).toBe(true);
+    expect(findFrameCandidate(good.subarray(0, 24))).toBe(0);
+    // A prefix whose checksum's last byte is 0: cutting it leaves bytes that
+    // would still match if the missing byte were read as 0.
+    // (The prefix checksum covers the lengths: try header lengths until one fits.)
+    let frame = good;
+    for (let n = 0; frame[23] !== 0 && n < 4096; n++) frame = frameOf(new Array(n).fill(1), [4, 5]);
+    expect(frame[23]).toBe(0);
+    expect(isFrameCandidate(frame, 0)).toBe(true);
+    expect(isFrameCandidate(frame.subarray(0, 23), 0)).toBe(false);
+    expect(findFrameCandidate(frame.subarray(0, 23))).toBe(-1);
+  });
+
+  test("findFrameCandidate: no 0x89 at all, inputs under 24 bytes, a lone 0x89 before a frame", () => {
+    expect(findFrameCandidate(new Uint8Array(100))).toBe(-1);
+    expect(findFrameCandidate(new Uint8Array(10))).toBe(-1);
+    expect(findFrameCandidate(new Uint8Array([0, 0x89, ...good]))).toBe(2);
+    expect(findFrameCandidate(new Uint8Array([0x89, 0x89, ...good]), 1)).toBe(2);
   });
 });

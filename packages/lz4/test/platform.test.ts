@@ -49,19 +49,25 @@ describe("the portable path", () => {
     expect(native.default).toBe("./dist/native.js");
   });
 
-  test("no source file but native-node.ts names Buffer, process or a node: module", () => {
-    const files: string[] = [];
-    const walk = (dir: URL) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (entry.isDirectory()) walk(new URL(`${entry.name}/`, dir));
-        else files.push(new URL(entry.name, dir).pathname);
-      }
-    };
-    walk(src);
-    const offenders = files
-      .filter((f) => !f.endsWith("/native-node.ts"))
-      .filter((f) => /\bBuffer\b|\bprocess\.|from "node:/.test(readFileSync(f, "utf8")));
-    expect(files.length).toBeGreaterThan(5);
-    expect(offenders).toEqual([]);
-  });
+  // Under mutation testing the sources are instrumented (Stryker's own code
+  // names `process`): the scan holds for the sources as written only.
+  const instrumented = process.env.ENVELOPE_MUTATE_PACKAGE !== undefined;
+  test.skipIf(instrumented)(
+    "no source file but native-node.ts names Buffer, process or a node: module",
+    () => {
+      const files: string[] = [];
+      const walk = (dir: URL) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          if (entry.isDirectory()) walk(new URL(`${entry.name}/`, dir));
+          else files.push(new URL(entry.name, dir).pathname);
+        }
+      };
+      walk(src);
+      const offenders = files
+        .filter((f) => !f.endsWith("/native-node.ts"))
+        .filter((f) => /\bBuffer\b|\bprocess\.|from "node:/.test(readFileSync(f, "utf8")));
+      expect(files.length).toBeGreaterThan(5);
+      expect(offenders).toEqual([]);
+    },
+  );
 });

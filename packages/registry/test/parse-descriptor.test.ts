@@ -38,6 +38,8 @@ describe("valid descriptors", () => {
     expect(registry.events()).toEqual([
       { type: "request", subtype: "auth_request" },
       { type: "request", subtype: "payment_request" },
+      { type: "trace", subtype: "hop" },
+      { type: "trace", subtype: "propagation_health" },
     ]);
     expect(registry.versions({ type: "request", subtype: "auth_request" })).toEqual([
       "1.1.0",

@@ -36,3 +36,24 @@ export {
   PAYMENT_REQUEST_V1_0_0,
   PAYMENT_REQUEST_V1_1_0,
 } from "./request/payment_request.js";
+export type {
+  HopAttributes,
+  HopInit,
+  HopV1_0_0Attributes,
+  HopV1_0_0Extensions,
+  HopV1_0_0Init,
+} from "./trace/hop.js";
+export { buildHop, buildHopV1_0_0, HOP, HOP_V1_0_0 } from "./trace/hop.js";
+export type {
+  PropagationHealthAttributes,
+  PropagationHealthInit,
+  PropagationHealthV1_0_0Attributes,
+  PropagationHealthV1_0_0Extensions,
+  PropagationHealthV1_0_0Init,
+} from "./trace/propagation_health.js";
+export {
+  buildPropagationHealth,
+  buildPropagationHealthV1_0_0,
+  PROPAGATION_HEALTH,
+  PROPAGATION_HEALTH_V1_0_0,
+} from "./trace/propagation_health.js";

@@ -24,6 +24,8 @@ describe("committed generated code is fresh (CI)", () => {
     expect([...files.keys()]).toEqual([
       "request/auth_request.ts",
       "request/payment_request.ts",
+      "trace/hop.ts",
+      "trace/propagation_health.ts",
       "index.ts",
     ]);
     for (const [path, text] of files) {

@@ -264,7 +264,7 @@ func hop(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	ctx, span, parent, o, _ := serverSpan(r, req.Priority)
+	ctx, span, parent, o, restarted := serverSpan(r, req.Priority)
 	var frames [][]byte
 	status := http.StatusOK
 	var failure string
@@ -272,7 +272,7 @@ func hop(w http.ResponseWriter, r *http.Request) {
 		next := req.Route[0]
 		callCtx, call := tracer.Start(ctx, "POST "+next.URL, trace.WithSpanKind(trace.SpanKindClient))
 		rest, _ := json.Marshal(hopRequest{Flow: req.Flow, Route: req.Route[1:], Priority: req.Priority})
-		callEnvelope := hopEnvelope(call, req.Flow, "client", o, next.Via)
+		callEnvelope := hopEnvelope(call, req.Flow, "client", o, restarted, next.Via)
 		var out []byte
 		headers := http.Header{}
 		if next.Via == "bus" {
@@ -299,7 +299,7 @@ func hop(w http.ResponseWriter, r *http.Request) {
 		frames = append(frames, encode(callEnvelope, call, span.SpanContext()))
 	}
 	span.End()
-	frames = append(frames, encode(hopEnvelope(span, req.Flow, "server", o, "http"), span, parent))
+	frames = append(frames, encode(hopEnvelope(span, req.Flow, "server", o, restarted, "http"), span, parent))
 	if _, err := post(*sink, http.Header{"Content-Type": {"application/vnd.envelope.frames"}}, bytes.Join(frames, nil)); err != nil && status == http.StatusOK {
 		status, failure = http.StatusBadGateway, "sink: "+err.Error()
 	}
@@ -331,7 +331,8 @@ func str(key, value string) *ev.KeyValue {
 }
 
 // hopEnvelope is the envelope of one span: schema trace/hop, the span's context, this service's resource.
-func hopEnvelope(span trace.Span, flow, role, incoming, via string) *ev.Envelope {
+// incoming and restarted say how the service's server span found its context.
+func hopEnvelope(span trace.Span, flow, role, incoming string, restarted bool, via string) *ev.Envelope {
 	eventID := make([]byte, 16)
 	sid := span.SpanContext().SpanID()
 	tid := span.SpanContext().TraceID()
@@ -340,7 +341,9 @@ func hopEnvelope(span trace.Span, flow, role, incoming, via string) *ev.Envelope
 	return &ev.Envelope{
 		Header: header("hop", eventID),
 		Body: &ev.Body{Attributes: []*ev.KeyValue{
-			str("flow", flow), str("hop.role", role), str("trace.incoming", incoming), str("hop.via", via),
+			str("flow", flow), str("hop.role", role), str("trace.incoming", incoming),
+			{Key: "trace.restarted", Value: &ev.AnyValue{Value: &ev.AnyValue_BoolValue{BoolValue: restarted}}},
+			str("hop.via", via),
 		}},
 	}
 }

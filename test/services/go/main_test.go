@@ -28,7 +28,7 @@ func BenchmarkHop(b *testing.B) {
 		out := http.Header{}
 		propagator.Inject(ctx, propagation.HeaderCarrier(out))
 		span.End()
-		if len(encode(hopEnvelope(span, "bench", "server", "valid", "http"), span, remote)) == 0 {
+		if len(encode(hopEnvelope(span, "bench", "server", "valid", false, "http"), span, remote)) == 0 {
 			b.Fatal("no frame")
 		}
 	}

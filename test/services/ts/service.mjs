@@ -128,7 +128,7 @@ function post(url, headers, body) {
 }
 
 /** Calls the next step of the route from `span`: over HTTP with trace headers, or as a message on the bus. */
-async function callNext(span, flow, route, priority, incoming, frames) {
+async function callNext(span, flow, route, priority, incoming, restarted, frames) {
   const [next, ...rest] = route;
   const call = startSpan(span, { name: `POST ${next.url}` });
   const restBody = JSON.stringify({ flow, route: rest, priority });
@@ -136,6 +136,7 @@ async function callNext(span, flow, route, priority, incoming, frames) {
     flow,
     "hop.role": "client",
     "trace.incoming": incoming,
+    "trace.restarted": restarted,
     "hop.via": next.via ?? "http",
   };
   let status;
@@ -239,21 +240,36 @@ async function hop(req, body) {
   const { outcome: incoming, restarted } = outcomeOf(req, extracted);
   const span = serverSpan(extracted.context, request.priority);
   count(incoming, (span.context.traceFlags & 1) === 1, restarted);
-  return run(span, request.flow, request.route ?? [], request.priority ?? "", incoming, "http");
+  return run(
+    span,
+    request.flow,
+    request.route ?? [],
+    request.priority ?? "",
+    incoming,
+    "http",
+    restarted,
+  );
 }
 
-async function run(span, flow, route, priority, incoming, via) {
+/** `incoming` and `restarted` say how the server span found its context (see outcomeOf). */
+async function run(span, flow, route, priority, incoming, via, restarted = false) {
   const frames = [];
   let failure;
   try {
-    if (route.length > 0) await callNext(span, flow, route, priority, incoming, frames);
+    if (route.length > 0) await callNext(span, flow, route, priority, incoming, restarted, frames);
   } catch (error) {
     failure = error.message;
   }
   span.end();
   frames.push(
     encode(
-      hopEnvelope(span, { flow, "hop.role": "server", "trace.incoming": incoming, "hop.via": via }),
+      hopEnvelope(span, {
+        flow,
+        "hop.role": "server",
+        "trace.incoming": incoming,
+        "trace.restarted": restarted,
+        "hop.via": via,
+      }),
     ),
   );
   await post(args.sink, { "content-type": FRAMES }, Buffer.concat(frames));

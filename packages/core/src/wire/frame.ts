@@ -63,6 +63,7 @@ export interface FrameInfo {
 /** True when `bytes` at `offset` starts with the frame magic (a cheap detection check). */
 export function hasFrameMagic(bytes: Uint8Array, offset = 0): boolean {
   return (
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent, a read past the end is undefined and fails the byte checks; the check only says so early
     bytes.length - offset >= 4 &&
     bytes[offset] === 0x89 &&
     bytes[offset + 1] === 0x45 &&
@@ -261,6 +262,7 @@ const nativeIndexOf = (
 export function findFrameCandidate(bytes: Uint8Array, from = 0, to = bytes.length): number {
   const last = Math.min(to, bytes.length - FRAME_PREFIX_SIZE + 1);
   const indexOf = nativeIndexOf ?? Uint8Array.prototype.indexOf;
+  // Stryker disable next-line EqualityOperator: equivalent, at i === last indexOf finds nothing before last and the loop returns -1
   for (let i = from; i < last; i++) {
     const j = indexOf.call(bytes, 0x89, i);
     if (j === -1 || j >= last) return -1;

@@ -3,7 +3,6 @@ package envelope
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"io"
 
 	"github.com/pierrec/lz4/v4"
@@ -28,69 +27,71 @@ var lz4BlockMax = map[byte]int64{4: 64 << 10, 5: 256 << 10, 6: 1 << 20, 7: 4 << 
 type lz4Span struct {
 	start, end  int
 	contentSize int64 // -1 when the frame does not declare it
-	bound       int64 // upper bound of its output, from the block headers
 }
 
 // DecompressLZ4 decompresses a body section stored as LZ4 frames (docs/spec.md,
 // "Compression"). rawLen is the frame prefix's body raw length and maxSize the
-// decompressed-size limit; DecodeFrame has checked rawLen <= maxSize.
+// decompressed-size limit (DecodeFrame checks rawLen <= maxSize first too).
 //
 // pierrec/lz4 reads concatenated and skippable frames, but it also reads the
 // legacy format, and it bounds nothing: a frame expands to whatever it holds.
-// So the frames are walked here first (structure, declared content sizes, an
-// output bound from the block headers), then each data frame is decoded with
-// its output capped at what rawLen still allows.
+// So the frames are walked here first (structure, declared content sizes),
+// then each data frame is decoded block by block (pierrec's Reader expands
+// one block at a time) with its output capped at what rawLen still allows
+// and at its declared content size. The bound is that exact size, never a
+// worst case summed over blocks (docs/spec.md, "LZ4 readers"): a valid frame
+// of thousands of small blocks has a worst case far over its real size.
 func DecompressLZ4(stored []byte, rawLen, maxSize int) ([]byte, error) {
-	spans, err := scanLZ4(stored, int64(maxSize))
+	if rawLen > maxSize {
+		return nil, errorf(CodeTooLarge, "body", "body raw length %d is over the limit %d", rawLen, maxSize)
+	}
+	spans, err := scanLZ4(stored, int64(rawLen))
 	if err != nil {
 		return nil, err
 	}
-	var declared, bound int64
+	var declared int64
 	allDeclared := true
 	for _, s := range spans {
-		bound += s.bound
 		if s.contentSize < 0 {
 			allDeclared = false
 		} else {
 			declared += s.contentSize
 		}
 	}
-	switch {
-	case declared > int64(rawLen):
-		return nil, errorf(CodeTooLarge, "body", "LZ4 frames declare %d bytes of content, the body raw length is %d", declared, rawLen)
-	case allDeclared && declared < int64(rawLen):
+	if allDeclared && declared < int64(rawLen) {
 		return nil, errorf(CodeInvalidLZ4, "body", "LZ4 frames declare %d bytes of content, the body raw length is %d", declared, rawLen)
-	case bound < int64(rawLen):
-		return nil, errorf(CodeInvalidLZ4, "body", "LZ4 blocks expand to at most %d bytes, the body raw length is %d", bound, rawLen)
 	}
-	// One byte more than rawLen, so that a body that expands further is seen.
-	out := make([]byte, rawLen+1)
-	total := 0
+	// Grown as output arrives, so a forged raw length over a small frame
+	// costs nothing; each read is capped one byte past what is allowed, so
+	// that output past it is seen.
+	var out bytes.Buffer
 	r := lz4.NewReader(nil)
 	for _, s := range spans {
 		r.Reset(bytes.NewReader(stored[s.start:s.end]))
-		for total <= rawLen {
-			n, err := r.Read(out[total:])
-			total += n
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, errorf(CodeInvalidLZ4, "body", "LZ4 frame at byte %d: %v", s.start, err)
-			}
+		room := int64(rawLen - out.Len())
+		limit := room
+		if s.contentSize >= 0 {
+			limit = min(room, s.contentSize)
 		}
-		if total > rawLen {
-			return nil, errorf(CodeInvalidLZ4, "body", "LZ4 body decompresses to more than its raw length %d", rawLen)
+		n, err := io.Copy(&out, io.LimitReader(r, limit+1))
+		if err != nil {
+			return nil, errorf(CodeInvalidLZ4, "body", "LZ4 frame at byte %d: %v", s.start, err)
+		}
+		switch {
+		case s.contentSize >= 0 && n != s.contentSize:
+			return nil, errorf(CodeInvalidLZ4, "body", "LZ4 frame at byte %d declares %d bytes of content and holds another amount", s.start, s.contentSize)
+		case n > room:
+			return nil, errorf(CodeTooLarge, "body", "LZ4 body decompresses to more than its raw length %d", rawLen)
 		}
 	}
-	if total != rawLen {
-		return nil, errorf(CodeInvalidLZ4, "body", "decompressed %d bytes, the frame says %d", total, rawLen)
+	if out.Len() != rawLen {
+		return nil, errorf(CodeInvalidLZ4, "body", "decompressed %d bytes, the frame says %d", out.Len(), rawLen)
 	}
-	return out[:total], nil
+	return out.Bytes(), nil
 }
 
 // scanLZ4 walks every frame of b without decompressing anything and checks
-// the declared sizes and the block bounds against maxSize.
+// the declared content sizes against maxSize, the output allowed.
 func scanLZ4(b []byte, maxSize int64) ([]lz4Span, error) {
 	if len(b) == 0 {
 		return nil, errorf(CodeInvalidLZ4, "body", "an empty body is not an LZ4 frame")
@@ -116,11 +117,8 @@ func scanLZ4(b []byte, maxSize int64) ([]lz4Span, error) {
 		if err != nil {
 			return nil, err
 		}
-		// What this frame can produce: its bound, and no more than it declares.
 		if s.contentSize >= 0 {
-			total += min(s.contentSize, s.bound)
-		} else {
-			total += s.bound
+			total += s.contentSize
 		}
 		spans = append(spans, s)
 		p = s.end
@@ -186,16 +184,6 @@ func scanLZ4Frame(b []byte, start int, budget int64) (lz4Span, error) {
 			return invalid("block ends early")
 		}
 		p += int(need)
-		// A compressed block expands to at most its block maximum and to at
-		// most 255 bytes per input byte (one match-length byte adds 255).
-		if word&0x80000000 != 0 {
-			s.bound += size
-		} else {
-			s.bound += min(blockMax, 255*size+32)
-		}
-		if s.contentSize < 0 && s.bound > budget {
-			return s, errorf(CodeTooLarge, "body", "LZ4 frame at byte %d may expand to more than the limit", start)
-		}
 	}
 	if contentChecksum {
 		if len(b)-p < 4 {

@@ -2,6 +2,7 @@ package envelope_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"hash/crc32"
@@ -173,15 +174,30 @@ func TestCBORReader(t *testing.T) {
 		{"break after a complete item", "a101a1617601ff", envelope.CodeTrailingBytes},
 		{"map ends early", "a201a0", envelope.CodeTruncated},
 		{"truncated item", "a101a16176fb3ff0", envelope.CodeTruncated},
-		{"indefinite map", "bf01a0ff", envelope.CodeInvalidCBOR},
+		{"indefinite body map", "bf01a0ff", ""},
+		{"indefinite attribute map", "a101bf617601ff", ""},
+		{"indefinite text, bytes, array and map values", "a101a4" + "6161" + "7f616162c3a9ff" + "6162" + "5f4101404202 03ff" + "6163" + "9f01bf6164f5ffff" + "6164" + "80", ""},
+		{"break in a map's value position", "a101bf6176ff", envelope.CodeInvalidCBOR},
+		{"indefinite map without its break", "a101bf617601", envelope.CodeTruncated},
+		{"a byte-string chunk in indefinite text", "a101a161767f4161ff", envelope.CodeInvalidCBOR},
+		{"tag in an unknown key's value: any well-formed CBOR", "a21863c1c2410101a0", ""},
+		{"simple value and indefinite items in an unknown key's value", "a218639ff0bf6178f7ff5f4101ffff01a0", ""},
+		{"two-byte simple value below 32 in an unknown key's value", "a21863f81801a0", envelope.CodeInvalidCBOR},
 		{"tag", "a101a16176c101", envelope.CodeInvalidCBOR},
 		{"null value", "a101a16176f6", envelope.CodeInvalidCBOR},
+		{"undefined value", "a101a16176f7", envelope.CodeInvalidCBOR},
+		{"body section is an array", "80", envelope.CodeInvalidValue},
+		{"attributes as an array", "a10180", envelope.CodeInvalidValue},
+		{"attributes as indefinite text", "a1017f6161ff", envelope.CodeInvalidValue},
+		{"extensions as a map", "a102a0", envelope.CodeInvalidValue},
+		{"extension namespace as an integer", "a10281a10101", envelope.CodeInvalidValue},
+		{"a tag on a known field", "a10281a101c16161", envelope.CodeInvalidValue},
 		{"invalid UTF-8", "a101a1617662c328", envelope.CodeInvalidUTF8},
 		{"text key for a field", "a1617601", envelope.CodeInvalidCBOR},
 		{"int over int64", "a101a161761bffffffffffffffff", envelope.CodeInvalidValue},
 		{"byte string attribute key", "a101a1417601", envelope.CodeInvalidCBOR},
 	} {
-		data, _ := hex.DecodeString(tc.body)
+		data, _ := hex.DecodeString(strings.ReplaceAll(tc.body, " ", ""))
 		var b ev.Body
 		err := envelope.UnmarshalCBOR(data, b.ProtoReflect())
 		if got := envelope.CodeOf(err); got != tc.code || (tc.code == "" && err != nil) {
@@ -201,12 +217,31 @@ func TestJSONReader(t *testing.T) {
 		{"odd-length id", `{"eventId":"0af"}`, envelope.CodeInvalidID, nil},
 		{"snake_case is unknown", `{"event_id":"0af7651916cd43dd8448eb211c80319c"}`, "", func(h *ev.Header) bool { return len(h.EventId) == 0 }},
 		{"time as number", `{"timeUnixNano":1700000000}`, "", func(h *ev.Header) bool { return h.TimeUnixNano == 1700000000 }},
-		{"time as number over 2^53", `{"timeUnixNano":9007199254740992}`, envelope.CodeInvalidValue, nil},
+		{"time as number over 2^53", `{"timeUnixNano":9007199254740992}`, envelope.CodeInvalidJSON, nil},
+		{"time as 1e3", `{"timeUnixNano":1e3}`, "", func(h *ev.Header) bool { return h.TimeUnixNano == 1000 }},
+		{"time as \"1e3\"", `{"timeUnixNano":"1e3"}`, envelope.CodeInvalidJSON, nil},
+		{"status code name", `{"status":{"code":"STATUS_CODE_ERROR"}}`, "", func(h *ev.Header) bool { return h.Status.Code == ev.StatusCode_STATUS_CODE_ERROR }},
+		{"status code OK name", `{"status":{"code":"STATUS_CODE_OK"}}`, "", func(h *ev.Header) bool { return h.Status.Code == ev.StatusCode_STATUS_CODE_OK }},
+		{"status code as decimal string", `{"status":{"code":"2"}}`, "", func(h *ev.Header) bool { return h.Status.Code == 2 }},
+		{"status code 2.0", `{"status":{"code":2.0}}`, "", func(h *ev.Header) bool { return h.Status.Code == 2 }},
+		{"status code unknown name", `{"status":{"code":"ERROR"}}`, envelope.CodeInvalidValue, nil},
+		{"status code \"3.0\"", `{"status":{"code":"3.0"}}`, envelope.CodeInvalidValue, nil},
+		{"status code 2.5", `{"status":{"code":2.5}}`, envelope.CodeInvalidJSON, nil},
+		{"status code negative", `{"status":{"code":-1}}`, envelope.CodeInvalidValue, nil},
+		{"byte order mark", "\ufeff{}", envelope.CodeInvalidJSON, nil},
+		{"duplicate name in an unknown object", `{"x":{"a":1,"\u0061":2}}`, envelope.CodeInvalidJSON, nil},
+		{"same name in two objects", `{"x":{"a":1},"y":{"a":1}}`, "", nil},
+		{"lone high surrogate escape", `{"status":{"message":"\ud800"}}`, envelope.CodeInvalidUTF8, nil},
+		{"lone low surrogate escape", `{"status":{"message":"\udc00x"}}`, envelope.CodeInvalidUTF8, nil},
+		{"escaped pair", `{"status":{"message":"\ud83d\ude00"}}`, "", func(h *ev.Header) bool { return h.Status.Message == "\U0001F600" }},
+		{"escaped backslash then u", `{"status":{"message":"\\ud800"}}`, "", func(h *ev.Header) bool { return h.Status.Message == `\ud800` }},
+		{"U+FEFF in a string", `{"status":{"message":"\ufeff"}}`, "", func(h *ev.Header) bool { return h.Status.Message == "\ufeff" }},
+		{"not JSON: ends early", `{"status":{`, envelope.CodeInvalidJSON, nil},
 		{"time max as string", `{"timeUnixNano":"18446744073709551615"}`, "", func(h *ev.Header) bool { return h.TimeUnixNano == math.MaxUint64 }},
 		{"null is absent", `{"trace":null,"status":{"code":null}}`, "", func(h *ev.Header) bool { return h.Trace == nil && h.Status != nil }},
-		{"duplicate key", `{"status":{},"status":{}}`, envelope.CodeDuplicateKey, nil},
+		{"duplicate name", `{"status":{},"status":{}}`, envelope.CodeInvalidJSON, nil},
 		{"trace flags over uint32", `{"trace":{"traceFlags":4294967296}}`, envelope.CodeInvalidValue, nil},
-		{"trailing data", `{} {}`, envelope.CodeTrailingBytes, nil},
+		{"trailing data", `{} {}`, envelope.CodeInvalidJSON, nil},
 		{"not JSON", `{"status":}`, envelope.CodeInvalidJSON, nil},
 		{"unknown keys ignored", `{"tenant":"x","status":{"code":2,"extra":[1]}}`, "", func(h *ev.Header) bool { return h.Status.Code == 2 }},
 	} {
@@ -227,6 +262,11 @@ func TestJSONReader(t *testing.T) {
 		{"double integral", `{"doubleValue":1.0}`, `{"doubleValue":1}`},
 		{"double exponent", `{"doubleValue":1e21}`, `{"doubleValue":1e+21}`},
 		{"base64 url-safe unpadded", `{"bytesValue":"-_8"}`, `{"bytesValue":"+/8="}`},
+		{"int 1.0", `{"intValue":1.0}`, `{"intValue":"1"}`},
+		{"int 1e3", `{"intValue":1e3}`, `{"intValue":"1000"}`},
+		{"int 30e-1", `{"intValue":30e-1}`, `{"intValue":"3"}`},
+		{"double \"1e3\"", `{"doubleValue":"1e3"}`, `{"doubleValue":1000}`},
+		{"boolValue false", `{"boolValue":false}`, `{"boolValue":false}`},
 	} {
 		var v ev.AnyValue
 		if err := envelope.UnmarshalJSON([]byte(tc.json), v.ProtoReflect()); err != nil {
@@ -236,6 +276,37 @@ func TestJSONReader(t *testing.T) {
 		got, err := envelope.MarshalJSON(v.ProtoReflect())
 		if err != nil || string(got) != tc.want {
 			t.Errorf("%s: wrote %s (%v), want %s", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+// TestJSONValueDecisions: the attribute value rules of docs/spec.md ("Codec:
+// JSON", "Reading"), read and validated as the producer reads a frame.
+func TestJSONValueDecisions(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		code        envelope.Code
+	}{
+		{"{} is no value", `{}`, envelope.CodeInvalidValue},
+		{"only null members", `{"boolValue":null}`, envelope.CodeInvalidValue},
+		{"two kinds", `{"intValue":"1","stringValue":"x"}`, envelope.CodeInvalidJSON},
+		{"int 3.5", `{"intValue":3.5}`, envelope.CodeInvalidJSON},
+		{"int \"1e3\"", `{"intValue":"1e3"}`, envelope.CodeInvalidJSON},
+		{"int \"+3\"", `{"intValue":"+3"}`, envelope.CodeInvalidJSON},
+		{"int 2^53", `{"intValue":9007199254740992}`, envelope.CodeInvalidJSON},
+		{"double \"x\"", `{"doubleValue":"x"}`, envelope.CodeInvalidJSON},
+		{"double \"1e400\"", `{"doubleValue":"1e400"}`, envelope.CodeInvalidJSON},
+		{"double 1e400", `{"doubleValue":1e400}`, envelope.CodeInvalidJSON},
+		{"duplicate kind name", `{"stringValue":"x","stringValue":"y"}`, envelope.CodeInvalidJSON},
+	} {
+		body := `{"attributes":[{"key":"a","value":` + tc.value + `}]}`
+		var b ev.Body
+		err := envelope.UnmarshalJSON([]byte(body), b.ProtoReflect())
+		if err == nil {
+			err = envelope.Validate(&ev.Envelope{Header: validHeader(), Body: &b}, envelope.DefaultLimits)
+		}
+		if got := envelope.CodeOf(err); got != tc.code {
+			t.Errorf("%s: got %v, want code %q", tc.name, err, tc.code)
 		}
 	}
 }
@@ -342,9 +413,9 @@ func TestLZ4(t *testing.T) {
 		{"content size over the raw length", a, 5, 1 << 20, envelope.CodeTooLarge},
 		{"content size over the limit", a, 6, 5, envelope.CodeTooLarge},
 		{"content sizes under the raw length", concat(a, b), 12, 1 << 20, envelope.CodeInvalidLZ4},
-		{"block bound over the limit", zeros, 1000, 1000, envelope.CodeTooLarge},
-		{"expands past the raw length", zeros, 1000, 64 << 20, envelope.CodeInvalidLZ4},
-		{"raw length over the block bound", lz4NoSize(t, []byte("hello ")), 1 << 20, 1 << 20, envelope.CodeInvalidLZ4},
+		{"expands past the raw length, at the limit", zeros, 1000, 1000, envelope.CodeTooLarge},
+		{"expands past the raw length", zeros, 1000, 64 << 20, envelope.CodeTooLarge},
+		{"raw length over what the frame holds", lz4NoSize(t, []byte("hello ")), 1 << 20, 1 << 20, envelope.CodeInvalidLZ4},
 		{"one trailing byte", concat(a, []byte{0}), 6, 1 << 20, envelope.CodeInvalidLZ4},
 		{"garbage after the end mark", concat(a, []byte{1, 2, 3, 4, 5}), 6, 1 << 20, envelope.CodeInvalidLZ4},
 		{"truncated", a[:len(a)-2], 6, 1 << 20, envelope.CodeInvalidLZ4},
@@ -358,9 +429,9 @@ func TestLZ4(t *testing.T) {
 			t.Errorf("%s: got %v, want code %q", tc.name, err, tc.code)
 		}
 	}
-	// Forged sizes cost nothing: a 64 MiB raw length over a 6-byte frame is
-	// refused before the output is allocated, and a 1 MiB bomb against a
-	// 1,000-byte raw length stops after 1,001 bytes of output.
+	// Forged sizes cost nothing: a 64 MiB raw length over a 6-byte frame
+	// allocates what the frame holds, and a 1 MiB bomb against a 1,000-byte
+	// raw length stops after 1,001 bytes of output.
 	for _, tc := range []struct {
 		name   string
 		data   []byte
@@ -369,6 +440,59 @@ func TestLZ4(t *testing.T) {
 		if n := allocatedBy(func() { _, _ = envelope.DecompressLZ4(tc.data, tc.rawLen, 64<<20) }); n > 1<<20 {
 			t.Errorf("%s: allocated %d bytes", tc.name, n)
 		}
+	}
+}
+
+// TestLZ4ManySmallBlocks: a streaming writer that flushes after every 1 KiB
+// writes one small block per flush. Each block's worst case (255 bytes out
+// per byte in, at most the 64 KiB block maximum) summed over 2,000 blocks is
+// far over 2 MB of content: a reader that refused by that sum would refuse
+// this valid body under a 4 MiB limit (docs/spec.md, "LZ4 readers").
+func TestLZ4ManySmallBlocks(t *testing.T) {
+	var frame, raw bytes.Buffer
+	w := lz4.NewWriter(&frame)
+	if err := w.Apply(lz4.BlockSizeOption(lz4.Block64Kb)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2000 {
+		chunk := make([]byte, 1024)
+		for j := range chunk {
+			chunk[j] = byte(i*31) ^ byte(j%16) // compressible: one small compressed block per flush
+		}
+		raw.Write(chunk)
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Blocks and their worst case, from the block headers (magic, FLG, BD, HC first).
+	b := frame.Bytes()
+	blocks, worst := 0, 0
+	for at := 7; ; {
+		word := binary.LittleEndian.Uint32(b[at:])
+		if word == 0 {
+			break
+		}
+		size := int(word & 0x7fffffff)
+		blocks++
+		if word&0x80000000 == 0 {
+			worst += min(64<<10, 255*size+32)
+		} else {
+			worst += size
+		}
+		at += 4 + size
+	}
+	if blocks != 2000 || worst <= 4<<20 {
+		t.Fatalf("%d blocks, worst case %d bytes: the test needs 2,000 blocks whose worst case is over the limit", blocks, worst)
+	}
+	got, err := envelope.DecompressLZ4(b, raw.Len(), 4<<20)
+	if err != nil || !bytes.Equal(got, raw.Bytes()) {
+		t.Errorf("decompress: %d bytes, %v", len(got), err)
 	}
 }
 
@@ -491,4 +615,10 @@ func TestNaNCanonical(t *testing.T) {
 	if err != nil || !bytes.HasSuffix(out, []byte{0x21, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f}) {
 		t.Errorf("re-encoded payload NaN: %x %v", out, err)
 	}
+}
+
+// validHeader is the smallest header Validate accepts.
+func validHeader() *ev.Header {
+	return &ev.Header{Schema: &ev.SchemaRef{Type: "t", Subtype: "s", Version: "1.0.0"}, EventId: bytes.Repeat([]byte{1}, 16),
+		TimeUnixNano: 1, Producer: &ev.Producer{Language: "go", Version: "0.1.0"}, Resource: &ev.Resource{ServiceName: "s"}}
 }

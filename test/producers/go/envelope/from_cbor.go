@@ -7,19 +7,21 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// Strict reading (docs/spec.md, "Codec: CBOR"): definite lengths, no tags,
-// valid UTF-8; duplicate keys and trailing bytes are checked by the walker.
-// The nesting limit only bounds the parser: the attribute depth limit is
-// Validate's job.
+// Reading (docs/spec.md, "Codec: CBOR"): definite and indefinite lengths,
+// valid UTF-8; tags are well-formed CBOR the walker keeps out of known
+// fields and attribute values, and accepts in unknown keys' values. Duplicate
+// keys and trailing bytes are checked by the walker. The nesting limit only
+// bounds the parser: the attribute depth limit is Validate's job.
 var decMode = func() cbor.DecMode {
 	dm, err := cbor.DecOptions{
-		IndefLength:     cbor.IndefLengthForbidden,
-		TagsMd:          cbor.TagsForbidden,
+		IndefLength:     cbor.IndefLengthAllowed,
+		TagsMd:          cbor.TagsAllowed,
 		UTF8:            cbor.UTF8RejectInvalid,
 		DupMapKey:       cbor.DupMapKeyEnforcedAPF,
 		MaxNestedLevels: 256,
@@ -57,7 +59,7 @@ func cborError(err error, path string) error {
 		return errorf(CodeTruncated, path, "CBOR item ends early")
 	case errors.As(err, &nested):
 		return errorf(CodeLimitExceeded, path, "%v", err)
-	case strings.Contains(err.Error(), "UTF-8"):
+	case strings.Contains(err.Error(), "invalid UTF-8"):
 		return errorf(CodeInvalidUTF8, path, "%v", err)
 	}
 	return errorf(CodeInvalidCBOR, path, "%v", err)
@@ -70,10 +72,12 @@ type cborDecoder struct {
 	off  int
 }
 
-// head reads the initial bytes of the next item: its major type and argument.
-func (d *cborDecoder) head(path string) (major byte, arg uint64, err error) {
+// head reads the initial bytes of the next item: its major type and
+// argument. For an indefinite-length array or map (additional information
+// 31) it returns indefinite = true; the items end at a break (0xff).
+func (d *cborDecoder) head(path string) (major byte, arg uint64, indefinite bool, err error) {
 	if d.off >= len(d.data) {
-		return 0, 0, errorf(CodeTruncated, path, "CBOR item ends early")
+		return 0, 0, false, errorf(CodeTruncated, path, "CBOR item ends early")
 	}
 	ib := d.data[d.off]
 	major, ai := ib>>5, ib&0x1f
@@ -81,7 +85,7 @@ func (d *cborDecoder) head(path string) (major byte, arg uint64, err error) {
 	size := 0
 	switch {
 	case ai < 24:
-		return major, uint64(ai), nil
+		return major, uint64(ai), false, nil
 	case ai == 24:
 		size = 1
 	case ai == 25:
@@ -90,16 +94,38 @@ func (d *cborDecoder) head(path string) (major byte, arg uint64, err error) {
 		size = 4
 	case ai == 27:
 		size = 8
+	case ai == 31 && major >= 2 && major <= 5: // callers expecting another type say so
+		return major, 0, true, nil
 	default:
-		return 0, 0, errorf(CodeInvalidCBOR, path, "indefinite length or reserved value at byte %d", d.off-1)
+		return 0, 0, false, errorf(CodeInvalidCBOR, path, "indefinite length or reserved value at byte %d", d.off-1)
 	}
 	if d.off+size > len(d.data) {
-		return 0, 0, errorf(CodeTruncated, path, "CBOR item ends early")
+		return 0, 0, false, errorf(CodeTruncated, path, "CBOR item ends early")
 	}
 	var buf [8]byte
 	copy(buf[8-size:], d.data[d.off:d.off+size])
 	d.off += size
-	return major, binary.BigEndian.Uint64(buf[:]), nil
+	return major, binary.BigEndian.Uint64(buf[:]), false, nil
+}
+
+// more reports whether another item of an array or map follows: it counts
+// down a definite length n, or reads the break of an indefinite one.
+func (d *cborDecoder) more(n *uint64, indefinite bool, path string) (bool, error) {
+	if !indefinite {
+		if *n == 0 {
+			return false, nil
+		}
+		*n--
+		return true, nil
+	}
+	if d.off >= len(d.data) {
+		return false, errorf(CodeTruncated, path, "CBOR item ends early")
+	}
+	if d.data[d.off] == 0xff {
+		d.off++
+		return false, nil
+	}
+	return true, nil
 }
 
 // peek returns the major type of the next item.
@@ -119,26 +145,92 @@ func (d *cborDecoder) scalar(v any, path string) error {
 	return nil
 }
 
+// skip steps over an unknown key's value: any well-formed CBOR, tags and
+// simple values included (fxamacker/cbor would also check the content of
+// the tags it knows, such as tag 1 around a number, which the spec does not
+// ask). UnmarshalCBOR checked well-formedness and nesting first.
 func (d *cborDecoder) skip(path string) error {
-	var raw cbor.RawMessage
-	return d.scalar(&raw, path)
+	if d.off >= len(d.data) {
+		return errorf(CodeTruncated, path, "CBOR item ends early")
+	}
+	ib := d.data[d.off]
+	major, ai := ib>>5, ib&0x1f
+	switch {
+	case (major == 2 || major == 3) && ai == 31: // chunks, then a break
+		d.off++
+		for d.off < len(d.data) && d.data[d.off] != 0xff {
+			if d.data[d.off]>>5 != major {
+				return errorf(CodeInvalidCBOR, path, "chunk of another type at byte %d", d.off)
+			}
+			if err := d.skip(path); err != nil {
+				return err
+			}
+		}
+		if d.off >= len(d.data) {
+			return errorf(CodeTruncated, path, "CBOR item ends early")
+		}
+		d.off++
+		return nil
+	case major == 7:
+		if ai == 24 && d.off+1 < len(d.data) && d.data[d.off+1] < 32 {
+			return errorf(CodeInvalidCBOR, path, "two-byte simple value below 32 at byte %d", d.off)
+		}
+		if ai == 31 {
+			return errorf(CodeInvalidCBOR, path, "break outside an indefinite-length item at byte %d", d.off)
+		}
+		var raw cbor.RawMessage
+		return d.scalar(&raw, path)
+	}
+	major, n, indefinite, err := d.head(path)
+	if err != nil {
+		return err
+	}
+	switch major {
+	case 2, 3:
+		if uint64(len(d.data)-d.off) < n {
+			return errorf(CodeTruncated, path, "CBOR item ends early")
+		}
+		if major == 3 && !utf8.Valid(d.data[d.off:d.off+int(n)]) {
+			return errorf(CodeInvalidUTF8, path, "text at byte %d is not UTF-8", d.off)
+		}
+		d.off += int(n)
+	case 4, 5:
+		items := n
+		if major == 5 && !indefinite {
+			items = 2 * n
+		}
+		for {
+			if more, err := d.more(&items, indefinite, path); err != nil || !more {
+				return err
+			}
+			if err := d.skip(path); err != nil {
+				return err
+			}
+		}
+	case 6:
+		return d.skip(path)
+	}
+	return nil
 }
 
 func (d *cborDecoder) message(m protoreflect.Message, path string) error {
-	major, n, err := d.head(path)
+	major, n, indefinite, err := d.head(path)
 	if err != nil {
 		return err
 	}
 	if major != 5 {
-		return errorf(CodeInvalidCBOR, path, "expected a map, got major type %d", major)
+		return errorf(CodeInvalidValue, path, "expected a map, got major type %d", major)
 	}
 	fields := m.Descriptor().Fields()
 	seen := map[uint64]bool{}
-	for range n {
+	for {
+		if more, err := d.more(&n, indefinite, path); err != nil || !more {
+			return err
+		}
 		if d.off < len(d.data) && d.peek() != 0 {
 			return errorf(CodeInvalidCBOR, path, "map key at byte %d is not an unsigned integer", d.off)
 		}
-		_, num, err := d.head(path)
+		_, num, _, err := d.head(path)
 		if err != nil {
 			return err
 		}
@@ -160,7 +252,6 @@ func (d *cborDecoder) message(m protoreflect.Message, path string) error {
 			return err
 		}
 	}
-	return nil
 }
 
 func (d *cborDecoder) field(m protoreflect.Message, fd protoreflect.FieldDescriptor, path string) error {
@@ -168,17 +259,20 @@ func (d *cborDecoder) field(m protoreflect.Message, fd protoreflect.FieldDescrip
 	case isAttributeList(fd):
 		return d.attributes(m.Mutable(fd).List(), path)
 	case fd.IsList():
-		major, n, err := d.head(path)
+		major, n, indefinite, err := d.head(path)
 		if err != nil {
 			return err
 		}
 		if major != 4 {
-			return errorf(CodeInvalidCBOR, path, "expected an array, got major type %d", major)
+			return errorf(CodeInvalidValue, path, "expected an array, got major type %d", major)
 		}
 		list := m.Mutable(fd).List()
-		for k := range n {
+		for k := 0; ; k++ {
+			if more, err := d.more(&n, indefinite, path); err != nil || !more {
+				return err
+			}
 			item := list.NewElement()
-			p := path + "[" + strconv.FormatUint(k, 10) + "]"
+			p := path + "[" + strconv.Itoa(k) + "]"
 			if fd.Kind() == protoreflect.MessageKind {
 				err = d.message(item.Message(), p)
 			} else {
@@ -189,7 +283,6 @@ func (d *cborDecoder) field(m protoreflect.Message, fd protoreflect.FieldDescrip
 			}
 			list.Append(item)
 		}
-		return nil
 	case fd.Kind() == protoreflect.MessageKind:
 		return d.message(m.Mutable(fd).Message(), path)
 	}
@@ -202,11 +295,13 @@ func (d *cborDecoder) field(m protoreflect.Message, fd protoreflect.FieldDescrip
 }
 
 // scalarField reads a contract scalar: string -> text, bytes -> byte string,
-// integers and enums -> integer.
+// integers and enums -> integer. A known field (or a section) of another CBOR
+// type is invalid_value (docs/spec.md, "What a reader rejects"); UnmarshalCBOR
+// has refused what is not well-formed, a stray break included.
 func (d *cborDecoder) scalarField(fd protoreflect.FieldDescriptor, path string) (protoreflect.Value, error) {
 	want := map[protoreflect.Kind]byte{protoreflect.StringKind: 3, protoreflect.BytesKind: 2}[fd.Kind()]
 	if got := d.peek(); (want != 0 && got != want) || (want == 0 && got > 1) {
-		return protoreflect.Value{}, errorf(CodeInvalidCBOR, path, "wrong CBOR type (major %d) for a %v field", got, fd.Kind())
+		return protoreflect.Value{}, errorf(CodeInvalidValue, path, "wrong CBOR type (major %d) for a %v field", got, fd.Kind())
 	}
 	switch fd.Kind() {
 	case protoreflect.StringKind:
@@ -243,15 +338,18 @@ func (d *cborDecoder) scalarField(fd protoreflect.FieldDescriptor, path string) 
 
 // attributes reads a native map with text keys into a list of KeyValue.
 func (d *cborDecoder) attributes(list protoreflect.List, path string) error {
-	major, n, err := d.head(path)
+	major, n, indefinite, err := d.head(path)
 	if err != nil {
 		return err
 	}
 	if major != 5 {
-		return errorf(CodeInvalidCBOR, path, "expected a map, got major type %d", major)
+		return errorf(CodeInvalidValue, path, "expected a map, got major type %d", major)
 	}
 	seen := make(map[string]bool, min(n, 1024))
-	for range n {
+	for {
+		if more, err := d.more(&n, indefinite, path); err != nil || !more {
+			return err
+		}
 		if d.off < len(d.data) && d.peek() != 3 {
 			return errorf(CodeInvalidCBOR, path, "attribute key at byte %d is not a text string", d.off)
 		}
@@ -271,7 +369,6 @@ func (d *cborDecoder) attributes(list protoreflect.List, path string) error {
 		}
 		list.Append(kv)
 	}
-	return nil
 }
 
 // anyValue reads a natively typed value: the CBOR type is the kind.
@@ -305,15 +402,22 @@ func (d *cborDecoder) anyValue(m protoreflect.Message, path string) error {
 		}
 		set(1, protoreflect.ValueOfString(s))
 	case 4:
-		_, n, err := d.head(path)
+		_, n, indefinite, err := d.head(path)
 		if err != nil {
 			return err
 		}
 		arr := m.Mutable(fields.ByNumber(5)).Message()
 		values := arr.Mutable(arr.Descriptor().Fields().ByNumber(1)).List()
-		for k := range n {
+		for k := 0; ; k++ {
+			more, err := d.more(&n, indefinite, path)
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
 			item := values.NewElement()
-			if err := d.anyValue(item.Message(), path+"["+strconv.FormatUint(k, 10)+"]"); err != nil {
+			if err := d.anyValue(item.Message(), path+"["+strconv.Itoa(k)+"]"); err != nil {
 				return err
 			}
 			values.Append(item)

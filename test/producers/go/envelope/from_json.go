@@ -19,9 +19,17 @@ import (
 // UnmarshalJSON reads the spec's JSON mapping (docs/spec.md, "Codec: JSON")
 // into m, which must be empty. Unknown keys and null are ignored; snake_case
 // names are unknown keys. It does not validate: see Validate.
+//
+// The text must be exactly one JSON value (invalid_json otherwise: a byte
+// order mark, text after the value, an object with two members of one name);
+// a \u escape of a lone surrogate is invalid_utf8, which encoding/json would
+// silently turn into U+FFFD.
 func UnmarshalJSON(data []byte, m protoreflect.Message) error {
 	if !utf8.Valid(data) {
 		return errorf(CodeInvalidUTF8, "", "JSON text is not UTF-8")
+	}
+	if at := loneSurrogate(data); at >= 0 {
+		return errorf(CodeInvalidUTF8, "", "\\u escape of a lone surrogate at byte %d", at)
 	}
 	v, err := parseJSON(data)
 	if err != nil {
@@ -53,16 +61,50 @@ func parseJSON(data []byte) (*jsonValue, error) {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, errorf(CodeTrailingBytes, "", "data after the JSON value at byte %d", dec.InputOffset())
+		return nil, errorf(CodeInvalidJSON, "", "text after the JSON value at byte %d", dec.InputOffset())
 	}
 	return v, nil
+}
+
+// loneSurrogate returns the offset of the first \u escape, in a string of
+// data, of a surrogate that is not half of an escaped pair, or -1.
+func loneSurrogate(data []byte) int {
+	unit := func(at int) int {
+		if at+6 > len(data) || data[at] != '\\' || data[at+1] != 'u' {
+			return -1
+		}
+		n, err := strconv.ParseUint(string(data[at+2:at+6]), 16, 16)
+		if err != nil {
+			return -1
+		}
+		return int(n)
+	}
+	inString := false
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '"':
+			inString = !inString
+		case data[i] == '\\' && inString:
+			switch u := unit(i); {
+			case u >= 0xD800 && u <= 0xDBFF:
+				if low := unit(i + 6); low < 0xDC00 || low > 0xDFFF {
+					return i
+				}
+				i += 6
+			case u >= 0xDC00 && u <= 0xDFFF:
+				return i
+			}
+			i++ // the escaped character never ends the string
+		}
+	}
+	return -1
 }
 
 func parseJSONValue(dec *json.Decoder) (*jsonValue, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errorf(CodeTruncated, "", "JSON text ends early")
+			return nil, errorf(CodeInvalidJSON, "", "JSON text ends early")
 		}
 		return nil, errorf(CodeInvalidJSON, "", "%v", err)
 	}
@@ -79,7 +121,8 @@ func parseJSONValue(dec *json.Decoder) (*jsonValue, error) {
 				}
 				key := kt.(string) // the decoder only yields string keys
 				if seen[key] {
-					return nil, errorf(CodeDuplicateKey, "", "key %q twice in one object (byte %d)", key, dec.InputOffset())
+					// invalid_json, as protojson does; duplicate_key is for attributes.
+					return nil, errorf(CodeInvalidJSON, "", "name %q twice in one object (byte %d)", key, dec.InputOffset())
 				}
 				seen[key] = true
 				mv, err := parseJSONValue(dec)
@@ -205,7 +248,16 @@ func readJSONValue(v *jsonValue, fd protoreflect.FieldDescriptor, into protorefl
 		n, err := readJSONInt(v, path, math.MinInt32, math.MaxInt32)
 		return protoreflect.ValueOfInt32(int32(n)), err
 	case protoreflect.EnumKind:
-		n, err := readJSONInt(v, path, math.MinInt32, math.MaxInt32)
+		// The enum's value names are read too, as the proto3 JSON mapping
+		// allows; any other string that is not decimal digits is invalid_value.
+		if v.kind == 's' && !intText.MatchString(v.str) {
+			ev := fd.Enum().Values().ByName(protoreflect.Name(v.str))
+			if ev == nil {
+				return protoreflect.Value{}, errorf(CodeInvalidValue, path, "%q is not a value name of %s", v.str, fd.Enum().Name())
+			}
+			return protoreflect.ValueOfEnum(ev.Number()), nil
+		}
+		n, err := readJSONInt(v, path, 0, math.MaxInt32)
 		return protoreflect.ValueOfEnum(protoreflect.EnumNumber(n)), err
 	case protoreflect.DoubleKind:
 		f, err := readJSONDouble(v, path)
@@ -246,7 +298,7 @@ func readJSONInt(v *jsonValue, path string, lo, hi int64) (int64, error) {
 	case v.kind == 'n':
 		f, err := strconv.ParseFloat(v.str, 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53-1 {
-			return 0, errorf(CodeInvalidValue, path, "%s is not an integer within ±(2^53 − 1)", v.str)
+			return 0, errorf(CodeInvalidJSON, path, "%s is not an integer within ±(2^53 − 1); write large integers as decimal strings", v.str)
 		}
 		n = int64(f)
 	default:
@@ -271,14 +323,14 @@ func readJSONDouble(v *jsonValue, path string) (float64, error) {
 			return math.Inf(-1), nil
 		}
 		if !decimalText.MatchString(text) {
-			return 0, errorf(CodeInvalidValue, path, "%q is not a number", text)
+			return 0, errorf(CodeInvalidJSON, path, "%q is not a number", text)
 		}
 	case v.kind != 'n':
 		return 0, errorf(CodeInvalidJSON, path, "expected a number")
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {
-		return 0, errorf(CodeInvalidValue, path, "%q is not a finite double", text)
+		return 0, errorf(CodeInvalidJSON, path, "%q is beyond a double", text)
 	}
 	return f, nil
 }

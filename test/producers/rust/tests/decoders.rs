@@ -159,28 +159,134 @@ fn cbor_reader() {
             Err(ErrorCode::InvalidCbor),
         ),
         (
-            "tag in an unknown field",
-            cbor_header_plus(1, "1863 c1 01"),
+            "tag in an unknown field: any well-formed CBOR is kept",
+            cbor_header_plus(1, "1863 c1 c2 41 01"),
+            ok_body.clone(),
+            Ok(Body::default()),
+        ),
+        (
+            "simple value and indefinite items in an unknown field",
+            cbor_header_plus(1, "1863 9f f0 bf 6178 f7 ff 5f 4101 ff ff"),
+            ok_body.clone(),
+            Ok(Body::default()),
+        ),
+        (
+            "two-byte simple value below 32 in an unknown field",
+            cbor_header_plus(1, "1863 f818"),
             ok_body.clone(),
             Err(ErrorCode::InvalidCbor),
         ),
         (
-            "indefinite map",
+            "indefinite body map",
             cbor_header(),
             hex("bf ff"),
+            Ok(Body::default()),
+        ),
+        (
+            "indefinite attribute map in an indefinite body map",
+            cbor_header(),
+            hex("bf 01 bf 6161 01 ff ff"),
+            Ok(body_attr(Value::Int(1))),
+        ),
+        (
+            "indefinite text: its chunks joined",
+            cbor_header(),
+            hex("a1 01 a1 6161 7f 6161 62c3a9 ff"),
+            Ok(body_attr(Value::String("aé".into()))),
+        ),
+        (
+            "indefinite bytes: its chunks joined",
+            cbor_header(),
+            hex("a1 01 a1 6161 5f 4101 40 420203 ff"),
+            Ok(body_attr(Value::Bytes(vec![1, 2, 3]))),
+        ),
+        (
+            "indefinite array and map values",
+            cbor_header(),
+            hex("a1 01 a1 6161 9f 01 bf 6162 f5 ff ff"),
+            Ok(body_attr(Value::Array(vec![
+                Value::Int(1),
+                Value::Map(vec![("b".into(), Value::Bool(true))]),
+            ]))),
+        ),
+        (
+            "a byte-string chunk in indefinite text",
+            cbor_header(),
+            hex("a1 01 a1 6161 7f 4161 ff"),
             Err(ErrorCode::InvalidCbor),
         ),
         (
-            "indefinite text",
+            "break in a map's value position",
             cbor_header(),
-            hex("a1 01 a1 6161 7f 6161 ff"),
+            hex("a1 01 bf 6161 ff"),
             Err(ErrorCode::InvalidCbor),
+        ),
+        (
+            "indefinite map without its break",
+            cbor_header(),
+            hex("a1 01 bf 6161 01"),
+            Err(ErrorCode::Truncated),
+        ),
+        // A known field (or a section) of another CBOR type: invalid_value, as in every reader.
+        (
+            "body section is an array",
+            cbor_header(),
+            hex("80"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "body section is a break",
+            cbor_header(),
+            hex("ff"),
+            Err(ErrorCode::InvalidCbor),
+        ),
+        (
+            "attributes as an array",
+            cbor_header(),
+            hex("a1 01 80"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "extensions as a map",
+            cbor_header(),
+            hex("a1 02 a0"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "extension namespace as an integer",
+            cbor_header(),
+            hex("a1 02 81 a1 01 01"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "status as an integer",
+            cbor_header_plus(1, "07 05"),
+            ok_body.clone(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "status code as text",
+            cbor_header_plus(1, "07 a1 01 6161"),
+            ok_body.clone(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "a tag on a known field",
+            cbor_header_plus(1, "07 c1 a0"),
+            ok_body.clone(),
+            Err(ErrorCode::InvalidValue),
         ),
         (
             "null value",
             cbor_header(),
             hex("a1 01 a1 6161 f6"),
-            Err(ErrorCode::InvalidValue),
+            Err(ErrorCode::InvalidCbor),
+        ),
+        (
+            "undefined value",
+            cbor_header(),
+            hex("a1 01 a1 6161 f7"),
+            Err(ErrorCode::InvalidCbor),
         ),
         (
             "invalid UTF-8",
@@ -285,6 +391,206 @@ fn json_reader() {
     check(Codec::Json, cases);
     let err = decode(Codec::Json, &h(), b"{\"attributes\":[{\"key\":\"\xff\"}]}").unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidUtf8);
+}
+
+/// The JSON decisions of docs/spec.md ("Codec: JSON", "Reading"), one row
+/// each, with the codes the TypeScript SDK and the Go reader give too.
+#[test]
+fn json_reader_decisions() {
+    let h = || json_header(|_| {});
+    let attr = |value: &str| format!(r#"{{"attributes":[{{"key":"a","value":{value}}}]}}"#);
+    let cases: Vec<Row<String>> = vec![
+        // Integers: a JSON number whose value is an integer, or decimal digits in a string.
+        (
+            "int 1.0",
+            h(),
+            attr(r#"{"intValue":1.0}"#),
+            Ok(body_attr(Value::Int(1))),
+        ),
+        (
+            "int 1e3",
+            h(),
+            attr(r#"{"intValue":1e3}"#),
+            Ok(body_attr(Value::Int(1000))),
+        ),
+        (
+            "int 30e-1",
+            h(),
+            attr(r#"{"intValue":30e-1}"#),
+            Ok(body_attr(Value::Int(3))),
+        ),
+        (
+            "int 3.5",
+            h(),
+            attr(r#"{"intValue":3.5}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "int \"1e3\"",
+            h(),
+            attr(r#"{"intValue":"1e3"}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "int \"+3\"",
+            h(),
+            attr(r#"{"intValue":"+3"}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "int \"03\"",
+            h(),
+            attr(r#"{"intValue":"03"}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "double \"1e3\"",
+            h(),
+            attr(r#"{"doubleValue":"1e3"}"#),
+            Ok(body_attr(Value::Double(1000.0))),
+        ),
+        (
+            "double \"1e400\"",
+            h(),
+            attr(r#"{"doubleValue":"1e400"}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "double 1e400",
+            h(),
+            attr(r#"{"doubleValue":1e400}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        // The value oneof: no member, or only null ones, is no value.
+        ("{} value", h(), attr("{}"), Err(ErrorCode::InvalidValue)),
+        (
+            "null member only",
+            h(),
+            attr(r#"{"boolValue":null}"#),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "boolValue false",
+            h(),
+            attr(r#"{"boolValue":false}"#),
+            Ok(body_attr(Value::Bool(false))),
+        ),
+        // Duplicate names, compared after unescaping, anywhere.
+        (
+            "duplicate body key",
+            h(),
+            r#"{"attributes":[],"attributes":[]}"#.into(),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "duplicate kind key",
+            h(),
+            attr(r#"{"stringValue":"x","stringValue":"y"}"#),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "duplicate in an unknown object",
+            h(),
+            r#"{"x":{"a":1,"\u0061":2}}"#.into(),
+            Err(ErrorCode::InvalidJson),
+        ),
+        (
+            "same name in two objects",
+            h(),
+            r#"{"x":{"a":1},"y":{"a":1}}"#.into(),
+            Ok(Body::default()),
+        ),
+        // The text: no byte order mark; U+FEFF inside a string is a character.
+        ("BOM", h(), "\u{FEFF}{}".into(), Err(ErrorCode::InvalidJson)),
+        (
+            "U+FEFF in a string",
+            h(),
+            attr(r#"{"stringValue":"\ufeff"}"#),
+            Ok(body_attr(Value::String("\u{FEFF}".into()))),
+        ),
+        (
+            "lone surrogate escape",
+            h(),
+            attr(r#"{"stringValue":"\ud800"}"#),
+            Err(ErrorCode::InvalidUtf8),
+        ),
+        // Extension namespaces: the registry's name rule in every codec.
+        (
+            "namespace",
+            h(),
+            r#"{"extensions":[{"namespace":"http.v2-x_y","version":"1.0.0"}]}"#.into(),
+            Ok(Body {
+                attributes: vec![],
+                extensions: vec![Extension {
+                    namespace: "http.v2-x_y".into(),
+                    version: "1.0.0".into(),
+                    attributes: vec![],
+                }],
+            }),
+        ),
+        (
+            "namespace with uppercase",
+            h(),
+            r#"{"extensions":[{"namespace":"Http","version":"1.0.0"}]}"#.into(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "namespace with a slash",
+            h(),
+            r#"{"extensions":[{"namespace":"http/1","version":"1.0.0"}]}"#.into(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "namespace not ASCII",
+            h(),
+            r#"{"extensions":[{"namespace":"é","version":"1.0.0"}]}"#.into(),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (
+            "BOM before the header",
+            {
+                let mut b = "\u{FEFF}".as_bytes().to_vec();
+                b.extend(h());
+                b
+            },
+            "{}".into(),
+            Err(ErrorCode::InvalidJson),
+        ),
+    ];
+    check(Codec::Json, cases);
+
+    // status.code: numbers, decimal strings and the proto's value names.
+    for (code, expected) in [
+        (serde_json::json!("STATUS_CODE_UNSET"), Ok(0)),
+        (serde_json::json!("STATUS_CODE_OK"), Ok(1)),
+        (serde_json::json!("STATUS_CODE_ERROR"), Ok(2)),
+        (serde_json::json!(2.0), Ok(2)),
+        (serde_json::json!("2"), Ok(2)),
+        (serde_json::json!(7), Ok(7)),
+        (serde_json::json!("ERROR"), Err(ErrorCode::InvalidValue)),
+        (
+            serde_json::json!("status_code_error"),
+            Err(ErrorCode::InvalidValue),
+        ),
+        (serde_json::json!("3.0"), Err(ErrorCode::InvalidValue)),
+        (serde_json::json!(2.5), Err(ErrorCode::InvalidJson)),
+        (serde_json::json!(-1), Err(ErrorCode::InvalidValue)),
+    ] {
+        let header = json_header(|v| v["status"] = serde_json::json!({ "code": code.clone() }));
+        let got = decode(Codec::Json, &header, b"{}")
+            .map(|env| env.header.status.expect("status").code)
+            .map_err(|e| e.code);
+        assert_eq!(got, expected, "status.code {code}");
+    }
+    // Integer forms in the header too: time and trace flags.
+    let header = json_header(|v| v["timeUnixNano"] = serde_json::json!(1e3));
+    assert_eq!(
+        decode(Codec::Json, &header, b"{}")
+            .unwrap()
+            .header
+            .time_unix_nano,
+        1000
+    );
 }
 
 #[test]

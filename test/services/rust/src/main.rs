@@ -307,7 +307,9 @@ impl Service {
             let mut out = HashMap::new();
             self.propagator.inject_context(&hop.cx, &mut out);
             hop.cx.span().end();
-            bytes += self.encode(&hop, "bench", "server", "valid", "http").len();
+            bytes += self
+                .encode(&hop, "bench", "server", ("valid", false), "http")
+                .len();
         }
         let per_hop = started.elapsed().as_nanos() / u128::from(rounds.max(1));
         println!("hop: {per_hop} ns/op over {rounds} rounds ({bytes} frame bytes)");
@@ -381,8 +383,8 @@ impl Service {
 
     fn hop(&self, request: &tiny_http::Request, req: &Json) -> (u16, String) {
         let priority = req["priority"].as_str().unwrap_or("");
-        let (server, outcome, _) = self.server_span(request, priority);
-        self.run(server, outcome, req, "http")
+        let (server, outcome, restarted) = self.server_span(request, priority);
+        self.run(server, outcome, restarted, req, "http")
     }
 
     /// The bus consumer: the message's envelope carries the producer span's context in header.trace.
@@ -422,11 +424,18 @@ impl Service {
             cx: parent_cx.with_span(span),
             parent: remote.is_valid().then_some(remote),
         };
-        self.run(server, outcome, &next, "bus")
+        self.run(server, outcome, false, &next, "bus")
     }
 
     /// Calls the next step of the route from the server span, then sends the hop's envelopes to the sink.
-    fn run(&self, server: Hop, outcome: &str, req: &Json, via: &str) -> (u16, String) {
+    fn run(
+        &self,
+        server: Hop,
+        outcome: &str,
+        restarted: bool,
+        req: &Json,
+        via: &str,
+    ) -> (u16, String) {
         let flow = req["flow"].as_str().unwrap_or("").to_string();
         let priority = req["priority"].as_str().unwrap_or("");
         let route = req["route"].as_array().cloned().unwrap_or_default();
@@ -444,10 +453,10 @@ impl Service {
                 result = (502, format!("{url}: {e}"));
             }
             call.cx.span().end();
-            frames.extend(self.encode(&call, &flow, "client", outcome, "http"));
+            frames.extend(self.encode(&call, &flow, "client", (outcome, restarted), "http"));
         }
         server.cx.span().end();
-        frames.extend(self.encode(&server, &flow, "server", outcome, via));
+        frames.extend(self.encode(&server, &flow, "server", (outcome, restarted), via));
         let sent = ureq::post(&self.config.sink)
             .header("content-type", "application/vnd.envelope.frames")
             .send(&frames[..]);
@@ -458,7 +467,15 @@ impl Service {
     }
 
     /// One protobuf frame: the envelope of one span, schema trace/hop, this service's resource.
-    fn encode(&self, hop: &Hop, flow: &str, role: &str, incoming: &str, via: &str) -> Vec<u8> {
+    /// `incoming` is how the server span found its context, and whether it restarted the trace.
+    fn encode(
+        &self,
+        hop: &Hop,
+        flow: &str,
+        role: &str,
+        (incoming, restarted): (&str, bool),
+        via: &str,
+    ) -> Vec<u8> {
         let sc = hop.context();
         let trace_id = sc.trace_id().to_bytes();
         let span_id = sc.span_id().to_bytes();
@@ -480,6 +497,7 @@ impl Service {
             ("flow".into(), text(flow)),
             ("hop.role".into(), text(role)),
             ("trace.incoming".into(), text(incoming)),
+            ("trace.restarted".into(), Value::Bool(restarted)),
             ("hop.via".into(), text(via)),
         ];
         self.frame("hop", event_id, Some(trace), attributes)

@@ -1,7 +1,10 @@
 //! The CBOR mapping, reading side (docs/spec.md, section "Codec: CBOR").
 //!
-//! Strict: definite lengths only, no tags, valid UTF-8, no duplicate map keys,
-//! no trailing bytes after a section. Any float width (f16, f32, f64) reads
+//! Strict where the spec is: no tags or simple values in known fields and
+//! attribute values, valid UTF-8, no duplicate map keys, no trailing bytes
+//! after a section. Definite and indefinite lengths are both read (strings,
+//! byte strings, arrays and maps), and an unknown key's value may be any
+//! well-formed CBOR, tags and simple values included. Any float width (f16, f32, f64) reads
 //! as a double and any integer major type (0/1) as an int64, so both profiles
 //! read back to the same envelope. An explicitly written default (`3: 0`,
 //! `1: ""`) is accepted. Unknown keys of contract maps are skipped after a
@@ -31,6 +34,10 @@ struct Reader<'b, 'l> {
     contract: Contract,
 }
 
+fn is_utf8_error(e: &minicbor::decode::Error) -> bool {
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::str::Utf8Error>())
+}
+
 fn cbor_error(e: minicbor::decode::Error, at: usize) -> EnvelopeError {
     if e.is_end_of_input() {
         EnvelopeError::new(
@@ -58,26 +65,58 @@ impl<'b> Reader<'b, '_> {
         )
     }
 
-    /// The length of a definite-length map.
-    fn map_len(&mut self, what: &str) -> Result<u64> {
+    /// A known field, or a section, of another CBOR type than the mapping's:
+    /// `invalid_value` (docs/spec.md, "What a reader rejects"); a break where
+    /// an item should be is not well-formed (`invalid_cbor`).
+    fn wrong_type<T>(&self, what: &str, expected: &str, got: Type) -> Result<T> {
+        if got == Type::Break {
+            return self.invalid(format!("{what}: a break where {expected} should be"));
+        }
+        fail(
+            ErrorCode::InvalidValue,
+            format!(
+                "{what}: expected {expected}, got {got} (byte {})",
+                self.pos()
+            ),
+        )
+    }
+
+    /// The length of a map: `Some(n)`, or `None` when indefinite (it ends at a break).
+    fn map_len(&mut self, what: &str) -> Result<Option<u64>> {
         match self.datatype()? {
-            Type::Map => {
+            Type::Map | Type::MapIndef => {
                 let at = self.pos();
-                Ok(self.d.map().map_err(|e| cbor_error(e, at))?.unwrap_or(0))
+                self.d.map().map_err(|e| cbor_error(e, at))
             }
-            Type::MapIndef => self.invalid(format!("{what}: indefinite-length map")),
-            other => self.invalid(format!("{what}: expected a map, got {other}")),
+            other => self.wrong_type(what, "a map", other),
         }
     }
 
-    fn array_len(&mut self, what: &str) -> Result<u64> {
+    /// The length of an array: `Some(n)`, or `None` when indefinite.
+    fn array_len(&mut self, what: &str) -> Result<Option<u64>> {
         match self.datatype()? {
-            Type::Array => {
+            Type::Array | Type::ArrayIndef => {
                 let at = self.pos();
-                Ok(self.d.array().map_err(|e| cbor_error(e, at))?.unwrap_or(0))
+                self.d.array().map_err(|e| cbor_error(e, at))
             }
-            Type::ArrayIndef => self.invalid(format!("{what}: indefinite-length array")),
-            other => self.invalid(format!("{what}: expected an array, got {other}")),
+            other => self.wrong_type(what, "an array", other),
+        }
+    }
+
+    /// Whether another entry of a map or array follows: counts down a definite
+    /// length, or reads the break that ends an indefinite one.
+    fn more(&mut self, len: &mut Option<u64>) -> Result<bool> {
+        match len {
+            Some(0) => Ok(false),
+            Some(n) => {
+                *n -= 1;
+                Ok(true)
+            }
+            None if self.datatype()? == Type::Break => {
+                self.d.set_position(self.pos() + 1);
+                Ok(false)
+            }
+            None => Ok(true),
         }
     }
 
@@ -99,37 +138,56 @@ impl<'b> Reader<'b, '_> {
         Ok(key)
     }
 
+    /// A text string, definite or indefinite (each chunk a definite text
+    /// string, counted as an entry; the limit applies to their sum).
     fn text(&mut self, what: &str) -> Result<String> {
         let at = self.pos();
         match self.datatype()? {
-            Type::String => {}
-            Type::StringIndef => return self.invalid(format!("{what}: indefinite-length text")),
-            other => return self.invalid(format!("{what}: expected text, got {other}")),
+            Type::String | Type::StringIndef => {}
+            other => return self.wrong_type(what, "text", other),
         }
-        let s = self.d.str().map_err(|e| {
-            if e.is_end_of_input() {
-                cbor_error(e, at)
-            } else {
-                EnvelopeError::new(
-                    ErrorCode::InvalidUtf8,
-                    format!("{what}: text is not UTF-8 at byte {at}"),
-                )
+        let indefinite = self.datatype()? == Type::StringIndef;
+        let mut out = String::new();
+        let chunks = self.d.str_iter().map_err(|e| cbor_error(e, at))?;
+        for chunk in chunks {
+            let chunk = chunk.map_err(|e| {
+                if is_utf8_error(&e) {
+                    EnvelopeError::new(
+                        ErrorCode::InvalidUtf8,
+                        format!("{what}: text is not UTF-8 at byte {at}"),
+                    )
+                } else {
+                    cbor_error(e, at)
+                }
+            })?;
+            if indefinite {
+                self.budget.count_attribute(&|| what.to_string())?;
             }
-        })?;
-        self.budget.string(s.len(), &|| what.to_string())?;
-        Ok(s.to_string())
+            out.push_str(chunk);
+            self.budget.string(out.len(), &|| what.to_string())?;
+        }
+        Ok(out)
     }
 
+    /// A byte string, definite or indefinite (as [`Self::text`]).
     fn bytes(&mut self, what: &str) -> Result<Vec<u8>> {
         let at = self.pos();
         match self.datatype()? {
-            Type::Bytes => {}
-            Type::BytesIndef => return self.invalid(format!("{what}: indefinite-length bytes")),
-            other => return self.invalid(format!("{what}: expected bytes, got {other}")),
+            Type::Bytes | Type::BytesIndef => {}
+            other => return self.wrong_type(what, "bytes", other),
         }
-        let b = self.d.bytes().map_err(|e| cbor_error(e, at))?;
-        self.budget.bytes(b.len(), &|| what.to_string())?;
-        Ok(b.to_vec())
+        let indefinite = self.datatype()? == Type::BytesIndef;
+        let mut out = Vec::new();
+        let chunks = self.d.bytes_iter().map_err(|e| cbor_error(e, at))?;
+        for chunk in chunks {
+            let chunk = chunk.map_err(|e| cbor_error(e, at))?;
+            if indefinite {
+                self.budget.count_attribute(&|| what.to_string())?;
+            }
+            out.extend_from_slice(chunk);
+            self.budget.bytes(out.len(), &|| what.to_string())?;
+        }
+        Ok(out)
     }
 
     fn uint(&mut self, what: &str, max: u64) -> Result<u64> {
@@ -149,7 +207,7 @@ impl<'b> Reader<'b, '_> {
                 ErrorCode::InvalidValue,
                 format!("{what}: negative integer (byte {at})"),
             ),
-            other => self.invalid(format!("{what}: expected an unsigned integer, got {other}")),
+            other => self.wrong_type(what, "an unsigned integer", other),
         }
     }
 
@@ -201,9 +259,12 @@ impl<'b> Reader<'b, '_> {
             Type::F16 | Type::F32 | Type::F64 => Value::Double(self.float()?),
             Type::Array | Type::ArrayIndef => {
                 self.budget.enter(depth, &|| path.to_string())?;
-                let len = self.array_len(path)?;
+                let mut len = self.array_len(path)?;
                 let mut items = Vec::new();
-                for i in 0..len {
+                for i in 0u64.. {
+                    if !self.more(&mut len)? {
+                        break;
+                    }
                     let item_path = format!("{path}[{i}]");
                     self.budget.count_attribute(&|| item_path.clone())?;
                     items.push(self.value(depth + 1, &item_path)?);
@@ -215,10 +276,9 @@ impl<'b> Reader<'b, '_> {
                 Value::Map(self.attributes(depth + 1, path)?)
             }
             Type::Null | Type::Undefined => {
-                return fail(
-                    ErrorCode::InvalidValue,
-                    format!("{path}: an attribute value cannot be null (byte {at})"),
-                )
+                return self.invalid(format!(
+                "{path}: an attribute value cannot be null or undefined (the contract has no null)"
+            ))
             }
             other => return self.invalid(format!("{path}: {other} is not an attribute value")),
         })
@@ -226,10 +286,10 @@ impl<'b> Reader<'b, '_> {
 
     /// An attribute map: text keys, unique.
     fn attributes(&mut self, depth: usize, path: &str) -> Result<Attributes> {
-        let len = self.map_len(path)?;
+        let mut len = self.map_len(path)?;
         let mut out = Vec::new();
         let mut keys = HashSet::new();
-        for _ in 0..len {
+        while self.more(&mut len)? {
             let at = self.pos();
             if !matches!(self.datatype()?, Type::String | Type::StringIndef) {
                 return self.invalid(format!("{path}: attribute keys must be text"));
@@ -283,17 +343,31 @@ impl<'b> Reader<'b, '_> {
                 self.text("unknown value")?;
             }
             Type::Array | Type::ArrayIndef => {
-                for _ in 0..self.array_len("unknown value")? {
+                let mut len = self.array_len("unknown value")?;
+                while self.more(&mut len)? {
                     self.skip(depth + 1)?;
                 }
             }
             Type::Map | Type::MapIndef => {
-                for _ in 0..self.map_len("unknown value")? {
+                let mut len = self.map_len("unknown value")?;
+                while self.more(&mut len)? {
                     self.skip(depth + 1)?;
                     self.skip(depth + 1)?;
                 }
             }
-            Type::Tag => return self.invalid("tags are not allowed"),
+            // An unknown value is any well-formed CBOR: a tag and its content,
+            // a simple value (but a two-byte one below 32 is not well-formed).
+            Type::Tag => {
+                self.d.tag().map_err(e)?;
+                self.skip(depth + 1)?;
+            }
+            Type::Simple => {
+                if self.d.input()[at] == 0xf8 && self.d.input().get(at + 1).is_some_and(|&v| v < 32)
+                {
+                    return self.invalid("a two-byte simple value below 32 is not well-formed");
+                }
+                self.d.simple().map_err(e)?;
+            }
             other => return self.invalid(format!("{other} is not allowed")),
         }
         Ok(())
@@ -304,7 +378,8 @@ impl<'b> Reader<'b, '_> {
         let (mut schema, mut producer, mut resource) = (None, None, None);
         let next = self.contract == Contract::Next;
         let mut seen = HashSet::new();
-        for _ in 0..self.map_len("header")? {
+        let mut len = self.map_len("header")?;
+        while self.more(&mut len)? {
             match self.field_key(&mut seen, "header")? {
                 1 => schema = Some(self.schema()?),
                 2 => h.event_id = self.bytes("header.eventId")?,
@@ -312,7 +387,8 @@ impl<'b> Reader<'b, '_> {
                 4 => {
                     let mut p = Producer::default();
                     let mut seen = HashSet::new();
-                    for _ in 0..self.map_len("header.producer")? {
+                    let mut len = self.map_len("header.producer")?;
+                    while self.more(&mut len)? {
                         match self.field_key(&mut seen, "header.producer")? {
                             1 => p.language = self.text("header.producer.language")?,
                             2 => p.version = self.text("header.producer.version")?,
@@ -326,7 +402,8 @@ impl<'b> Reader<'b, '_> {
                 7 => {
                     let mut s = Status::default();
                     let mut seen = HashSet::new();
-                    for _ in 0..self.map_len("header.status")? {
+                    let mut len = self.map_len("header.status")?;
+                    while self.more(&mut len)? {
                         match self.field_key(&mut seen, "header.status")? {
                             1 => s.code = self.uint("header.status.code", 0x7fff_ffff)? as u32,
                             2 => s.message = self.text("header.status.message")?,
@@ -349,7 +426,8 @@ impl<'b> Reader<'b, '_> {
     fn schema(&mut self) -> Result<SchemaRef> {
         let mut s = SchemaRef::default();
         let mut seen = HashSet::new();
-        for _ in 0..self.map_len("header.schema")? {
+        let mut len = self.map_len("header.schema")?;
+        while self.more(&mut len)? {
             match self.field_key(&mut seen, "header.schema")? {
                 1 => s.r#type = self.text("header.schema.type")?,
                 2 => s.subtype = self.text("header.schema.subtype")?,
@@ -367,7 +445,8 @@ impl<'b> Reader<'b, '_> {
     fn trace(&mut self) -> Result<TraceContext> {
         let mut t = TraceContext::default();
         let mut seen = HashSet::new();
-        for _ in 0..self.map_len("header.trace")? {
+        let mut len = self.map_len("header.trace")?;
+        while self.more(&mut len)? {
             match self.field_key(&mut seen, "header.trace")? {
                 1 => t.trace_id = self.bytes("header.trace.traceId")?,
                 2 => t.span_id = self.bytes("header.trace.spanId")?,
@@ -386,7 +465,8 @@ impl<'b> Reader<'b, '_> {
     fn resource(&mut self) -> Result<Resource> {
         let mut r = Resource::default();
         let mut seen = HashSet::new();
-        for _ in 0..self.map_len("header.resource")? {
+        let mut len = self.map_len("header.resource")?;
+        while self.more(&mut len)? {
             match self.field_key(&mut seen, "header.resource")? {
                 1 => r.service_name = self.text("header.resource.serviceName")?,
                 2 => r.service_version = Some(self.text("header.resource.serviceVersion")?),
@@ -403,15 +483,21 @@ impl<'b> Reader<'b, '_> {
     fn body(&mut self) -> Result<Body> {
         let mut b = Body::default();
         let mut seen = HashSet::new();
-        for _ in 0..self.map_len("body")? {
+        let mut len = self.map_len("body")?;
+        while self.more(&mut len)? {
             match self.field_key(&mut seen, "body")? {
                 1 => b.attributes = self.attributes(0, "body.attributes")?,
                 2 => {
-                    for i in 0..self.array_len("body.extensions")? {
+                    let mut len = self.array_len("body.extensions")?;
+                    for i in 0u64.. {
+                        if !self.more(&mut len)? {
+                            break;
+                        }
                         let path = format!("body.extensions[{i}]");
                         let mut ext = Extension::default();
                         let mut seen = HashSet::new();
-                        for _ in 0..self.map_len(&path)? {
+                        let mut len = self.map_len(&path)?;
+                        while self.more(&mut len)? {
                             match self.field_key(&mut seen, &path)? {
                                 1 => ext.namespace = self.text(&format!("{path}.namespace"))?,
                                 2 => ext.version = self.text(&format!("{path}.version"))?,
@@ -490,7 +576,8 @@ pub fn envelope_from_cbor(
     let mut r = reader(bytes, contract, budget)?;
     let (mut header, mut body) = (None, None);
     let mut seen = HashSet::new();
-    for _ in 0..r.map_len("envelope")? {
+    let mut len = r.map_len("envelope")?;
+    while r.more(&mut len)? {
         match r.field_key(&mut seen, "envelope")? {
             1 => header = Some(r.header()?),
             2 => body = Some(r.body()?),

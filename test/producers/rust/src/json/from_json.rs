@@ -17,8 +17,10 @@ use crate::model::{
     TraceContext, Value,
 };
 
-/// Parses JSON text: `invalid_utf8` when it is not UTF-8, `invalid_json` when
-/// it is not JSON, `limit_exceeded` when it nests deeper than an envelope
+/// Parses JSON text: `invalid_utf8` when it is not UTF-8 (or a `\u` escape
+/// is a lone surrogate), `invalid_json` when it is not JSON, holds an object
+/// with two members of the same name or starts with a byte order mark,
+/// `limit_exceeded` when it nests deeper than an envelope
 /// within `limits` can (see [`max_nesting`]).
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Json> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -41,20 +43,122 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Json> {
     // (4 JSON levels per map); the check above bounds the recursion instead.
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
-    let mut values = de.into_iter::<Json>();
-    let not_json =
-        |e: serde_json::Error| EnvelopeError::new(ErrorCode::InvalidJson, format!("not JSON: {e}"));
-    let value = match values.next() {
-        Some(value) => value.map_err(not_json)?,
-        None => return fail(ErrorCode::InvalidJson, "empty JSON text"),
+    let not_json = |e: serde_json::Error| {
+        // serde_json refuses a `\u` escape that is a lone surrogate as it
+        // refuses bad JSON; the spec makes it invalid_utf8, as in every codec.
+        let code = if has_lone_surrogate(text) {
+            ErrorCode::InvalidUtf8
+        } else {
+            ErrorCode::InvalidJson
+        };
+        EnvelopeError::new(code, format!("not JSON: {e}"))
     };
-    if !text[values.byte_offset()..]
-        .trim_matches([' ', '\t', '\n', '\r'])
-        .is_empty()
-    {
-        return fail(ErrorCode::InvalidJson, "text after the JSON value");
-    }
+    let value = serde::de::DeserializeSeed::deserialize(Strict, &mut de).map_err(not_json)?;
+    // Whitespace may follow the value, nothing else.
+    de.end().map_err(not_json)?;
     Ok(value)
+}
+
+/// Whether a string in `text` holds a `\u` escape of a surrogate that is not
+/// half of an escaped pair (`"\ud800"`, `"\udc00"`, `"\ud800\u0041"`).
+fn has_lone_surrogate(text: &str) -> bool {
+    let b = text.as_bytes();
+    let unit = |at: usize| -> Option<u16> {
+        let digits = b.get(at..at + 6)?;
+        if digits[0] != b'\\' || digits[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&digits[2..]).ok()?, 16).ok()
+    };
+    let (mut i, mut in_string) = (0, false);
+    while i < b.len() {
+        match b[i] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                match unit(i) {
+                    Some(0xD800..=0xDBFF) => match unit(i + 6) {
+                        Some(0xDC00..=0xDFFF) => i += 6,
+                        _ => return true,
+                    },
+                    Some(0xDC00..=0xDFFF) => return true,
+                    _ => {}
+                }
+                i += 1; // the escaped character is never a quote that ends the string
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Builds a [`Json`] value as serde_json does, but refuses an object with
+/// two members of the same name (serde_json's own `Value` keeps the last).
+struct Strict;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict {
+    type Value = Json;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Json, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Json, E> {
+        Ok(Json::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Json, E> {
+        Number::from_f64(v)
+            .map(Json::Number)
+            .ok_or_else(|| E::custom("number beyond a double"))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Json, E> {
+        Ok(Json::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Strict)? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Json, A::Error> {
+        let mut members = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if members.contains_key(&name) {
+                return Err(serde::de::Error::custom(format!(
+                    "the name {name:?} appears twice in one object"
+                )));
+            }
+            let value = map.next_value_seed(Strict)?;
+            members.insert(name, value);
+        }
+        Ok(Json::Object(members))
+    }
 }
 
 /// How deep the JSON of a valid envelope can nest: envelope, body, resource,
@@ -182,18 +286,33 @@ fn safe_integer(n: &Number) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() <= SAFE_INTEGER).then_some(f as i64)
 }
 
-/// A JSON number (not a string) that is an integer in `0..=max`.
+/// An integer field in `0..=max`, in either form [`integer`] reads.
 fn small_uint(v: &Json, path: &str, max: u32) -> Result<u32> {
-    let Json::Number(n) = v else {
-        return invalid(path, format!("expected an integer, got {}", type_name(v)));
-    };
-    match safe_integer(n) {
-        Some(i) if (0..=i64::from(max)).contains(&i) => Ok(i as u32),
-        Some(i) => fail(
+    let n = integer(v, path)?;
+    match u32::try_from(n) {
+        Ok(n) if n <= max => Ok(n),
+        _ => fail(
             ErrorCode::InvalidValue,
-            format!("{i} is out of range 0..{max} at {path}"),
+            format!("{n} is out of range 0..{max} at {path}"),
         ),
-        None => invalid(path, format!("expected an integer, got {n}")),
+    }
+}
+
+/// `status.code`: an integer, or a value name of the proto's `StatusCode`
+/// (accepted on read, as the proto3 JSON mapping allows); any other string
+/// is `invalid_value`.
+fn status_code(v: &Json, path: &str) -> Result<u32> {
+    match v {
+        Json::String(s) if !number::is_decimal_integer(s) => match s.as_str() {
+            "STATUS_CODE_UNSET" => Ok(0),
+            "STATUS_CODE_OK" => Ok(1),
+            "STATUS_CODE_ERROR" => Ok(2),
+            _ => fail(
+                ErrorCode::InvalidValue,
+                format!("{s:?} is not a StatusCode name at {path}"),
+            ),
+        },
+        _ => small_uint(v, path, 0x7fff_ffff),
     }
 }
 
@@ -207,8 +326,10 @@ fn double(v: &Json, path: &str) -> Result<f64> {
             "NaN" => Ok(f64::NAN),
             "Infinity" => Ok(f64::INFINITY),
             "-Infinity" => Ok(f64::NEG_INFINITY),
+            // Rust parses a literal beyond a double as an infinity.
             s if number::is_json_number(s) => match s.parse::<f64>() {
-                Ok(f) => Ok(f),
+                Ok(f) if f.is_finite() => Ok(f),
+                Ok(_) => invalid(path, format!("{s:?} is beyond a double")),
                 Err(e) => invalid(path, format!("{s:?}: {e}")),
             },
             s => invalid(
@@ -389,7 +510,7 @@ pub fn header_from_json(
                 let mut s = Status::default();
                 for (k, sv) in members(v, &at)? {
                     match k {
-                        "code" => s.code = small_uint(sv, &format!("{at}.code"), 0x7fff_ffff)?,
+                        "code" => s.code = status_code(sv, &format!("{at}.code"))?,
                         "message" => s.message = string(sv, &format!("{at}.message"), budget)?,
                         _ => {}
                     }
