@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import { loadRegistry } from "@envelope/registry";
 import { generateFixtures } from "@envelope/schema-tools";
+import { peekFrames } from "@envelope/sdk";
 import { ROOT, SCHEMAS } from "./capture.js";
 
 export const LANGUAGES = ["go", "rust", "typescript"] as const;
@@ -42,8 +43,28 @@ export const MIXED_FILES: Record<Language, { path: string; codec: "protobuf" | "
 export const EXPECTED_JSON = "test/fixtures/registry/mixed/ts/examples/expected.json";
 
 /** The three files concatenated, Go's first: the combined capture. */
+/** The events the three-language test aggregates: the two with two versions joined by a transform. */
+export const MIXED_EVENTS = ["request/auth_request", "request/payment_request"] as const;
+
+/**
+ * The three languages' files concatenated, keeping only the frames of
+ * {@link MIXED_EVENTS} (the examples folder also holds single-version events,
+ * such as trace/hop, that this test does not normalise). Each file is frames back
+ * to back, so a frame ends where the next begins.
+ */
 export function mixedCapture(): Buffer {
-  return Buffer.concat(LANGUAGES.map((l) => readFileSync(`${ROOT}${MIXED_FILES[l].path}`)));
+  const keep: Buffer[] = [];
+  for (const language of LANGUAGES) {
+    const bytes = readFileSync(`${ROOT}${MIXED_FILES[language].path}`);
+    const items = [...peekFrames(bytes)];
+    items.forEach((item, i) => {
+      if (item.error !== undefined) throw new Error(`${language}: a bad run at ${item.offset}`);
+      const { type, subtype } = item.header.schema;
+      if (!(MIXED_EVENTS as readonly string[]).includes(`${type}/${subtype}`)) return;
+      keep.push(bytes.subarray(item.offset, items[i + 1]?.offset ?? bytes.length));
+    });
+  }
+  return Buffer.concat(keep);
 }
 
 /** The two normalisations: every event at its older version, or at its newer one. */

@@ -148,6 +148,8 @@ describe("envelope schema", { timeout: 120_000 }, () => {
     expect(wrote.out).toEqual([
       `wrote ${join(out, "request/auth_request.ts")}`,
       `wrote ${join(out, "request/payment_request.ts")}`,
+      `wrote ${join(out, "trace/hop.ts")}`,
+      `wrote ${join(out, "trace/propagation_health.ts")}`,
       `wrote ${join(out, "index.ts")}`,
     ]);
     expect(run(["gen", schemas, "--out", out, "--check"])).toMatchObject({
@@ -230,7 +232,7 @@ describe("envelope schema", { timeout: 120_000 }, () => {
       `wrote ${join("out", "fixtures-json.bin")}`,
       `wrote ${join("out", "fixtures-cbor.bin")}`,
       `wrote ${join("out", "expected.json")}`,
-      "schema fixtures: 8 envelope(s), 4 event version(s), seed 1",
+      "schema fixtures: 12 envelope(s), 6 event version(s), seed 1",
     ]);
     expect(readdirSync(join(root, "out")).sort()).toEqual([
       "expected.json",
@@ -268,6 +270,8 @@ describe(
         [
           `wrote ${join(root, "generated", "request/auth_request.ts")}`,
           `wrote ${join(root, "generated", "request/payment_request.ts")}`,
+          `wrote ${join(root, "generated", "trace/hop.ts")}`,
+          `wrote ${join(root, "generated", "trace/propagation_health.ts")}`,
           `wrote ${join(root, "generated", "index.ts")}`,
           "",
         ].join("\n"),

@@ -11,4 +11,6 @@ var Versions = []fx.Version{
 	{Path: "request/auth_request/1.2.0.json", SHA256: "4417a7969dd5376dff06ef7f68720d5f1df78752c41eb519fc44a37b7e72ceca", New: func() fx.Binding { return &AuthRequestV1_2_0{} }},
 	{Path: "request/payment_request/1.0.0.json", SHA256: "0b0943db1c92b7afc9d6a244b2879e3188146eaa18a9c19d1ca9f5a6cb6e39fe", New: func() fx.Binding { return &PaymentRequestV1_0_0{} }},
 	{Path: "request/payment_request/1.1.0.json", SHA256: "ef35aeea134ab9c7d507c74c1aeb350bfaf7b3858f8a6189686dae63f857bda4", New: func() fx.Binding { return &PaymentRequestV1_1_0{} }},
+	{Path: "trace/hop/1.0.0.json", SHA256: "ee8e56a14c589d868e992376a592e6223625a597746762a9331a9e0839622a84", New: func() fx.Binding { return &HopV1_0_0{} }},
+	{Path: "trace/propagation_health/1.0.0.json", SHA256: "18b7cd410a81f088ed0eca3667b862d17fb904e1e5b71fbfa02d451d5f287cb5", New: func() fx.Binding { return &PropagationHealthV1_0_0{} }},
 }

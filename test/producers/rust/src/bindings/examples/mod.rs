@@ -4,6 +4,8 @@ use crate::fixturegen as fx;
 
 pub mod request_auth_request;
 pub mod request_payment_request;
+pub mod trace_hop;
+pub mod trace_propagation_health;
 
 /// Every event version's binding in fixture order (type, subtype, version),
 /// with the path and SHA-256 of its descriptor file.
@@ -12,4 +14,6 @@ pub const VERSIONS: &[fx::Version] = &[
     fx::Version { path: "request/auth_request/1.2.0.json", sha256: "4417a7969dd5376dff06ef7f68720d5f1df78752c41eb519fc44a37b7e72ceca", new: || Box::new(request_auth_request::AuthRequestV1_2_0::default()) },
     fx::Version { path: "request/payment_request/1.0.0.json", sha256: "0b0943db1c92b7afc9d6a244b2879e3188146eaa18a9c19d1ca9f5a6cb6e39fe", new: || Box::new(request_payment_request::PaymentRequestV1_0_0::default()) },
     fx::Version { path: "request/payment_request/1.1.0.json", sha256: "ef35aeea134ab9c7d507c74c1aeb350bfaf7b3858f8a6189686dae63f857bda4", new: || Box::new(request_payment_request::PaymentRequestV1_1_0::default()) },
+    fx::Version { path: "trace/hop/1.0.0.json", sha256: "ee8e56a14c589d868e992376a592e6223625a597746762a9331a9e0839622a84", new: || Box::new(trace_hop::HopV1_0_0::default()) },
+    fx::Version { path: "trace/propagation_health/1.0.0.json", sha256: "18b7cd410a81f088ed0eca3667b862d17fb904e1e5b71fbfa02d451d5f287cb5", new: || Box::new(trace_propagation_health::PropagationHealthV1_0_0::default()) },
 ];

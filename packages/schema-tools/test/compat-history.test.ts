@@ -2,12 +2,8 @@
 // "Compatibility"): removal promises (deprecated.removal) follow a key
 // through renames, the earliest promise holds, and a check over a long
 // history gives the same verdicts whatever order versions are checked in.
-import {
-  checkCompatibility,
-  createRegistry,
-  readDescriptor,
-  type SchemaDescriptor,
-} from "@envelope/registry";
+import { createRegistry, readDescriptor, type SchemaDescriptor } from "@envelope/registry";
+import { checkCompatibility } from "@envelope/schema-tools";
 import { describe, expect, test } from "vitest";
 
 function v(version: string, json: Record<string, unknown>): SchemaDescriptor {

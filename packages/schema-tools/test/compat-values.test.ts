@@ -2,13 +2,8 @@
 // default counts as changed (value equality for every attribute kind), and
 // which mode holds when an event's own mode meets a floor (docs/spec.md,
 // "Schema registry", "Compatibility").
-import {
-  type CompatibilityMode,
-  diffSchemas,
-  readDescriptor,
-  type SchemaDescriptor,
-  strictestMode,
-} from "@envelope/registry";
+import { type CompatibilityMode, readDescriptor, type SchemaDescriptor } from "@envelope/registry";
+import { diffSchemas, strictestMode } from "@envelope/schema-tools";
 import { describe, expect, test } from "vitest";
 
 function withDefault(version: string, type: string, value: unknown): SchemaDescriptor {
