@@ -1,0 +1,393 @@
+#!/usr/bin/env node
+// protoc plugin (run by `buf generate`, see buf.gen.yaml): writes the
+// schema-specialised protobuf reader and writer of the envelope contract,
+// `<file>_codec.ts` next to protoc-gen-es's `<file>_pb.ts`, from the
+// descriptors of proto/envelope/v1/envelope.proto.
+//
+// What is generated: one straight-line read function (a switch on the whole
+// tag, literal case values) and one write function (fields in field-number
+// order, literal tag bytes) per message of the contract, the wire-type table
+// each reader gives `other()` for fields it did not take, and the default
+// object each reader starts from. What stays hand-written, in
+// packages/protobuf/src (the "runtime" the generated code imports):
+// the wire primitives (wire/), the read context and unknown-field keeping
+// (from-binary.ts), and the attribute model: KeyValue, AnyValue, ArrayValue
+// and KeyValueList map onto JavaScript Maps and values, not onto messages,
+// and are tuned by hand (from-binary.ts, to-binary.ts).
+//
+// A new field of a supported kind in a generated message is one edit of the
+// proto plus `pnpm generate` (packages/protobuf/test/codegen.test.ts proves
+// it on a copy of the proto). The model bindings below are the few places
+// where the TypeScript model is not the plain proto3 mapping.
+//
+// Options (`opt:` in buf.gen.yaml): `runtime=<prefix>` is prepended to the
+// runtime module names in imports (default `../../../`, the path from
+// src/gen/envelope/v1 back to src/).
+import { readFileSync } from "node:fs";
+import { create, createFileRegistry, fromBinary, ScalarType, toBinary } from "@bufbuild/protobuf";
+import {
+  CodeGeneratorRequestSchema,
+  CodeGeneratorResponse_Feature,
+  CodeGeneratorResponseSchema,
+  FileDescriptorSetSchema,
+} from "@bufbuild/protobuf/wkt";
+
+/** Messages of the attribute model: read and written by the hand-written runtime. */
+const ATTRIBUTE_MESSAGES = new Set([
+  "envelope.v1.KeyValue",
+  "envelope.v1.AnyValue",
+  "envelope.v1.ArrayValue",
+  "envelope.v1.KeyValueList",
+]);
+/** A repeated field of this message is an attribute map (`Attributes`) in the model. */
+const KEY_VALUE = "envelope.v1.KeyValue";
+
+/**
+ * Model bindings: where the model is not the plain proto3 mapping.
+ * - `required`: always written; a reader without it fails with missing_field.
+ * - `defaultEmpty`: always written; a reader without it gets the empty message.
+ * - `omitEmpty`: an implicit-presence field the model leaves out when empty.
+ * - `key`: a string bounded like an attribute key (maxKeyLength).
+ */
+const BINDINGS = {
+  "envelope.v1.Envelope.header": "required",
+  "envelope.v1.Envelope.body": "defaultEmpty",
+  "envelope.v1.TraceContext.parent_span_id": "omitEmpty",
+  "envelope.v1.TraceContext.trace_state": "omitEmpty",
+  "envelope.v1.Extension.namespace": "key",
+};
+
+/** Wire type, reader expression and writer statements of each supported scalar. */
+const SCALARS = {
+  [ScalarType.STRING]: { wire: 2 },
+  [ScalarType.BYTES]: { wire: 2 },
+  [ScalarType.FIXED64]: { wire: 1, read: "r.fixed64(end)", zero: "0n", write: "fixed64" },
+  [ScalarType.UINT32]: { wire: 0, read: "r.varint32(end) >>> 0", zero: "0", write: "uint32" },
+  [ScalarType.INT64]: { wire: 0, read: "r.int64(end)", zero: "0n", write: "int64" },
+  [ScalarType.BOOL]: { wire: 0, read: "r.bool(end)", zero: "false", write: "bool" },
+  [ScalarType.DOUBLE]: { wire: 1, read: "r.double(end)", zero: "0", write: "double" },
+};
+// An enum is an int32 on the wire; values this version does not name are kept as numbers.
+const ENUM = { wire: 0, read: "r.varint32(end) | 0", zero: "0", write: "uint32" };
+
+function fail(message) {
+  throw new Error(`protoc-gen-envelope: ${message}`);
+}
+
+/** The tag's varint bytes, as the writer emits them. */
+function tagBytes(no, wire) {
+  let v = ((no << 3) | wire) >>> 0;
+  const out = [];
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+  return out;
+}
+
+/** Messages with more fields than this dispatch on the tag with a switch. */
+const SWITCH_FROM = 4;
+
+const hex = (n) => `0x${n.toString(16).padStart(2, "0")}`;
+
+/** How one field is read and written. */
+function classify(message, field) {
+  const binding = BINDINGS[`${message.typeName}.${field.name}`];
+  const where = `${message.typeName}.${field.name}`;
+  if (field.oneof !== undefined && !field.proto.proto3Optional)
+    fail(`${where}: oneof members are supported in the attribute model only`);
+  if (field.fieldKind === "list") {
+    if (field.listKind !== "message") fail(`${where}: repeated ${field.listKind} is not supported`);
+    if (field.message.typeName === KEY_VALUE) return { kind: "attributes", wire: 2, binding };
+    if (ATTRIBUTE_MESSAGES.has(field.message.typeName))
+      fail(`${where}: repeated ${field.message.typeName} outside the attribute model`);
+    return { kind: "messages", wire: 2, type: field.message, binding };
+  }
+  if (field.fieldKind === "map") fail(`${where}: map fields are not supported`);
+  if (field.fieldKind === "message") {
+    if (ATTRIBUTE_MESSAGES.has(field.message.typeName))
+      fail(`${where}: ${field.message.typeName} outside the attribute model`);
+    return { kind: "message", wire: 2, type: field.message, binding };
+  }
+  const optional = field.proto.proto3Optional === true;
+  if (field.fieldKind === "enum") return { kind: "number", ...ENUM, optional, binding };
+  const s = SCALARS[field.scalar];
+  if (s === undefined) fail(`${where}: scalar type ${ScalarType[field.scalar]} is not supported`);
+  if (field.scalar === ScalarType.STRING) return { kind: "string", wire: 2, optional, binding };
+  if (field.scalar === ScalarType.BYTES) return { kind: "bytes", wire: 2, optional, binding };
+  return { kind: "number", ...s, optional, binding };
+}
+
+/** The default value of a field in a reader's starting object, or undefined when the model leaves it out. */
+function defaultValue(f) {
+  if (f.c.binding === "omitEmpty" || f.c.optional) return undefined;
+  switch (f.c.kind) {
+    case "string":
+      return '""';
+    case "bytes":
+      return "EMPTY";
+    case "number":
+      return f.c.zero;
+    case "attributes":
+      return "new Map()";
+    case "messages":
+      return "[]";
+    default:
+      return undefined;
+  }
+}
+
+const modelName = (message) => message.name;
+
+function readerCase(message, f) {
+  const { c } = f;
+  const target = `m.${f.localName}`;
+  const subArgs = `c, sub(c, end, "${message.name}.${f.name}")`;
+  switch (c.kind) {
+    case "string":
+    case "bytes": {
+      const read =
+        c.kind === "bytes" ? "bytes(c, end)" : c.binding === "key" ? "key(c, end)" : "str(c, end)";
+      if (c.binding === "omitEmpty") {
+        return [`const v = ${read};`, `if (v.length > 0) ${target} = v;`, `else delete ${target};`];
+      }
+      return [`${target} = ${read};`];
+    }
+    case "number":
+      return [`${target} = ${c.read};`];
+    case "message":
+      return [`${target} = read${c.type.name}(${subArgs}, ${target});`];
+    case "attributes":
+      return [`readKeyValue(${subArgs}, ${target}, 0, at);`];
+    case "messages":
+      return [`c.count(at);`, `${target}.push(read${c.type.name}(${subArgs}));`];
+  }
+  fail(`unhandled ${c.kind}`);
+}
+
+function writerLines(f) {
+  const { c } = f;
+  const value = `m.${f.localName}`;
+  const tag = tagBytes(f.number, c.wire);
+  const tagLiteral = tag.length === 1 ? hex(tag[0]) : undefined;
+  const writeTag = tag.map((b) => `w.byte(${hex(b)});`).join(" ");
+  const always = c.binding === "required" || c.binding === "defaultEmpty";
+  switch (c.kind) {
+    case "string":
+    case "bytes": {
+      const helper =
+        c.kind === "bytes" ? "nonEmptyBytes" : c.optional ? "optionalString" : "nonEmptyString";
+      if (tagLiteral !== undefined) return [`${helper}(w, ${tagLiteral}, ${value});`];
+      const test = c.optional
+        ? `${value} !== undefined`
+        : `${value} !== undefined && ${value}.length > 0`;
+      return [
+        `if (${test}) {`,
+        `  ${writeTag}`,
+        `  w.${c.kind === "bytes" ? "bytes" : "string"}(${value});`,
+        `}`,
+      ];
+    }
+    case "number": {
+      const test = c.optional
+        ? `${value} !== undefined`
+        : `${value} !== undefined && ${value} !== ${c.zero}`;
+      const put = c.write === "bool" ? `w.byte(${value} ? 1 : 0);` : `w.${c.write}(${value});`;
+      return [`if (${test}) {`, `  ${writeTag}`, `  ${put}`, `}`];
+    }
+    case "message": {
+      const body = [
+        `  ${writeTag}`,
+        `  const n = w.fork();`,
+        `  write${c.type.name}(w, ${value});`,
+        `  w.join(n);`,
+      ];
+      return always ? ["{", ...body, "}"] : [`if (${value} !== undefined) {`, ...body, "}"];
+    }
+    case "attributes":
+      if (tagLiteral === undefined) fail(`${f.name}: attribute maps need a one-byte tag`);
+      return [`if (${value} !== undefined) writeAttributes(w, ${tagLiteral}, ${value}, 0);`];
+    case "messages":
+      return [
+        `const ${f.localName} = ${value};`,
+        `if (${f.localName} !== undefined) {`,
+        `  for (let i = 0; i < ${f.localName}.length; i++) {`,
+        `    ${writeTag}`,
+        `    const n = w.fork();`,
+        `    write${c.type.name}(w, ${f.localName}[i]!);`,
+        `    w.join(n);`,
+        `  }`,
+        `}`,
+      ];
+  }
+  fail(`unhandled ${c.kind}`);
+}
+
+const indent = (lines, by) => lines.map((l) => (l === "" ? l : " ".repeat(by) + l));
+
+function generateMessage(message, out) {
+  const fields = message.fields.map((field) => ({
+    name: field.name,
+    localName: field.localName,
+    number: field.number,
+    c: classify(message, field),
+  }));
+  const type = modelName(message);
+  const known = [];
+  for (const f of fields) known[f.number] = f.c.wire;
+  const knownName = `${message.name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}_WIRE`;
+  out.push(
+    `/** Wire types of the fields of ${message.typeName}, by field number (see \`other\`). */`,
+    `const ${knownName}: Known = [${Array.from(known, (w) => (w === undefined ? "undefined" : String(w))).join(", ")}];`,
+    "",
+  );
+
+  // Reader.
+  const defaults = fields
+    .map((f) => [f.localName, defaultValue(f)])
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}`);
+  const partial = fields.some((f) => defaultValue(f) === undefined && !f.c.optional);
+  const init = `{${defaults.length > 0 ? ` ${defaults.join(", ")} ` : ""}}${partial ? ` as ${type}` : ""}`;
+  // A switch for more than SWITCH_FROM fields, else an if chain (as fast for a few, and shorter).
+  const dispatch = [];
+  const other = `other(c, ${knownName}, tag, at, end, true);`;
+  if (fields.length > SWITCH_FROM) {
+    dispatch.push("switch (tag) {");
+    for (const f of fields) {
+      const stmts = readerCase(message, f);
+      const tag = hex((f.number << 3) | f.c.wire);
+      if (stmts.length === 1) dispatch.push(`  case ${tag}:`, `    ${stmts[0]}`, "    break;");
+      else dispatch.push(`  case ${tag}: {`, ...indent(stmts, 4), "    break;", "  }");
+    }
+    dispatch.push("  default:", `    ${other}`, "}");
+  } else {
+    fields.forEach((f, i) => {
+      const stmts = readerCase(message, f);
+      const test = `${i === 0 ? "if" : "} else if"} (tag === ${hex((f.number << 3) | f.c.wire)}) {`;
+      dispatch.push(test, ...indent(stmts, 2));
+    });
+    dispatch.push(...(fields.length > 0 ? ["} else {", `  ${other}`, "}"] : [other]));
+  }
+  const checks = [];
+  for (const f of fields) {
+    if (f.c.binding === "required")
+      checks.push(
+        `if (m.${f.localName} === undefined) missingField(c, "${message.name}", "${f.name}");`,
+      );
+    else if (f.c.binding === "defaultEmpty") {
+      checks.push(`m.${f.localName} ??= ${defaultsOf(f.c.type)};`);
+    }
+  }
+  out.push(
+    `/** Reads ${message.typeName} \`[c.r.pos, end)\`, merged into \`m\` (an earlier occurrence) when given. */`,
+    `export function read${message.name}(c: Ctx, end: number, m: ${type} = ${init}): ${type} {`,
+    "  const mark = c.unknown;",
+    "  c.unknown = undefined;",
+    "  const r = c.r;",
+    "  while (r.pos < end) {",
+    "    const at = r.pos;",
+    "    const tag = r.uint32(end);",
+    ...indent(dispatch, 4),
+    "  }",
+    ...indent(checks, 2),
+    "  attachUnknown(c, m, mark);",
+    "  return m;",
+    "}",
+    "",
+  );
+
+  // Writer.
+  const body = [];
+  for (const f of fields) body.push(...writerLines(f));
+  out.push(
+    `/** Writes the fields of ${message.typeName} (without its own tag and length), then its unknown fields. */`,
+    `export function write${message.name}(w: ProtoWriter, m: ${type}): void {`,
+    ...indent(body, 2),
+    "  if (m.$unknown !== undefined) unknown(w, m.$unknown);",
+    "}",
+    "",
+  );
+  return type;
+}
+
+/** The starting object of a message's reader, as an expression (for `defaultEmpty`). */
+function defaultsOf(message) {
+  const parts = [];
+  for (const field of message.fields) {
+    const d = defaultValue({ c: classify(message, field) });
+    if (d !== undefined) parts.push(`${field.localName}: ${d}`);
+  }
+  return `{ ${parts.join(", ")} }`;
+}
+
+function generateFile(file, runtime) {
+  const out = [];
+  const types = [];
+  for (const message of file.messages) {
+    if (ATTRIBUTE_MESSAGES.has(message.typeName)) continue;
+    if (message.nestedMessages.length > 0 || message.nestedEnums.length > 0)
+      fail(`${message.typeName}: nested declarations are not supported`);
+    types.push(generateMessage(message, out));
+  }
+  const header = [
+    `// @generated by scripts/protoc-gen-envelope.mjs from ${file.proto.name}; do not edit.`,
+    "// The schema-specialised protobuf reader and writer of each message outside the",
+    '// attribute model (docs/spec.md, "Codec: protobuf binary"). Regenerate with `pnpm generate`.',
+    "",
+    `import type { ${[...types].sort().join(", ")} } from "@envelope/core";`,
+    "import {",
+    "  attachUnknown,",
+    "  bytes,",
+    "  type Ctx,",
+    "  EMPTY,",
+    "  type Known,",
+    "  key,",
+    "  missingField,",
+    "  other,",
+    "  readKeyValue,",
+    "  str,",
+    "  sub,",
+    `} from "${runtime}from-binary.js";`,
+    "import {",
+    "  nonEmptyBytes,",
+    "  nonEmptyString,",
+    "  optionalString,",
+    "  unknown,",
+    "  writeAttributes,",
+    `} from "${runtime}to-binary.js";`,
+    `import type { ProtoWriter } from "${runtime}wire/writer.js";`,
+    "",
+  ];
+  return `${[...header, ...out].join("\n").trimEnd()}\n`;
+}
+
+const request = fromBinary(CodeGeneratorRequestSchema, new Uint8Array(readFileSync(0)));
+const options = Object.fromEntries(
+  request.parameter
+    .split(",")
+    .filter((p) => p !== "")
+    .map((p) => {
+      const i = p.indexOf("=");
+      return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)];
+    }),
+);
+const runtime = options.runtime ?? "../../../";
+const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: request.protoFile }));
+const files = request.fileToGenerate.map((name) => {
+  const file = registry.getFile(name) ?? fail(`no descriptor for ${name}`);
+  return {
+    name: name.replace(/\.proto$/, "_codec.ts"),
+    content: generateFile(file, runtime),
+  };
+});
+process.stdout.write(
+  toBinary(
+    CodeGeneratorResponseSchema,
+    create(CodeGeneratorResponseSchema, {
+      supportedFeatures: BigInt(CodeGeneratorResponse_Feature.PROTO3_OPTIONAL),
+      file: files,
+    }),
+  ),
+);
