@@ -4,7 +4,7 @@
 // folder and round-trips an envelope through the regenerated reader and
 // writer, with no hand edit anywhere.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,18 +37,17 @@ interface Generated {
 let dir = "";
 let generated: Generated;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "envelope-codegen-"));
-  const proto = join(dir, "proto/envelope/v1");
-  execFileSync("mkdir", ["-p", proto]);
-  const original = readFileSync(join(root, "proto/envelope/v1/envelope.proto"), "utf8");
-  writeFileSync(join(proto, "envelope.proto"), editProto(original));
+/** Writes `protoText` as envelope/v1/envelope.proto under `at` and runs `buf generate` with the plugin into `at`/out. */
+function generate(at: string, protoText: string): void {
+  const proto = join(at, "proto/envelope/v1");
+  mkdirSync(proto, { recursive: true });
+  writeFileSync(join(proto, "envelope.proto"), protoText);
   const template = {
     version: "v2",
     plugins: [
       {
         local: ["node", join(root, "scripts/protoc-gen-envelope.mjs")],
-        out: join(dir, "out"),
+        out: join(at, "out"),
         // The regenerated code imports the hand-written runtime from the package's sources.
         opt: [`runtime=${src}`],
       },
@@ -56,9 +55,16 @@ beforeAll(async () => {
   };
   execFileSync(
     join(root, "node_modules/.bin/buf"),
-    ["generate", join(dir, "proto"), "--template", JSON.stringify(template)],
-    { cwd: dir, stdio: "pipe" },
+    ["generate", join(at, "proto"), "--template", JSON.stringify(template)],
+    { cwd: at, stdio: "pipe" },
   );
+}
+
+const original = () => readFileSync(join(root, "proto/envelope/v1/envelope.proto"), "utf8");
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "envelope-codegen-"));
+  generate(dir, editProto(original()));
   generated = await import(join(dir, "out/envelope/v1/envelope_codec.ts"));
 }, 120_000);
 
@@ -150,4 +156,23 @@ describe("a field added to a copy of the proto, regenerated into a temporary fol
     Object.assign(expected.header.resource, { shard: 0 });
     expect(read(protobufCodec.encodeEnvelope(e))).toEqual(expected);
   });
+});
+
+describe("a field the generator cannot map", () => {
+  test("fails the generation naming the field, instead of writing a codec that drops it", () => {
+    const at = join(dir, "unsupported");
+    const text = original().replace(
+      "  Status status = 7;\n}",
+      "  Status status = 7;\n  repeated string tags = 9;\n}",
+    );
+    let stderr = "";
+    try {
+      generate(at, text);
+    } catch (error) {
+      stderr = String((error as { stderr?: Buffer }).stderr);
+    }
+    expect(stderr).toContain(
+      "protoc-gen-envelope: envelope.v1.Header.tags: repeated scalar is not supported",
+    );
+  }, 120_000);
 });
