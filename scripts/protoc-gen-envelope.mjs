@@ -363,6 +363,208 @@ function generateFile(file, runtime) {
   return `${[...header, ...out].join("\n").trimEnd()}\n`;
 }
 
+// CBOR reader (`codec=cbor`): message maps keyed by field number (docs/spec.md,
+// "Codec: CBOR"), read into the same model; error paths are the model's
+// property paths from the envelope down.
+
+const article = (word) => (/^[AEIOU]/.test(word) ? "an" : "a");
+
+/** How a scalar field is read from CBOR, or undefined when the CBOR reader has no primitive for it. */
+function cborRead(message, field, c, path) {
+  if (c.kind === "string") return `${c.binding === "key" ? "keyField" : "textField"}(r, ${path})`;
+  if (c.kind === "bytes") return `bytesField(r, ${path})`;
+  if (field.fieldKind === "enum") return `uintField(r, ${path}, 0x7fff_ffff) as ${field.enum.name}`;
+  if (field.scalar === ScalarType.UINT32) return `uintField(r, ${path}, 0xffff_ffff)`;
+  if (field.scalar === ScalarType.FIXED64) return `uint64Field(r, ${path})`;
+  fail(
+    `${message.typeName}.${field.name}: ${ScalarType[field.scalar]} has no CBOR reader primitive yet`,
+  );
+}
+
+/** Paths of every generated message: a string literal, or a template for an element of a list. */
+function cborPaths(file) {
+  const users = new Map();
+  for (const message of file.messages) {
+    if (ATTRIBUTE_MESSAGES.has(message.typeName)) continue;
+    for (const field of message.fields) {
+      if (field.message !== undefined && !ATTRIBUTE_MESSAGES.has(field.message.typeName)) {
+        if (users.has(field.message.typeName))
+          fail(`${field.message.typeName}: used by more than one field (CBOR error paths)`);
+        users.set(field.message.typeName, { parent: message, field });
+      }
+    }
+  }
+  const paths = new Map();
+  const pathOf = (message) => {
+    if (paths.has(message.typeName)) return paths.get(message.typeName);
+    const user = users.get(message.typeName);
+    let path;
+    if (user === undefined) path = { base: "", list: false };
+    else {
+      const parent = pathOf(user.parent);
+      if (parent.list)
+        fail(`${message.typeName}: a message inside a list element is not supported`);
+      const base =
+        parent.base === "" ? user.field.localName : `${parent.base}.${user.field.localName}`;
+      path = { base, list: user.field.fieldKind === "list" };
+    }
+    paths.set(message.typeName, path);
+    return path;
+  };
+  for (const message of file.messages)
+    if (!ATTRIBUTE_MESSAGES.has(message.typeName)) pathOf(message);
+  return paths;
+}
+
+function cborMessage(message, paths, out, imports) {
+  const { base, list } = paths.get(message.typeName);
+  const type = modelName(message);
+  imports.add(type);
+  const fields = message.fields.map((field) => ({
+    field,
+    name: field.name,
+    localName: field.localName,
+    number: field.number,
+    c: classify(message, field),
+  }));
+  const at = (f) =>
+    list
+      ? `\`\${path}.${f.localName}\``
+      : JSON.stringify(base === "" ? f.localName : `${base}.${f.localName}`);
+  const cases = [];
+  for (const f of fields) {
+    if (f.number > 30) fail(`${message.typeName}.${f.name}: CBOR readers track fields 1..30`);
+    const p = at(f);
+    const body = [`seen = seenOnce(r, seen, key, at, ${p});`];
+    const target = `m.${f.localName}`;
+    switch (f.c.kind) {
+      case "message":
+        body.push(`${target} = read${f.c.type.name}(r);`);
+        break;
+      case "attributes":
+        body.push(`${target} = readAttributes(r, ${p});`);
+        break;
+      case "messages":
+        body.push(`${target} = read${f.c.type.name}List(r);`);
+        break;
+      default: {
+        if (f.field.fieldKind === "enum") imports.add(f.field.enum.name);
+        const read = cborRead(message, f.field, f.c, p);
+        if (f.c.binding === "omitEmpty")
+          body.push(`const v = ${read};`, `if (v.length > 0) ${target} = v;`);
+        else body.push(`${target} = ${read};`);
+      }
+    }
+    cases.push(`case ${f.number}: {`, ...indent(body, 2), "  break;", "}");
+  }
+  const defaults = fields
+    .map((f) => [f.localName, defaultValue(f)])
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v === "EMPTY" ? "EMPTY_BYTES" : v}`);
+  const partial = fields.some((f) => defaultValue(f) === undefined && !f.c.optional);
+  const init = `{${defaults.length > 0 ? ` ${defaults.join(", ")} ` : ""}}${partial ? ` as ${type}` : ""}`;
+  const checks = [];
+  for (const f of fields) {
+    if (f.c.binding === "required")
+      checks.push(
+        `if (m.${f.localName} === undefined) missingField(r, "${message.name}", ${at(f)}, ${f.number});`,
+      );
+    else if (f.c.binding === "defaultEmpty")
+      checks.push(
+        `m.${f.localName} ??= ${defaultsOf(f.c.type).replaceAll("EMPTY", "EMPTY_BYTES")};`,
+      );
+  }
+  const what = `${article(message.name)} ${message.name} map`;
+  const head = list
+    ? [
+        `export function read${message.name}(r: CborReader, index: number): ${type} {`,
+        `  const path = \`${base}[\${index}]\`;`,
+        "  r.countEntry(r.pos, path);",
+      ]
+    : [
+        `export function read${message.name}(r: CborReader): ${type} {`,
+        `  const path = ${JSON.stringify(base)};`,
+      ];
+  out.push(
+    `/** Reads ${article(message.name)} ${message.typeName} map${list ? " (an entry of the budget)" : ""}. */`,
+    ...head,
+    `  const count = messageHead(r, path, "${what}");`,
+    `  const m: ${type} = ${init};`,
+    "  let seen = 0;",
+    "  let unknown: UnknownKeys | undefined;",
+    "  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {",
+    "    const at = r.pos;",
+    "    const key = messageKey(r, path);",
+    "    switch (key) {",
+    ...indent(cases, 6),
+    "      default:",
+    "        unknown = readUnknown(r, key, unknown, at, path);",
+    "    }",
+    "  }",
+    ...indent(checks, 2),
+    "  if (unknown !== undefined) m.$unknown = unknownFields(r, unknown);",
+    "  return m;",
+    "}",
+    "",
+  );
+  if (list) {
+    out.push(
+      `/** Reads the array of ${message.name} maps at ${base}. */`,
+      `function read${message.name}List(r: CborReader): ${type}[] {`,
+      `  const path = "${base}";`,
+      "  const at = r.pos;",
+      "  const initial = r.head(path);",
+      `  if (initial >> 5 !== 4) r.wrongType(initial, at, path, "an array of ${message.name} maps");`,
+      "  const count = r.arg;",
+      `  const out: ${type}[] = [];`,
+      "  if (count >= 0) {",
+      "    r.checkCount(count, at, path);",
+      "    r.checkEntries(count, at, path);",
+      "  }",
+      `  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) out.push(read${message.name}(r, i));`,
+      "  return out;",
+      "}",
+      "",
+    );
+  }
+}
+
+function generateCborFile(file, runtime) {
+  const out = [];
+  const imports = new Set();
+  const paths = cborPaths(file);
+  for (const message of file.messages) {
+    if (ATTRIBUTE_MESSAGES.has(message.typeName)) continue;
+    cborMessage(message, paths, out, imports);
+  }
+  const header = [
+    `// @generated by scripts/protoc-gen-envelope.mjs from ${file.proto.name}; do not edit.`,
+    "// The CBOR reader of each message outside the attribute model: maps keyed by",
+    '// field number (docs/spec.md, "Codec: CBOR"). Regenerate with `pnpm generate`.',
+    "",
+    `import type { ${[...imports].sort().join(", ")} } from "@envelope/core";`,
+    "import {",
+    "  bytesField,",
+    "  EMPTY_BYTES,",
+    "  keyField,",
+    "  messageHead,",
+    "  messageKey,",
+    "  missingField,",
+    "  readAttributes,",
+    "  readUnknown,",
+    "  seenOnce,",
+    "  textField,",
+    "  type UnknownKeys,",
+    "  uint64Field,",
+    "  uintField,",
+    "  unknownFields,",
+    `} from "${runtime}from-cbor.js";`,
+    `import type { CborReader } from "${runtime}wire/reader.js";`,
+    "",
+  ];
+  return `${[...header, ...out].join("\n").trimEnd()}\n`;
+}
+
 const request = fromBinary(CodeGeneratorRequestSchema, new Uint8Array(readFileSync(0)));
 const options = Object.fromEntries(
   request.parameter
@@ -374,12 +576,14 @@ const options = Object.fromEntries(
     }),
 );
 const runtime = options.runtime ?? "../../../";
+const codec = options.codec ?? "protobuf";
+if (codec !== "protobuf" && codec !== "cbor") fail(`codec=${codec}: expected protobuf or cbor`);
 const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: request.protoFile }));
 const files = request.fileToGenerate.map((name) => {
   const file = registry.getFile(name) ?? fail(`no descriptor for ${name}`);
   return {
-    name: name.replace(/\.proto$/, "_codec.ts"),
-    content: generateFile(file, runtime),
+    name: name.replace(/\.proto$/, codec === "cbor" ? "_cbor.ts" : "_codec.ts"),
+    content: codec === "cbor" ? generateCborFile(file, runtime) : generateFile(file, runtime),
   };
 });
 process.stdout.write(

@@ -4,7 +4,7 @@
  */
 import { CODEC_IDS, type DecodeBudget, type EnvelopeCodec } from "@envelope/core";
 import { runEncode } from "./encode.js";
-import { readBody, readEnvelope, readHeader } from "./from-cbor.js";
+import { readBody, readEnvelope, readHeader } from "./gen/envelope/v1/envelope_cbor.js";
 import { EnvelopeWriter } from "./to-cbor.js";
 import { readWhole } from "./wire/reader.js";
 

@@ -8,15 +8,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cborCodec } from "@envelope/cbor";
 import { DEFAULT_LIMITS, DecodeBudget, type Envelope } from "@envelope/core";
 import { protobufCodec } from "@envelope/protobuf";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type CborReader, readWhole } from "../../cbor/src/wire/reader.js";
 import { Ctx } from "../src/from-binary.js";
 import { ProtoReader } from "../src/wire/reader.js";
 import { ProtoWriter } from "../src/wire/writer.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const src = fileURLToPath(new URL("../src/", import.meta.url));
+const cborSrc = fileURLToPath(new URL("../../cbor/src/", import.meta.url));
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** The two edits: a string in Header (field 8) and a uint32 in Resource with a two-byte tag (field 20). */
@@ -36,6 +39,7 @@ interface Generated {
 
 let dir = "";
 let generated: Generated;
+let generatedCbor: { readEnvelope(r: CborReader): Envelope };
 
 /** Writes `protoText` as envelope/v1/envelope.proto under `at` and runs `buf generate` with the plugin into `at`/out. */
 function generate(at: string, protoText: string): void {
@@ -50,6 +54,11 @@ function generate(at: string, protoText: string): void {
         out: join(at, "out"),
         // The regenerated code imports the hand-written runtime from the package's sources.
         opt: [`runtime=${src}`],
+      },
+      {
+        local: ["node", join(root, "scripts/protoc-gen-envelope.mjs")],
+        out: join(at, "out-cbor"),
+        opt: [`runtime=${cborSrc}`, "codec=cbor"],
       },
     ],
   };
@@ -66,6 +75,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "envelope-codegen-"));
   generate(dir, editProto(original()));
   generated = await import(join(dir, "out/envelope/v1/envelope_codec.ts"));
+  generatedCbor = await import(join(dir, "out-cbor/envelope/v1/envelope_cbor.ts"));
 }, 120_000);
 
 afterAll(() => {
@@ -155,6 +165,39 @@ describe("a field added to a copy of the proto, regenerated into a temporary fol
     Object.assign(expected.header, { tenant: "" });
     Object.assign(expected.header.resource, { shard: 0 });
     expect(read(protobufCodec.encodeEnvelope(e))).toEqual(expected);
+  });
+});
+
+describe("the CBOR reader regenerated from the same copy", () => {
+  test("reads the new fields at their field numbers (keys 8 and 20)", () => {
+    // The CBOR writer is hand-written: the new fields go in as unknown entries
+    // with exactly the values a writer would give them.
+    const e = envelope();
+    e.header.$unknown = { codec: "cbor", data: [[8, Uint8Array.of(0x64, 0x61, 0x63, 0x6d, 0x65)]] };
+    e.header.resource.$unknown = { codec: "cbor", data: [[20, Uint8Array.of(0x19, 0x01, 0x2c)]] };
+    const bytes = cborCodec.encodeEnvelope(e);
+    const read = readWhole(bytes, new DecodeBudget(DEFAULT_LIMITS), 0, (r) =>
+      generatedCbor.readEnvelope(r),
+    );
+    expect(read).toEqual(withNewFields());
+  });
+
+  test("a repeated new field is a duplicate_key at its model path", () => {
+    const e = envelope();
+    e.header.$unknown = { codec: "cbor", data: [[8, Uint8Array.of(0x61, 0x61)]] };
+    const bytes = hex(cborCodec.encodeEnvelope(e));
+    // Header map head a6 (5 fields and key 8) -> a7, with key 8 twice.
+    const doubled = bytes.replace("086161", "086161086161").replace(/^a201a6/, "a201a7");
+    expect(doubled).not.toBe(bytes);
+    let error: unknown;
+    try {
+      readWhole(Buffer.from(doubled, "hex"), new DecodeBudget(DEFAULT_LIMITS), 0, (r) =>
+        generatedCbor.readEnvelope(r),
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: "duplicate_key", path: "header.tenant" });
   });
 });
 
