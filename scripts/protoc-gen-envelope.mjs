@@ -1,28 +1,35 @@
 #!/usr/bin/env node
-// protoc plugin (run by `buf generate`, see buf.gen.yaml): writes the
-// schema-specialised protobuf reader and writer of the envelope contract,
-// `<file>_codec.ts` next to protoc-gen-es's `<file>_pb.ts`, from the
-// descriptors of proto/envelope/v1/envelope.proto.
+// protoc plugin (run by `buf generate`, see buf.gen.yaml): writes, from the
+// descriptors of proto/envelope/v1/envelope.proto, the schema-specialised
+// codec code of the envelope contract for every message outside the
+// attribute model:
 //
-// What is generated: one straight-line read function (a switch on the whole
-// tag, literal case values) and one write function (fields in field-number
-// order, literal tag bytes) per message of the contract, the wire-type table
-// each reader gives `other()` for fields it did not take, and the default
-// object each reader starts from. What stays hand-written, in
-// packages/protobuf/src (the "runtime" the generated code imports):
-// the wire primitives (wire/), the read context and unknown-field keeping
-// (from-binary.ts), and the attribute model: KeyValue, AnyValue, ArrayValue
-// and KeyValueList map onto JavaScript Maps and values, not onto messages,
-// and are tuned by hand (from-binary.ts, to-binary.ts).
+// - `codec=protobuf` (default): `<file>_codec.ts` next to protoc-gen-es's
+//   `<file>_pb.ts` in packages/protobuf/src/gen. Per message a straight-line
+//   reader (literal tag cases: a switch past four fields, an if chain below),
+//   the wire-type table it gives `other()` for fields it did not take, the
+//   default object it starts from, and a writer (fields in field-number
+//   order, literal tag bytes).
+// - `codec=cbor`: `<file>_cbor.ts` in packages/cbor/src/gen. Per message the
+//   map reader keyed by field number, with the model property paths its
+//   errors name (walked from Envelope) and duplicate-key tracking.
+//
+// What stays hand-written (the "runtime" the generated code imports): the
+// wire primitives (wire/), the read context and unknown-field keeping
+// (protobuf from-binary.ts, cbor from-cbor.ts), the attribute model
+// (KeyValue, AnyValue, ArrayValue and KeyValueList map onto JavaScript Maps
+// and values, not onto messages, and are tuned by hand), and, for now, the
+// CBOR writer (to-cbor.ts) and the JSON mapping (core/src/json).
 //
 // A new field of a supported kind in a generated message is one edit of the
 // proto plus `pnpm generate` (packages/protobuf/test/codegen.test.ts proves
-// it on a copy of the proto). The model bindings below are the few places
-// where the TypeScript model is not the plain proto3 mapping.
+// it on a copy of the proto). A field the generator cannot map fails the
+// generation by name. The model bindings below are the few places where the
+// TypeScript model is not the plain proto3 mapping.
 //
-// Options (`opt:` in buf.gen.yaml): `runtime=<prefix>` is prepended to the
-// runtime module names in imports (default `../../../`, the path from
-// src/gen/envelope/v1 back to src/).
+// Options (`opt:` in buf.gen.yaml): `codec=protobuf|cbor`; `runtime=<prefix>`
+// is prepended to the runtime module names in imports (default `../../../`,
+// the path from src/gen/envelope/v1 back to src/).
 import { readFileSync } from "node:fs";
 import { create, createFileRegistry, fromBinary, ScalarType, toBinary } from "@bufbuild/protobuf";
 import {
