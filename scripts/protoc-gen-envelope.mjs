@@ -374,7 +374,7 @@ function generateFile(file, runtime) {
 // "Codec: CBOR"), read into the same model; error paths are the model's
 // property paths from the envelope down.
 
-const article = (word) => (/^[AEIOU]/.test(word) ? "an" : "a");
+const article = (word) => (/^[aeiou]/i.test(word) ? "an" : "a");
 
 /** How a scalar field is read from CBOR, or undefined when the CBOR reader has no primitive for it. */
 function cborRead(message, field, c, path) {
@@ -413,7 +413,7 @@ function cborPaths(file) {
         fail(`${message.typeName}: a message inside a list element is not supported`);
       const base =
         parent.base === "" ? user.field.localName : `${parent.base}.${user.field.localName}`;
-      path = { base, list: user.field.fieldKind === "list" };
+      path = { base, list: user.field.fieldKind === "list", entry: parent.base === "" };
     }
     paths.set(message.typeName, path);
     return path;
@@ -536,17 +536,113 @@ function cborMessage(message, paths, out, imports) {
   }
 }
 
+/** The CBOR writer of one message: `write<Name>(e, m)` on the hand-written EnvelopeWriter `e`. */
+function cborWriter(message, paths, rootName, out) {
+  const { base, list } = paths.get(message.typeName);
+  const type = modelName(message);
+  const fields = message.fields.map((field) => ({
+    field,
+    localName: field.localName,
+    number: field.number,
+    c: classify(message, field),
+  }));
+  const at = (f) =>
+    list
+      ? `\`\${path}.${f.localName}\``
+      : JSON.stringify(base === "" ? f.localName : `${base}.${f.localName}`);
+  const entry = message.name === rootName || list || paths.get(message.typeName).entry;
+  const lower = message.name.toLowerCase();
+  const lines = [];
+  if (list) lines.push(`const path = \`${base}[\${index}]\`;`);
+  else lines.push(`const path = ${JSON.stringify(base)};`);
+  lines.push("const w = e.w;");
+  if (entry)
+    lines.push(
+      `if (!hasMessage(m, path)) bad(path, \`expected ${article(lower)} ${lower} object, got \${describe(m)}\`);`,
+    );
+  const last = Math.max(0, ...fields.map((f) => f.number));
+  lines.push(`const unknown = prepareUnknown(m, ${last}, e.deterministic, path);`);
+  const has = [];
+  const writes = [];
+  for (const f of fields) {
+    const v = `m.${f.localName}`;
+    const h = `put${f.localName[0].toUpperCase()}${f.localName.slice(1)}`;
+    const p = at(f);
+    const key = f.number < 24 ? `w.byte(${f.number});` : `w.head(MT_UINT, ${f.number});`;
+    let write;
+    switch (f.c.kind) {
+      case "string":
+        lines.push(`const ${h} = ${f.c.optional ? "presentText" : "hasText"}(${v}, ${p});`);
+        write = `w.text(${v}!);`;
+        break;
+      case "bytes":
+        lines.push(`const ${h} = hasBytes(${v}, ${p});`);
+        write = `w.bytes(${v}!);`;
+        break;
+      case "number":
+        if (f.field.fieldKind === "enum" || f.field.scalar === ScalarType.UINT32) {
+          lines.push(`const ${h} = hasUint32(${v}, ${p});`);
+          write = `w.head(MT_UINT, ${v}!);`;
+        } else if (f.field.scalar === ScalarType.FIXED64) {
+          lines.push(`const ${h} = hasUint64(${v}, ${p});`);
+          write = `w.headBig(MT_UINT, ${v}!);`;
+        } else fail(`${message.typeName}.${f.field.name}: no CBOR writer primitive yet`);
+        break;
+      case "message":
+        lines.push(`const ${h} = hasMessage(${v}, ${p});`);
+        write = `write${f.c.type.name}(e, ${v}!);`;
+        break;
+      case "attributes":
+        lines.push(`const ${h} = hasAttributes(${v}, ${p});`);
+        write = `e.attributes(${v}!, ${p});`;
+        break;
+      case "messages":
+        lines.push(
+          `const ${f.localName} = ${v};`,
+          `if (${f.localName} !== undefined && !Array.isArray(${f.localName})) bad(${p}, \`expected an array, got \${describe(${f.localName})}\`);`,
+          `const ${h} = ${f.localName} !== undefined && ${f.localName}.length > 0;`,
+        );
+        write = `w.head(MT_ARRAY, ${f.localName}.length);\n  for (let i = 0; i < ${f.localName}.length; i++) write${f.c.type.name}(e, ${f.localName}[i]!, i);`;
+        break;
+    }
+    has.push(h);
+    writes.push(
+      `if (${h}) {`,
+      "  u?.before(w, " + f.number + ");",
+      `  ${key}`,
+      ...write.split("\n").map((l) => (l.startsWith("  ") ? l : `  ${l}`)),
+      "}",
+    );
+  }
+  const count = [...has.map((h) => `(${h} ? 1 : 0)`), "(unknown?.length ?? 0)"].join(" + ");
+  lines.push(
+    `w.head(MT_MAP, ${count});`,
+    "const u = unknown && new UnknownCursor(unknown, e.deterministic);",
+    ...writes,
+    "u?.rest(w);",
+  );
+  out.push(
+    `/** Writes ${article(message.name)} ${message.typeName} map: keys are field numbers, defaults omitted, unknown keys in place. */`,
+    `export function write${message.name}(e: EnvelopeWriter, m: ${type}${list ? ", index: number" : ""}): void {`,
+    ...indent(lines, 2),
+    "}",
+    "",
+  );
+}
+
 function generateCborFile(file, runtime) {
   const out = [];
   const imports = new Set();
   const paths = cborPaths(file);
+  const root = file.messages.find((m) => paths.get(m.typeName)?.base === "");
   for (const message of file.messages) {
     if (ATTRIBUTE_MESSAGES.has(message.typeName)) continue;
     cborMessage(message, paths, out, imports);
+    cborWriter(message, paths, root.name, out);
   }
   const header = [
     `// @generated by scripts/protoc-gen-envelope.mjs from ${file.proto.name}; do not edit.`,
-    "// The CBOR reader of each message outside the attribute model: maps keyed by",
+    "// The CBOR reader and writer of each message outside the attribute model: maps keyed by",
     '// field number (docs/spec.md, "Codec: CBOR"). Regenerate with `pnpm generate`.',
     "",
     `import type { ${[...imports].sort().join(", ")} } from "@envelope/core";`,
@@ -566,7 +662,21 @@ function generateCborFile(file, runtime) {
     "  uintField,",
     "  unknownFields,",
     `} from "${runtime}from-cbor.js";`,
+    "import {",
+    "  bad,",
+    "  describe,",
+    "  type EnvelopeWriter,",
+    "  hasAttributes,",
+    "  hasBytes,",
+    "  hasMessage,",
+    "  hasText,",
+    "  hasUint32,",
+    "  hasUint64,",
+    "  presentText,",
+    `} from "${runtime}to-cbor.js";`,
+    `import { prepareUnknown, UnknownCursor } from "${runtime}unknown.js";`,
     `import type { CborReader } from "${runtime}wire/reader.js";`,
+    `import { MT_ARRAY, MT_MAP, MT_UINT } from "${runtime}wire/writer.js";`,
     "",
   ];
   return `${[...header, ...out].join("\n").trimEnd()}\n`;

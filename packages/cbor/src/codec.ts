@@ -4,7 +4,14 @@
  */
 import { CODEC_IDS, type DecodeBudget, type EnvelopeCodec } from "@envelope/core";
 import { runEncode } from "./encode.js";
-import { readBody, readEnvelope, readHeader } from "./gen/envelope/v1/envelope_cbor.js";
+import {
+  readBody,
+  readEnvelope,
+  readHeader,
+  writeBody,
+  writeEnvelope,
+  writeHeader,
+} from "./gen/envelope/v1/envelope_cbor.js";
 import { EnvelopeWriter } from "./to-cbor.js";
 import { readWhole } from "./wire/reader.js";
 
@@ -33,9 +40,9 @@ export function createCborCodec(options: CborCodecOptions = {}): EnvelopeCodec {
   return Object.freeze({
     name: "cbor",
     id: CODEC_IDS.cbor,
-    encodeHeader: (header) => runEncode(writer, (w) => w.header(header)),
-    encodeBody: (body) => runEncode(writer, (w) => w.body(body)),
-    encodeEnvelope: (envelope) => runEncode(writer, (w) => w.envelope(envelope)),
+    encodeHeader: (header) => runEncode(writer, (w) => writeHeader(w, header)),
+    encodeBody: (body) => runEncode(writer, (w) => writeBody(w, body)),
+    encodeEnvelope: (envelope) => runEncode(writer, (w) => writeEnvelope(w, envelope)),
     decodeHeader: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>
       readWhole(bytes, budget, offset, readHeader),
     decodeBody: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>

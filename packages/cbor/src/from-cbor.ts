@@ -3,7 +3,7 @@
  * strict single-pass decoder straight into the model. The readers of the
  * messages are generated from the proto (gen/envelope/v1/envelope_cbor.ts,
  * scripts/protoc-gen-envelope.mjs) and call the helpers here; the attribute
- * maps and values are read here. See `to-cbor.ts` for the key table.
+ * maps and values are read here.
  *
  * Readers accept any well-formed encoding of the mapping (definite or
  * indefinite lengths, non-shortest heads, any float width, keys in any order,

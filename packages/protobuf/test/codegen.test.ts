@@ -12,6 +12,8 @@ import { cborCodec } from "@envelope/cbor";
 import { DEFAULT_LIMITS, DecodeBudget, type Envelope } from "@envelope/core";
 import { protobufCodec } from "@envelope/protobuf";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runEncode } from "../../cbor/src/encode.js";
+import { EnvelopeWriter } from "../../cbor/src/to-cbor.js";
 import { type CborReader, readWhole } from "../../cbor/src/wire/reader.js";
 import { Ctx } from "../src/from-binary.js";
 import { ProtoReader } from "../src/wire/reader.js";
@@ -39,7 +41,10 @@ interface Generated {
 
 let dir = "";
 let generated: Generated;
-let generatedCbor: { readEnvelope(r: CborReader): Envelope };
+let generatedCbor: {
+  readEnvelope(r: CborReader): Envelope;
+  writeEnvelope(e: EnvelopeWriter, m: Envelope): void;
+};
 
 /** Writes `protoText` as envelope/v1/envelope.proto under `at` and runs `buf generate` with the plugin into `at`/out. */
 function generate(at: string, protoText: string): void {
@@ -176,6 +181,20 @@ describe("the CBOR reader regenerated from the same copy", () => {
     e.header.$unknown = { codec: "cbor", data: [[8, Uint8Array.of(0x64, 0x61, 0x63, 0x6d, 0x65)]] };
     e.header.resource.$unknown = { codec: "cbor", data: [[20, Uint8Array.of(0x19, 0x01, 0x2c)]] };
     const bytes = cborCodec.encodeEnvelope(e);
+    const read = readWhole(bytes, new DecodeBudget(DEFAULT_LIMITS), 0, (r) =>
+      generatedCbor.readEnvelope(r),
+    );
+    expect(read).toEqual(withNewFields());
+  });
+
+  test("the regenerated CBOR writer writes them at keys 8 and 20, and the reader reads them back", () => {
+    const bytes = runEncode(new EnvelopeWriter(false), (w) =>
+      generatedCbor.writeEnvelope(w, withNewFields()),
+    );
+    // Resource: 6 attributes {k: "v"}, then key 20 (head 14) = 300 (19 01 2c).
+    expect(hex(bytes)).toContain("06a1616b61761419012c");
+    // Header: then key 8 = "acme", and the body (key 2) follows.
+    expect(hex(bytes)).toContain("1419012c086461636d6502");
     const read = readWhole(bytes, new DecodeBudget(DEFAULT_LIMITS), 0, (r) =>
       generatedCbor.readEnvelope(r),
     );
