@@ -12,14 +12,16 @@
 //   order, literal tag bytes).
 // - `codec=cbor`: `<file>_cbor.ts` in packages/cbor/src/gen. Per message the
 //   map reader keyed by field number, with the model property paths its
-//   errors name (walked from Envelope) and duplicate-key tracking.
+//   errors name (walked from Envelope) and duplicate-key tracking, and the
+//   map writer: field type checks, entry count, keys, unknown keys in place.
 //
 // What stays hand-written (the "runtime" the generated code imports): the
 // wire primitives (wire/), the read context and unknown-field keeping
-// (protobuf from-binary.ts, cbor from-cbor.ts), the attribute model
+// (protobuf from-binary.ts, cbor from-cbor.ts and unknown.ts), the field
+// type checks of the CBOR writer (to-cbor.ts), the attribute model
 // (KeyValue, AnyValue, ArrayValue and KeyValueList map onto JavaScript Maps
 // and values, not onto messages, and are tuned by hand), and, for now, the
-// CBOR writer (to-cbor.ts) and the JSON mapping (core/src/json).
+// JSON mapping (core/src/json).
 //
 // A new field of a supported kind in a generated message is one edit of the
 // proto plus `pnpm generate` (packages/protobuf/test/codegen.test.ts proves
@@ -608,7 +610,7 @@ function cborWriter(message, paths, rootName, out) {
     has.push(h);
     writes.push(
       `if (${h}) {`,
-      "  u?.before(w, " + f.number + ");",
+      `  u?.before(w, ${f.number});`,
       `  ${key}`,
       ...write.split("\n").map((l) => (l.startsWith("  ") ? l : `  ${l}`)),
       "}",
