@@ -4,7 +4,14 @@
  */
 import { CODEC_IDS, type DecodeBudget, type EnvelopeCodec } from "@envelope/core";
 import { runEncode } from "./encode.js";
-import { readBody, readEnvelope, readHeader } from "./from-cbor.js";
+import {
+  readBody,
+  readEnvelope,
+  readHeader,
+  writeBody,
+  writeEnvelope,
+  writeHeader,
+} from "./gen/envelope/v1/envelope_cbor.js";
 import { EnvelopeWriter } from "./to-cbor.js";
 import { readWhole } from "./wire/reader.js";
 
@@ -39,9 +46,9 @@ function makeCodec(deterministic: boolean, profile: EnvelopeCodec | undefined): 
     name: "cbor",
     ...(profile === undefined ? {} : { deterministic: profile }),
     id: CODEC_IDS.cbor,
-    encodeHeader: (header) => runEncode(writer, (w) => w.header(header)),
-    encodeBody: (body) => runEncode(writer, (w) => w.body(body)),
-    encodeEnvelope: (envelope) => runEncode(writer, (w) => w.envelope(envelope)),
+    encodeHeader: (header) => runEncode(writer, (w) => writeHeader(w, header)),
+    encodeBody: (body) => runEncode(writer, (w) => writeBody(w, body)),
+    encodeEnvelope: (envelope) => runEncode(writer, (w) => writeEnvelope(w, envelope)),
     decodeHeader: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>
       readWhole(bytes, budget, offset, readHeader),
     decodeBody: (bytes: Uint8Array, budget: DecodeBudget, offset: number) =>

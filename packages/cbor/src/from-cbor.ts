@@ -1,7 +1,9 @@
 /**
  * The CBOR mapping, reading side (docs/spec.md, section "Codec: CBOR"): a
- * strict single-pass decoder straight into the model. See `to-cbor.ts` for
- * the key table.
+ * strict single-pass decoder straight into the model. The readers of the
+ * messages are generated from the proto (gen/envelope/v1/envelope_cbor.ts,
+ * scripts/protoc-gen-envelope.mjs) and call the helpers here; the attribute
+ * maps and values are read here.
  *
  * Readers accept any well-formed encoding of the mapping (definite or
  * indefinite lengths, non-shortest heads, any float width, keys in any order,
@@ -12,29 +14,15 @@
  * to absent fields; required-field and id checks are validation's job
  * (docs/spec.md, "Validation"), as for every codec.
  */
-import {
-  type Attributes,
-  type AttributeValue,
-  type Body,
-  type Envelope,
-  EnvelopeError,
-  type Extension,
-  type Header,
-  type Producer,
-  type Resource,
-  type SchemaRef,
-  type Status,
-  type StatusCode,
-  type TraceContext,
-} from "@envelope/core";
+import { type Attributes, type AttributeValue, EnvelopeError } from "@envelope/core";
 import type { CborKey, CborUnknownEntry, CborUnknownFields } from "./unknown.js";
 import { float16ToNumber } from "./wire/float.js";
 import { BREAK, type CborReader, MAJOR_NAMES } from "./wire/reader.js";
 
-const EMPTY_BYTES = new Uint8Array(0);
+export const EMPTY_BYTES = new Uint8Array(0);
 
 /** Reads a message map's head; returns its entry count, or -1 for an indefinite-length map. */
-function messageHead(r: CborReader, path: string, what: string): number {
+export function messageHead(r: CborReader, path: string, what: string): number {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 5) r.wrongType(initial, at, path, what);
@@ -47,7 +35,7 @@ function messageHead(r: CborReader, path: string, what: string): number {
  * Reads a message map key: an integer, a `number` when it is a safe integer,
  * else a `bigint` (so equal keys are equal values, see {@link UnknownKeys}).
  */
-function messageKey(r: CborReader, path: string): CborKey {
+export function messageKey(r: CborReader, path: string): CborKey {
   const at = r.pos;
   const initial = r.head(path);
   const major = initial >> 5;
@@ -77,7 +65,13 @@ function messageKey(r: CborReader, path: string): CborKey {
 }
 
 /** Marks known key `key` (1..31) seen; fails on a second occurrence. */
-function seenOnce(r: CborReader, seen: number, key: number, at: number, path: string): number {
+export function seenOnce(
+  r: CborReader,
+  seen: number,
+  key: number,
+  at: number,
+  path: string,
+): number {
   const bit = 1 << key;
   if ((seen & bit) !== 0) r.fail("duplicate_key", `key ${key} appears twice`, at, path);
   return seen | bit;
@@ -90,7 +84,7 @@ function seenOnce(r: CborReader, seen: number, key: number, at: number, path: st
  * canonical, a safe integer always a `number` and anything else a `bigint`,
  * so equal keys are equal in the set.
  */
-interface UnknownKeys {
+export interface UnknownKeys {
   readonly keys: Set<CborKey>;
   /** `[start, end)` of each value in the input, in key order. */
   readonly ranges: number[];
@@ -101,7 +95,7 @@ interface UnknownKeys {
  * entry, and its value is walked as known data is (entries, depth, key and
  * string lengths).
  */
-function readUnknown(
+export function readUnknown(
   r: CborReader,
   key: CborKey,
   list: UnknownKeys | undefined,
@@ -127,7 +121,7 @@ function readUnknown(
  * out of the input, all into one buffer (one allocation per message, not
  * per entry).
  */
-function unknownFields(r: CborReader, u: UnknownKeys): CborUnknownFields {
+export function unknownFields(r: CborReader, u: UnknownKeys): CborUnknownFields {
   const ranges = u.ranges;
   let size = 0;
   for (let i = 0; i < ranges.length; i += 2) size += ranges[i + 1]! - ranges[i]!;
@@ -152,7 +146,7 @@ function unknownFields(r: CborReader, u: UnknownKeys): CborUnknownFields {
   return { codec: "cbor", data };
 }
 
-function textField(r: CborReader, path: string): string {
+export function textField(r: CborReader, path: string): string {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 3) r.wrongType(initial, at, path, "a text string");
@@ -160,21 +154,21 @@ function textField(r: CborReader, path: string): string {
 }
 
 /** A text field that is a key (an extension namespace): bounded by maxKeyLength too. */
-function keyField(r: CborReader, path: string): string {
+export function keyField(r: CborReader, path: string): string {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 3) r.wrongType(initial, at, path, "a text string");
   return r.key(at, path);
 }
 
-function bytesField(r: CborReader, path: string): Uint8Array {
+export function bytesField(r: CborReader, path: string): Uint8Array {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 2) r.wrongType(initial, at, path, "a byte string");
   return r.byteString(at, path);
 }
 
-function uintField(r: CborReader, path: string, max: number): number {
+export function uintField(r: CborReader, path: string, max: number): number {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 0) r.wrongType(initial, at, path, "an unsigned integer");
@@ -183,7 +177,7 @@ function uintField(r: CborReader, path: string, max: number): number {
   return r.arg;
 }
 
-function uint64Field(r: CborReader, path: string): bigint {
+export function uint64Field(r: CborReader, path: string): bigint {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 0) r.wrongType(initial, at, path, "an unsigned integer");
@@ -191,337 +185,21 @@ function uint64Field(r: CborReader, path: string): bigint {
   return r.argBigInt();
 }
 
-/** Reads a whole unframed envelope: {1: Header, 2: Body}. */
-export function readEnvelope(r: CborReader): Envelope {
-  const count = messageHead(r, "", "an Envelope map");
-  let header: Header | undefined;
-  let body: Body | undefined;
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak() : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, "");
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header");
-        header = readHeader(r);
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "body");
-        body = readBody(r);
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, "");
-    }
-  }
-  if (header === undefined) {
-    throw new EnvelopeError("missing_field", "envelope has no header (key 1)", {
-      path: "header",
+/** Fails for a missing required field (the `required` binding in scripts/protoc-gen-envelope.mjs). */
+export function missingField(r: CborReader, message: string, path: string, key: number): never {
+  const field = path.slice(path.lastIndexOf(".") + 1);
+  throw new EnvelopeError(
+    "missing_field",
+    `${message.toLowerCase()} has no ${field} (key ${key})`,
+    {
+      path,
       offset: r.base,
-    });
-  }
-  const envelope: Envelope = { header, body: body ?? { attributes: new Map(), extensions: [] } };
-  if (unknown !== undefined) envelope.$unknown = unknownFields(r, unknown);
-  return envelope;
-}
-
-/**
- * Reads a Header map. Absent `schema`, `producer` and `resource` stay absent
- * (validation reports `missing_field`), as in the JSON codec.
- */
-export function readHeader(r: CborReader): Header {
-  const count = messageHead(r, "header", "a Header map");
-  const header = { eventId: EMPTY_BYTES, timeUnixNano: 0n } as Header;
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak("header") : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, "header");
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header.schema");
-        header.schema = readSchema(r);
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "header.eventId");
-        header.eventId = bytesField(r, "header.eventId");
-        break;
-      case 3:
-        seen = seenOnce(r, seen, key, at, "header.timeUnixNano");
-        header.timeUnixNano = uint64Field(r, "header.timeUnixNano");
-        break;
-      case 4:
-        seen = seenOnce(r, seen, key, at, "header.producer");
-        header.producer = readProducer(r);
-        break;
-      case 5:
-        seen = seenOnce(r, seen, key, at, "header.trace");
-        header.trace = readTrace(r);
-        break;
-      case 6:
-        seen = seenOnce(r, seen, key, at, "header.resource");
-        header.resource = readResource(r);
-        break;
-      case 7:
-        seen = seenOnce(r, seen, key, at, "header.status");
-        header.status = readStatus(r);
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, "header");
-    }
-  }
-  if (unknown !== undefined) header.$unknown = unknownFields(r, unknown);
-  return header;
-}
-
-function readSchema(r: CborReader): SchemaRef {
-  const path = "header.schema";
-  const count = messageHead(r, path, "a SchemaRef map");
-  const schema: SchemaRef = { type: "", subtype: "", version: "" };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header.schema.type");
-        schema.type = textField(r, "header.schema.type");
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "header.schema.subtype");
-        schema.subtype = textField(r, "header.schema.subtype");
-        break;
-      case 3:
-        seen = seenOnce(r, seen, key, at, "header.schema.version");
-        schema.version = textField(r, "header.schema.version");
-        break;
-      case 4:
-        seen = seenOnce(r, seen, key, at, "header.schema.url");
-        schema.url = textField(r, "header.schema.url");
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) schema.$unknown = unknownFields(r, unknown);
-  return schema;
-}
-
-function readProducer(r: CborReader): Producer {
-  const path = "header.producer";
-  const count = messageHead(r, path, "a Producer map");
-  const producer: Producer = { language: "", version: "" };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header.producer.language");
-        producer.language = textField(r, "header.producer.language");
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "header.producer.version");
-        producer.version = textField(r, "header.producer.version");
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) producer.$unknown = unknownFields(r, unknown);
-  return producer;
-}
-
-/** TraceContext. An empty parent span id or trace state means absent (proto3 bytes/string, see the field table). */
-function readTrace(r: CborReader): TraceContext {
-  const path = "header.trace";
-  const count = messageHead(r, path, "a TraceContext map");
-  const trace: TraceContext = { traceId: EMPTY_BYTES, spanId: EMPTY_BYTES, traceFlags: 0 };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header.trace.traceId");
-        trace.traceId = bytesField(r, "header.trace.traceId");
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "header.trace.spanId");
-        trace.spanId = bytesField(r, "header.trace.spanId");
-        break;
-      case 3: {
-        seen = seenOnce(r, seen, key, at, "header.trace.parentSpanId");
-        const parent = bytesField(r, "header.trace.parentSpanId");
-        if (parent.length > 0) trace.parentSpanId = parent;
-        break;
-      }
-      case 4:
-        seen = seenOnce(r, seen, key, at, "header.trace.traceFlags");
-        trace.traceFlags = uintField(r, "header.trace.traceFlags", 0xffff_ffff);
-        break;
-      case 5: {
-        seen = seenOnce(r, seen, key, at, "header.trace.traceState");
-        const state = textField(r, "header.trace.traceState");
-        if (state !== "") trace.traceState = state;
-        break;
-      }
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) trace.$unknown = unknownFields(r, unknown);
-  return trace;
-}
-
-function readResource(r: CborReader): Resource {
-  const path = "header.resource";
-  const count = messageHead(r, path, "a Resource map");
-  const resource: Resource = { serviceName: "", attributes: new Map() };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header.resource.serviceName");
-        resource.serviceName = textField(r, "header.resource.serviceName");
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "header.resource.serviceVersion");
-        resource.serviceVersion = textField(r, "header.resource.serviceVersion");
-        break;
-      case 3:
-        seen = seenOnce(r, seen, key, at, "header.resource.environment");
-        resource.environment = textField(r, "header.resource.environment");
-        break;
-      case 4:
-        seen = seenOnce(r, seen, key, at, "header.resource.region");
-        resource.region = textField(r, "header.resource.region");
-        break;
-      case 5:
-        seen = seenOnce(r, seen, key, at, "header.resource.host");
-        resource.host = textField(r, "header.resource.host");
-        break;
-      case 6:
-        seen = seenOnce(r, seen, key, at, "header.resource.attributes");
-        resource.attributes = readAttributes(r, "header.resource.attributes");
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) resource.$unknown = unknownFields(r, unknown);
-  return resource;
-}
-
-/** Status. Codes this version does not name are kept as numbers (an open enum), up to 2^31-1. */
-function readStatus(r: CborReader): Status {
-  const path = "header.status";
-  const count = messageHead(r, path, "a Status map");
-  const status: Status = { code: 0, message: "" };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "header.status.code");
-        status.code = uintField(r, "header.status.code", 0x7fff_ffff) as StatusCode;
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "header.status.message");
-        status.message = textField(r, "header.status.message");
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) status.$unknown = unknownFields(r, unknown);
-  return status;
-}
-
-/** Reads a Body map: {1: attributes, 2: [Extension, ...]}. */
-export function readBody(r: CborReader): Body {
-  const path = "body";
-  const count = messageHead(r, path, "a Body map");
-  const body: Body = { attributes: new Map(), extensions: [] };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, "body.attributes");
-        body.attributes = readAttributes(r, "body.attributes");
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, "body.extensions");
-        body.extensions = readExtensions(r);
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) body.$unknown = unknownFields(r, unknown);
-  return body;
-}
-
-function readExtensions(r: CborReader): Extension[] {
-  const path = "body.extensions";
-  const at = r.pos;
-  const initial = r.head(path);
-  if (initial >> 5 !== 4) r.wrongType(initial, at, path, "an array of Extension maps");
-  const count = r.arg;
-  const out: Extension[] = [];
-  if (count >= 0) {
-    r.checkCount(count, at, path);
-    r.checkEntries(count, at, path);
-  }
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) out.push(readExtension(r, i));
-  return out;
-}
-
-/** Reads an Extension map (an entry of the budget). */
-function readExtension(r: CborReader, index: number): Extension {
-  const path = `body.extensions[${index}]`;
-  r.countEntry(r.pos, path);
-  const count = messageHead(r, path, "an Extension map");
-  const ext: Extension = { namespace: "", version: "", attributes: new Map() };
-  let seen = 0;
-  let unknown: UnknownKeys | undefined;
-  for (let i = 0; count < 0 ? !r.atBreak(path) : i < count; i++) {
-    const at = r.pos;
-    const key = messageKey(r, path);
-    switch (key) {
-      case 1:
-        seen = seenOnce(r, seen, key, at, `${path}.namespace`);
-        ext.namespace = keyField(r, `${path}.namespace`);
-        break;
-      case 2:
-        seen = seenOnce(r, seen, key, at, `${path}.version`);
-        ext.version = textField(r, `${path}.version`);
-        break;
-      case 3:
-        seen = seenOnce(r, seen, key, at, `${path}.attributes`);
-        ext.attributes = readAttributes(r, `${path}.attributes`);
-        break;
-      default:
-        unknown = readUnknown(r, key, unknown, at, path);
-    }
-  }
-  if (unknown !== undefined) ext.$unknown = unknownFields(r, unknown);
-  return ext;
+    },
+  );
 }
 
 /** Reads an attribute map field at `path`. */
-function readAttributes(r: CborReader, path: string): Attributes {
+export function readAttributes(r: CborReader, path: string): Attributes {
   const at = r.pos;
   const initial = r.head(path);
   if (initial >> 5 !== 5) r.wrongType(initial, at, path, "an attribute map (text keys)");

@@ -1,17 +1,50 @@
 /**
  * The protobuf binary codec object (codec id 1): the schema-specialised
- * encoder and decoder in to-binary.ts / from-binary.ts.
+ * readers and writers generated from the proto (gen/envelope/v1/envelope_codec.ts)
+ * over the hand-written attribute model and helpers (from-binary.ts, to-binary.ts).
  */
-import { CODEC_IDS, type EnvelopeCodec } from "@envelope/core";
+import { CODEC_IDS, type DecodeBudget, type Envelope, type EnvelopeCodec } from "@envelope/core";
+import { Ctx } from "./from-binary.js";
 import {
-  decodeMessage,
-  decodeSections,
   readBody,
   readEnvelope,
   readHeader,
-} from "./from-binary.js";
-import { writeBody, writeEnvelope, writeHeader } from "./to-binary.js";
+  writeBody,
+  writeEnvelope,
+  writeHeader,
+} from "./gen/envelope/v1/envelope_codec.js";
+import { ProtoReader } from "./wire/reader.js";
 import { ProtoWriter } from "./wire/writer.js";
+
+/**
+ * Decodes the header section `bytes[headerStart, bodyStart)` and the body
+ * section `bytes[bodyStart, end)` of a frame with one reader, so both share
+ * one latin1 string of the input (see ProtoReader.ascii).
+ */
+function decodeSections(
+  bytes: Uint8Array,
+  headerStart: number,
+  bodyStart: number,
+  end: number,
+  budget: DecodeBudget,
+): Envelope {
+  // Positions are absolute in `bytes` (base 0): no subarray per decode.
+  const c = new Ctx(new ProtoReader(bytes, 0, headerStart, end), budget);
+  const header = readHeader(c, bodyStart);
+  const body = readBody(c, end);
+  return { header, body };
+}
+
+/** Runs `read` over `bytes` as one whole message. */
+function decodeMessage<T>(
+  bytes: Uint8Array,
+  budget: DecodeBudget,
+  offset: number,
+  read: (c: Ctx, end: number) => T,
+): T {
+  const c = new Ctx(new ProtoReader(bytes, offset), budget);
+  return read(c, bytes.length);
+}
 
 /**
  * Creates a protobuf codec with its own output slab (see ProtoWriter):

@@ -1,8 +1,12 @@
 /**
- * Schema-specialised protobuf binary decoder for the envelope contract
- * (docs/spec.md, "Codec: protobuf binary"; field table in to-binary.ts).
- * Reads straight into the model, checks every length against its message's
- * end and the limits before it allocates, and keeps unknown fields.
+ * The hand-written part of the protobuf binary decoder (docs/spec.md, "Codec:
+ * protobuf binary"): the read context, unknown-field keeping and the
+ * attribute model (KeyValue, AnyValue, ArrayValue, KeyValueList read into
+ * Maps and values). The readers of the other messages are generated from
+ * the proto (gen/envelope/v1/envelope_codec.ts, scripts/protoc-gen-envelope.mjs)
+ * and call these. Reads straight into the model, checks every length
+ * against its message's end and the limits before it allocates, and keeps
+ * unknown fields.
  *
  * Each message loop switches on the whole tag (field number and wire type),
  * so a known field with the expected wire type costs one comparison; anything
@@ -19,27 +23,18 @@
 import {
   type Attributes,
   type AttributeValue,
-  type Body,
   type DecodeBudget,
-  type Envelope,
   EnvelopeError,
-  type Extension,
   excerpt,
   type HasUnknown,
-  type Header,
-  type Producer,
-  type Resource,
-  type SchemaRef,
-  type Status,
-  type TraceContext,
   UnknownValue,
 } from "@envelope/core";
-import { ProtoReader } from "./wire/reader.js";
+import type { ProtoReader } from "./wire/reader.js";
 
-const EMPTY = new Uint8Array(0);
+export const EMPTY = new Uint8Array(0);
 
 /** State of one decode call. */
-class Ctx {
+export class Ctx {
   readonly maxString: number;
   readonly maxBytes: number;
   readonly maxDepth: number;
@@ -73,16 +68,7 @@ class Ctx {
 }
 
 /** Wire types of the known fields of each message, by field number. */
-type Known = readonly (number | undefined)[];
-const HEADER: Known = [undefined, 2, 2, 1, 2, 2, 2, 2];
-const SCHEMA: Known = [undefined, 2, 2, 2, 2];
-const PRODUCER: Known = [undefined, 2, 2];
-const TRACE: Known = [undefined, 2, 2, 2, 0, 2];
-const RESOURCE: Known = [undefined, 2, 2, 2, 2, 2, 2];
-const STATUS: Known = [undefined, 0, 2];
-const BODY: Known = [undefined, 2, 2];
-const EXTENSION: Known = [undefined, 2, 2, 2];
-const ENVELOPE: Known = [undefined, 2, 2];
+export type Known = readonly (number | undefined)[];
 const KEY_VALUE: Known = [undefined, 2, 2];
 const ANY_VALUE: Known = [undefined, 2, 0, 0, 1, 2, 2, 2];
 const LIST: Known = [undefined, 2];
@@ -92,7 +78,14 @@ const LIST: Known = [undefined, 2];
  * type is an error; an unknown field counts as an entry, is skipped and,
  * when `keep`, its raw bytes (tag included) are collected for re-encoding.
  */
-function other(c: Ctx, known: Known, tag: number, at: number, end: number, keep: boolean): void {
+export function other(
+  c: Ctx,
+  known: Known,
+  tag: number,
+  at: number,
+  end: number,
+  keep: boolean,
+): void {
   const no = tag >>> 3;
   const wt = tag & 7;
   if (no === 0) c.r.fail("field number 0", at);
@@ -115,7 +108,7 @@ function other(c: Ctx, known: Known, tag: number, at: number, end: number, keep:
  * byte string. (Small: it runs at the end of every message; the copying is
  * in `keepUnknown`.)
  */
-function attachUnknown(c: Ctx, target: HasUnknown, mark: number[] | undefined): void {
+export function attachUnknown(c: Ctx, target: HasUnknown, mark: number[] | undefined): void {
   const ranges = c.unknown;
   c.unknown = mark;
   if (ranges !== undefined && ranges !== mark) keepUnknown(target, ranges, c.r.buf);
@@ -140,240 +133,35 @@ function keepUnknown(target: HasUnknown, ranges: number[], buf: Uint8Array): voi
 }
 
 /** Enters a length-delimited sub-message; returns its end. */
-function sub(c: Ctx, end: number, what: string): number {
+export function sub(c: Ctx, end: number, what: string): number {
   const len = c.r.length(end, what);
   return c.r.pos + len;
 }
 
-function str(c: Ctx, end: number): string {
+export function str(c: Ctx, end: number): string {
   return c.r.string(end, c.maxString);
 }
 
 /** An attribute key or extension namespace (also bounded by maxKeyLength). */
-function key(c: Ctx, end: number): string {
+export function key(c: Ctx, end: number): string {
   return c.r.string(end, c.maxKey, c.keyWhat);
 }
 
-function bytes(c: Ctx, end: number): Uint8Array {
+export function bytes(c: Ctx, end: number): Uint8Array {
   return c.r.bytes(end, c.maxBytes);
-}
-
-export function readHeader(
-  c: Ctx,
-  end: number,
-  h: Header = { eventId: EMPTY, timeUnixNano: 0n } as Header,
-): Header {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    switch (tag) {
-      case 0x0a:
-        h.schema = readSchema(c, sub(c, end, "Header.schema"), h.schema);
-        break;
-      case 0x12:
-        h.eventId = bytes(c, end);
-        break;
-      case 0x19:
-        h.timeUnixNano = r.fixed64(end);
-        break;
-      case 0x22:
-        h.producer = readProducer(c, sub(c, end, "Header.producer"), h.producer);
-        break;
-      case 0x2a:
-        h.trace = readTrace(c, sub(c, end, "Header.trace"), h.trace);
-        break;
-      case 0x32:
-        h.resource = readResource(c, sub(c, end, "Header.resource"), h.resource);
-        break;
-      case 0x3a:
-        h.status = readStatus(c, sub(c, end, "Header.status"), h.status);
-        break;
-      default:
-        other(c, HEADER, tag, at, end, true);
-    }
-  }
-  attachUnknown(c, h, mark);
-  return h;
-}
-
-function readSchema(
-  c: Ctx,
-  end: number,
-  s: SchemaRef = { type: "", subtype: "", version: "" },
-): SchemaRef {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    if (tag === 0x0a) s.type = str(c, end);
-    else if (tag === 0x12) s.subtype = str(c, end);
-    else if (tag === 0x1a) s.version = str(c, end);
-    else if (tag === 0x22) s.url = str(c, end);
-    else other(c, SCHEMA, tag, at, end, true);
-  }
-  attachUnknown(c, s, mark);
-  return s;
-}
-
-function readProducer(c: Ctx, end: number, p: Producer = { language: "", version: "" }): Producer {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    if (tag === 0x0a) p.language = str(c, end);
-    else if (tag === 0x12) p.version = str(c, end);
-    else other(c, PRODUCER, tag, at, end, true);
-  }
-  attachUnknown(c, p, mark);
-  return p;
-}
-
-function readTrace(
-  c: Ctx,
-  end: number,
-  t: TraceContext = { traceId: EMPTY, spanId: EMPTY, traceFlags: 0 },
-): TraceContext {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    switch (tag) {
-      case 0x0a:
-        t.traceId = bytes(c, end);
-        break;
-      case 0x12:
-        t.spanId = bytes(c, end);
-        break;
-      case 0x1a: {
-        const v = bytes(c, end);
-        if (v.length > 0) t.parentSpanId = v;
-        else delete t.parentSpanId;
-        break;
-      }
-      case 0x20:
-        t.traceFlags = r.varint32(end) >>> 0;
-        break;
-      case 0x2a: {
-        const v = str(c, end);
-        if (v.length > 0) t.traceState = v;
-        else delete t.traceState;
-        break;
-      }
-      default:
-        other(c, TRACE, tag, at, end, true);
-    }
-  }
-  attachUnknown(c, t, mark);
-  return t;
-}
-
-function readResource(
-  c: Ctx,
-  end: number,
-  res: Resource = { serviceName: "", attributes: new Map() },
-): Resource {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    switch (tag) {
-      case 0x0a:
-        res.serviceName = str(c, end);
-        break;
-      case 0x12:
-        res.serviceVersion = str(c, end);
-        break;
-      case 0x1a:
-        res.environment = str(c, end);
-        break;
-      case 0x22:
-        res.region = str(c, end);
-        break;
-      case 0x2a:
-        res.host = str(c, end);
-        break;
-      case 0x32:
-        readKeyValue(c, sub(c, end, "Resource.attributes"), res.attributes, 0, at);
-        break;
-      default:
-        other(c, RESOURCE, tag, at, end, true);
-    }
-  }
-  attachUnknown(c, res, mark);
-  return res;
-}
-
-function readStatus(c: Ctx, end: number, s: Status = { code: 0, message: "" }): Status {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    // An enum is an int32; values this version does not name are kept as numbers.
-    if (tag === 0x08) s.code = r.varint32(end) | 0;
-    else if (tag === 0x12) s.message = str(c, end);
-    else other(c, STATUS, tag, at, end, true);
-  }
-  attachUnknown(c, s, mark);
-  return s;
-}
-
-export function readBody(
-  c: Ctx,
-  end: number,
-  b: Body = { attributes: new Map(), extensions: [] },
-): Body {
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    if (tag === 0x0a) readKeyValue(c, sub(c, end, "Body.attributes"), b.attributes, 0, at);
-    else if (tag === 0x12) {
-      c.count(at);
-      b.extensions.push(readExtension(c, sub(c, end, "Body.extensions")));
-    } else other(c, BODY, tag, at, end, true);
-  }
-  attachUnknown(c, b, mark);
-  return b;
-}
-
-function readExtension(c: Ctx, end: number): Extension {
-  const e: Extension = { namespace: "", version: "", attributes: new Map() };
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    if (tag === 0x0a) e.namespace = key(c, end);
-    else if (tag === 0x12) e.version = str(c, end);
-    else if (tag === 0x1a)
-      readKeyValue(c, sub(c, end, "Extension.attributes"), e.attributes, 0, at);
-    else other(c, EXTENSION, tag, at, end, true);
-  }
-  attachUnknown(c, e, mark);
-  return e;
 }
 
 /**
  * Reads one KeyValue into `into`. Unknown fields of a KeyValue have no place
  * in the model and are skipped (docs/spec.md, "Unknown fields").
  */
-function readKeyValue(c: Ctx, end: number, into: Attributes, depth: number, at: number): void {
+export function readKeyValue(
+  c: Ctx,
+  end: number,
+  into: Attributes,
+  depth: number,
+  at: number,
+): void {
   c.count(at);
   const r = c.r;
   const start = r.pos;
@@ -530,52 +318,9 @@ function readKvList(c: Ctx, end: number, depth: number, out: Attributes): Attrib
   return out;
 }
 
-export function readEnvelope(c: Ctx, end: number): Envelope {
-  const e = {} as Envelope;
-  const mark = c.unknown;
-  c.unknown = undefined;
-  const r = c.r;
-  while (r.pos < end) {
-    const at = r.pos;
-    const tag = r.uint32(end);
-    if (tag === 0x0a) e.header = readHeader(c, sub(c, end, "Envelope.header"), e.header);
-    else if (tag === 0x12) e.body = readBody(c, sub(c, end, "Envelope.body"), e.body);
-    else other(c, ENVELOPE, tag, at, end, true);
-  }
-  if (e.header === undefined) {
-    throw new EnvelopeError("missing_field", "envelope has no header", { offset: r.base });
-  }
-  e.body ??= { attributes: new Map(), extensions: [] };
-  attachUnknown(c, e, mark);
-  return e;
-}
-
-/**
- * Decodes the header section `bytes[headerStart, bodyStart)` and the body
- * section `bytes[bodyStart, end)` of a frame with one reader, so both share
- * one latin1 string of the input (see ProtoReader.ascii).
- */
-export function decodeSections(
-  bytes: Uint8Array,
-  headerStart: number,
-  bodyStart: number,
-  end: number,
-  budget: DecodeBudget,
-): Envelope {
-  // Positions are absolute in `bytes` (base 0): no subarray per decode.
-  const c = new Ctx(new ProtoReader(bytes, 0, headerStart, end), budget);
-  const header = readHeader(c, bodyStart);
-  const body = readBody(c, end);
-  return { header, body };
-}
-
-/** Runs `read` over `bytes` as one whole message. */
-export function decodeMessage<T>(
-  bytes: Uint8Array,
-  budget: DecodeBudget,
-  offset: number,
-  read: (c: Ctx, end: number) => T,
-): T {
-  const c = new Ctx(new ProtoReader(bytes, offset), budget);
-  return read(c, bytes.length);
+/** Fails for a missing required field (see the `required` binding in scripts/protoc-gen-envelope.mjs). */
+export function missingField(c: Ctx, message: string, field: string): never {
+  throw new EnvelopeError("missing_field", `${message.toLowerCase()} has no ${field}`, {
+    offset: c.r.base,
+  });
 }
