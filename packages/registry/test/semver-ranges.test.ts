@@ -1,13 +1,7 @@
-// Ranges joined with `||`: set inclusion over their intervals, and how a
-// descriptor change between two such ranges is classified (issue #22).
-import {
-  compareVersions,
-  declaredBump,
-  parseRange,
-  readDescriptor,
-  type VersionRange,
-} from "@envelope/registry";
-import { diffSchemas } from "@envelope/schema-tools";
+// Ranges joined with `||`: set inclusion over their intervals (issue #22). How a
+// descriptor change between two such ranges is classified is tested with the
+// compatibility checker, in @envelope/schema-tools (test/compat-ranges.test.ts).
+import { compareVersions, declaredBump, parseRange, type VersionRange } from "@envelope/registry";
 import { describe, expect, test } from "vitest";
 
 const r = (text: string) => parseRange(text)!;
@@ -45,33 +39,6 @@ describe("within, with alternatives on either side", () => {
     for (const v of accepted) expect(range.accepts(v), v).toBe(true);
     for (const v of refused) expect(range.accepts(v), v).toBe(false);
     expect(range.base).toBe("1.2.0");
-  });
-});
-
-describe("changing an extension range with alternatives", () => {
-  const descriptor = (version: string, range: string) =>
-    readDescriptor(
-      JSON.stringify({
-        type: "request",
-        subtype: "auth_request",
-        version,
-        attributes: [{ key: "user", type: "string" }],
-        extensions: [{ namespace: "http", version: range }],
-      }),
-      `${version}.json`,
-    );
-
-  test.each([
-    // Dropping an alternative removes versions: a narrowing (major), never a rewrite.
-    ["^1.0.0 || ^3.0.0", "^1.0.0", "extension_range_narrowed", "major"],
-    ["^1.0.0 || ^3.0.0", "^3.0.0", "extension_range_narrowed", "major"],
-    ["^1.0.0", "^1.0.0 || ^3.0.0", "extension_range_widened", "minor"],
-    ["^1.0.0 || ^3.0.0", "^1.0.0 || ^2.0.0", "extension_range_changed", "major"],
-    ["^1.0.0 || ^3.0.0", "^3.0.0 || ^1.0.0", "extension_range_rewritten", "patch"],
-  ])("%s -> %s is %s (%s)", (from, to, kind, bump) => {
-    const diff = diffSchemas(descriptor("1.0.0", from), descriptor("9.0.0", to));
-    expect(diff.changes.map((c) => [c.kind, c.path])).toEqual([[kind, "extensions.http"]]);
-    expect(diff.requiredBump).toBe(bump);
   });
 });
 
