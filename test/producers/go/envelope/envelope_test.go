@@ -311,6 +311,16 @@ func TestJSONValueDecisions(t *testing.T) {
 	}
 }
 
+// TestJSONNesting: text nested past what a valid envelope can hold is
+// limit_exceeded, found before the recursion reaches it (a 1 MB run of "[").
+func TestJSONNesting(t *testing.T) {
+	var b ev.Body
+	deep := []byte(`{"attributes":` + strings.Repeat("[", 1<<20))
+	if got := envelope.CodeOf(envelope.UnmarshalJSON(deep, b.ProtoReflect())); got != envelope.CodeLimitExceeded {
+		t.Errorf("got code %q, want limit_exceeded", got)
+	}
+}
+
 // TestFrameErrors: the frame checks and their order (docs/spec.md, "Frame").
 func TestFrameErrors(t *testing.T) {
 	good, err := envelope.EncodeFrame(envelope.Frame{Codec: envelope.CodecProtobuf, Header: []byte{1, 2, 3}, Body: []byte{4, 5}})

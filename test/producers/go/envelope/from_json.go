@@ -53,10 +53,17 @@ type jsonMember struct {
 	value *jsonValue
 }
 
+// maxJSONNesting bounds the reader's recursion as the Rust reader does: how
+// deep the JSON of a valid envelope can nest (envelope, body, resource,
+// attribute list, key/value, value: 6; 4 more per array or map level of the
+// default depth limit) and a margin. Deeper text is limit_exceeded before it
+// can grow the stack.
+var maxJSONNesting = 6 + 4*DefaultLimits.MaxDepth + 8
+
 func parseJSON(data []byte) (*jsonValue, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := parseJSONValue(dec)
+	v, err := parseJSONValue(dec, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +107,7 @@ func loneSurrogate(data []byte) int {
 	return -1
 }
 
-func parseJSONValue(dec *json.Decoder) (*jsonValue, error) {
+func parseJSONValue(dec *json.Decoder, depth int) (*jsonValue, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -110,6 +117,9 @@ func parseJSONValue(dec *json.Decoder) (*jsonValue, error) {
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if depth >= maxJSONNesting && (t == '{' || t == '[') {
+			return nil, errorf(CodeLimitExceeded, "", "JSON nested deeper than %d (attribute values deeper than %d)", maxJSONNesting, DefaultLimits.MaxDepth)
+		}
 		switch t {
 		case '{':
 			v := &jsonValue{kind: 'o'}
@@ -125,7 +135,7 @@ func parseJSONValue(dec *json.Decoder) (*jsonValue, error) {
 					return nil, errorf(CodeInvalidJSON, "", "name %q twice in one object (byte %d)", key, dec.InputOffset())
 				}
 				seen[key] = true
-				mv, err := parseJSONValue(dec)
+				mv, err := parseJSONValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -138,7 +148,7 @@ func parseJSONValue(dec *json.Decoder) (*jsonValue, error) {
 		case '[':
 			v := &jsonValue{kind: 'a'}
 			for dec.More() {
-				iv, err := parseJSONValue(dec)
+				iv, err := parseJSONValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
