@@ -8,6 +8,15 @@
 import { existsSync } from "node:fs";
 import { has, isCI, pnpm, run } from "./run.mjs";
 
+/**
+ * A step that needs a tool: without it, says what will be skipped and passes,
+ * except under CI, which requires every tool.
+ */
+function missing(what, skipped) {
+  console.log(`  ${what}: ${skipped} will be skipped${isCI ? " (CI requires it)" : ""}`);
+  return !isCI;
+}
+
 const steps = [
   ["install node packages", () => run(pnpm, ["install", "--frozen-lockfile"])],
   ["build packages", () => run(pnpm, ["run", "build"])],
@@ -22,10 +31,7 @@ for (const [dir, tool, args] of [
     `fetch ${tool} dependencies (${dir})`,
     () => {
       if (!has(tool)) {
-        console.log(
-          `  ${tool} is not installed: the ${tool} producer and its tests will be skipped${isCI ? " (CI requires it)" : ""}`,
-        );
-        return !isCI;
+        return missing(`${tool} is not installed`, `the ${tool} producer and its tests`);
       }
       return run(tool, args, { cwd: dir });
     },
@@ -35,10 +41,7 @@ steps.push([
   "Python cbor2 for the CBOR interop test (.venv)",
   () => {
     if (!has("python3")) {
-      console.log(
-        `  python3 is not installed: the cbor2 interop test will be skipped${isCI ? " (CI requires it)" : ""}`,
-      );
-      return !isCI;
+      return missing(`python3 is not installed`, `the cbor2 interop test`);
     }
     return (
       run("python3", ["-m", "venv", ".venv"]) &&
@@ -59,10 +62,10 @@ steps.push([
   () => {
     if (existsSync("/usr/bin/chromium")) return true;
     if (!has("apt-get")) {
-      console.log(
-        `  apt-get is not available: install Chromium at /usr/bin/chromium; the browser tests will be skipped${isCI ? " (CI requires it)" : ""}`,
+      return missing(
+        `apt-get is not available`,
+        `install Chromium at /usr/bin/chromium; the browser tests`,
       );
-      return !isCI;
     }
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     return (
@@ -75,10 +78,7 @@ steps.push([
   "OpenTelemetry Collector for the OTLP tests (scripts/collector, cached)",
   () => {
     if (!has("go")) {
-      console.log(
-        `  go is not installed: the OTLP Collector tests will be skipped${isCI ? " (CI requires it)" : ""}`,
-      );
-      return !isCI;
+      return missing(`go is not installed`, `the OTLP Collector tests`);
     }
     return run("node", ["scripts/collector/build.mjs"]);
   },
@@ -87,10 +87,7 @@ steps.push([
   "Python duckdb and pyarrow for the Arrow/Parquet export test (.venv)",
   () => {
     if (!has("python3")) {
-      console.log(
-        `  python3 is not installed: the DuckDB export test will be skipped${isCI ? " (CI requires it)" : ""}`,
-      );
-      return !isCI;
+      return missing(`python3 is not installed`, `the DuckDB export test`);
     }
     return (
       (existsSync(".venv/bin/python") || run("python3", ["-m", "venv", ".venv"])) &&
@@ -110,10 +107,7 @@ steps.push([
   "Apache Kafka broker jars for the Kafka tests (scripts/kafka/lib, from Maven Central)",
   () => {
     if (!has("java") || !has("mvn")) {
-      console.log(
-        `  java or mvn is not installed: the Kafka tests will be skipped${isCI ? " (CI requires them)" : ""}`,
-      );
-      return !isCI;
+      return missing(`java or mvn is not installed`, `the Kafka tests`);
     }
     return run(
       "mvn",
