@@ -3,7 +3,12 @@
 import { spawnSync } from "node:child_process";
 import { pnpm, run } from "./run.mjs";
 
-const generated = ["packages/protobuf/src/gen", "packages/cbor/src/gen"];
+const generated = [
+  "packages/protobuf/src/gen",
+  "packages/cbor/src/gen",
+  "packages/core/src/gen",
+  "packages/cli/src/gen",
+];
 if (!run(pnpm, ["exec", "buf", "generate"])) process.exit(1);
 const diff = spawnSync("git", ["status", "--porcelain", "--", ...generated], { encoding: "utf8" });
 if (diff.status !== 0) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // protoc plugin (run by `buf generate`, see buf.gen.yaml): writes, from the
 // descriptors of proto/envelope/v1/envelope.proto, the schema-specialised
-// codec code of the envelope contract for every message outside the
-// attribute model:
+// codec code and field tables of the envelope contract for every message
+// outside the attribute model:
 //
 // - `codec=protobuf` (default): `<file>_codec.ts` next to protoc-gen-es's
 //   `<file>_pb.ts` in packages/protobuf/src/gen. Per message a straight-line
@@ -14,24 +14,38 @@
 //   map reader keyed by field number, with the model property paths its
 //   errors name (walked from Envelope) and duplicate-key tracking, and the
 //   map writer: field type checks, entry count, keys, unknown keys in place.
+// - `codec=json`: `<file>_json.ts` in packages/core/src/gen. Per message the
+//   reader of the JSON object (a switch on the lowerCamelCase JSON names; the
+//   field kind picks the primitive: hex ids, 64-bit integers as strings or
+//   numbers, enum names or numbers, base64 bytes, doubles with "NaN" and
+//   "Infinity"), unknown keys kept and charged, and the writer of the plain
+//   object (defaults omitted, kept unknown keys after the known ones), with
+//   the enums' value names. Plain code over core's own primitives: no
+//   dependency on @bufbuild/protobuf at run time.
+// - `codec=shape`: `<file>_shape.ts` in packages/cli/src/gen. Per message the
+//   field number and wire type of each field, by model property: what the
+//   CLI's raw protobuf heuristic expects (src/input/protobuf-shape.ts).
 //
 // What stays hand-written (the "runtime" the generated code imports): the
 // wire primitives (wire/), the read context and unknown-field keeping
 // (protobuf from-binary.ts, cbor from-cbor.ts and unknown.ts), the field
-// type checks of the CBOR writer (to-cbor.ts), the attribute model
-// (KeyValue, AnyValue, ArrayValue and KeyValueList map onto JavaScript Maps
-// and values, not onto messages, and are tuned by hand), and, for now, the
-// JSON mapping (core/src/json).
+// type checks of the CBOR writer (to-cbor.ts), the JSON primitives (core
+// json/from-json.ts and to-json.ts: strings within limits, ids, integers,
+// enums, doubles, kept unknown keys; json-value.ts: the JSON text parser;
+// base64.ts), and the attribute model (KeyValue, AnyValue, ArrayValue and
+// KeyValueList map onto JavaScript Maps and values, not onto messages, and
+// are tuned by hand).
 //
 // A new field of a supported kind in a generated message is one edit of the
 // proto plus `pnpm generate` (packages/protobuf/test/codegen.test.ts proves
-// it on a copy of the proto). A field the generator cannot map fails the
-// generation by name. The model bindings below are the few places where the
-// TypeScript model is not the plain proto3 mapping.
+// it on a copy of the proto, through all four outputs). A field the
+// generator cannot map fails the generation by name. The model bindings
+// below are the few places where the TypeScript model is not the plain
+// proto3 mapping.
 //
-// Options (`opt:` in buf.gen.yaml): `codec=protobuf|cbor`; `runtime=<prefix>`
-// is prepended to the runtime module names in imports (default `../../../`,
-// the path from src/gen/envelope/v1 back to src/).
+// Options (`opt:` in buf.gen.yaml): `codec=protobuf|cbor|json|shape`;
+// `runtime=<prefix>` is prepended to the runtime module names in imports
+// (default `../../../`, the path from src/gen/envelope/v1 back to src/).
 import { readFileSync } from "node:fs";
 import { create, createFileRegistry, fromBinary, ScalarType, toBinary } from "@bufbuild/protobuf";
 import {
@@ -684,6 +698,303 @@ function generateCborFile(file, runtime) {
   return `${[...header, ...out].join("\n").trimEnd()}\n`;
 }
 
+// JSON mapping (`codec=json`): per message a reader of the object's keys (the
+// lowerCamelCase JSON names only: snake_case keys are unknown keys, as in
+// OTLP/JSON) and a writer of a plain object (defaults omitted), over the
+// hand-written primitives of core/src/json (docs/spec.md, "Codec: JSON").
+
+/**
+ * Bytes fields the JSON mapping writes as lowercase hex of exactly this many
+ * bytes (OTLP/JSON's ids); every other bytes field is base64.
+ */
+const HEX_IDS = {
+  "envelope.v1.Header.event_id": 16,
+  "envelope.v1.TraceContext.trace_id": 16,
+  "envelope.v1.TraceContext.span_id": 8,
+  "envelope.v1.TraceContext.parent_span_id": 8,
+};
+
+/**
+ * The JSON mapping of each supported scalar: the reader expression (of the
+ * value `v` at path `at`) and the JSON value written for the model value `x`.
+ * Enums are read by name or number and written as numbers (ENUM_JSON).
+ */
+const JSON_SCALARS = {
+  [ScalarType.STRING]: { read: "string(v, at, budget)", write: (x) => x },
+  [ScalarType.BYTES]: { read: "base64(v, at, budget)", write: (x) => `bytesToBase64(${x})` },
+  [ScalarType.FIXED64]: {
+    read: "integer(v, at, 0n, UINT64_MAX)",
+    write: (x) => `${x}.toString()`,
+  },
+  [ScalarType.UINT32]: { read: "uint32(v, at, 0xffff_ffff)", write: (x) => x },
+  [ScalarType.INT64]: {
+    read: "integer(v, at, INT64_MIN, INT64_MAX)",
+    write: (x) => `${x}.toString()`,
+  },
+  [ScalarType.BOOL]: { read: "boolean(v, at)", write: (x) => x },
+  [ScalarType.DOUBLE]: { read: "double(v, at)", write: (x) => `doubleToJson(${x})` },
+};
+const ENUM_JSON = (e) => ({
+  read: `enumValue(v, at, ${constName(e.name)}_NAMES, "${e.name}")`,
+  write: (x) => x,
+});
+
+/**
+ * The runtime each generated JSON module may import, by module: a name is
+ * imported when the generated code uses it.
+ */
+const JSON_RUNTIME = {
+  "hex.js": ["bytesToHex"],
+  "json/base64.js": ["bytesToBase64"],
+  "json/from-json.js": [
+    "attributesFromJson",
+    "base64",
+    "boolean",
+    "double",
+    "enumValue",
+    "id",
+    "INT64_MAX",
+    "INT64_MIN",
+    "integer",
+    "keepUnknown",
+    "messages",
+    "missingField",
+    "nameString",
+    "object",
+    "string",
+    "uint32",
+    "UINT64_MAX",
+  ],
+  "json/to-json.js": ["appendUnknown", "attributesToJson", "doubleToJson"],
+};
+
+/** Messages no field of the file uses: read from the top, at path "". */
+function rootMessages(file) {
+  const used = new Set();
+  for (const message of file.messages)
+    for (const field of message.fields) if (field.message) used.add(field.message.typeName);
+  return new Set(file.messages.map((m) => m.typeName).filter((t) => !used.has(t)));
+}
+
+const constName = (name) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+
+/** The reader statements of one JSON field (value `v`, path `at`, into `m`) and its writer statement. */
+function jsonField(message, field) {
+  const c = classify(message, field);
+  const where = `${message.typeName}.${field.name}`;
+  const x = `m.${field.localName}`;
+  const out = `out.${field.localName}`;
+  // Written when present (proto3 optional), else when not the default; an
+  // absent value (a hand-made model) is a default, as the other writers have it.
+  const test = (nonDefault) =>
+    c.optional ? `${x} !== undefined` : `${x} !== undefined && ${nonDefault}`;
+  switch (c.kind) {
+    case "string":
+    case "bytes":
+    case "number": {
+      const hex = HEX_IDS[where];
+      const s =
+        hex !== undefined
+          ? { read: `id(v, ${hex}, at)`, write: (v) => `bytesToHex(${v})` }
+          : field.fieldKind === "enum"
+            ? ENUM_JSON(field.enum)
+            : c.binding === "key"
+              ? { read: "nameString(v, at, budget)", write: (v) => v }
+              : (JSON_SCALARS[field.scalar] ??
+                fail(`${where}: ${ScalarType[field.scalar]} has no JSON mapping yet`));
+      const nonDefault =
+        c.kind === "string"
+          ? `${x} !== ""`
+          : c.kind === "bytes"
+            ? `${x}.length > 0`
+            : `${x} !== ${c.zero}`;
+      const write = `if (${test(nonDefault)}) ${out} = ${s.write(x)};`;
+      if (c.binding !== "omitEmpty") return { read: [`${x} = ${s.read};`], write };
+      // Left out of the model when empty: an empty string (or id) reads as absent.
+      if (c.kind === "bytes") return { read: [`if (v !== "") ${x} = ${s.read};`], write };
+      return { read: [`const s = ${s.read};`, `if (s !== "") ${x} = s;`], write };
+    }
+    case "message": {
+      const write = `${out} = write${c.type.name}(${x});`;
+      const always = c.binding === "required" || c.binding === "defaultEmpty";
+      return {
+        read: [`${x} = read${c.type.name}(v, budget, at);`],
+        write: always ? write : `if (${x} !== undefined) ${write}`,
+      };
+    }
+    case "attributes":
+      return {
+        read: [`${x} = attributesFromJson(v, at, budget, 0);`],
+        write: `if (${test(`${x}.size > 0`)}) ${out} = attributesToJson(${x});`,
+      };
+    case "messages":
+      return {
+        read: [`${x} = messages(v, at, budget, read${c.type.name});`],
+        write: `if (${test(`${x}.length > 0`)}) ${out} = ${x}.map(write${c.type.name});`,
+      };
+  }
+  fail(`unhandled ${c.kind}`);
+}
+
+function jsonMessage(message, root, out) {
+  const type = modelName(message);
+  const fields = message.fields.map((field) => ({
+    field,
+    c: classify(message, field),
+    ...jsonField(message, field),
+  }));
+  const at = (field) => (root ? JSON.stringify(field.jsonName) : `\`\${path}.${field.jsonName}\``);
+  const cases = [];
+  for (const f of fields) {
+    cases.push(
+      `case "${f.field.jsonName}": {`,
+      `  const at = ${at(f.field)};`,
+      ...indent(f.read, 2),
+      "  break;",
+      "}",
+    );
+  }
+  const defaults = fields
+    .map((f) => [f.field.localName, defaultValue(f)])
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v === "EMPTY" ? "new Uint8Array(0)" : v}`);
+  const partial = fields.some((f) => defaultValue(f) === undefined && !f.c.optional);
+  const init = `{${defaults.length > 0 ? ` ${defaults.join(", ")} ` : ""}}${partial ? ` as ${type}` : ""}`;
+  const checks = [];
+  for (const { field, c } of fields) {
+    if (c.binding === "required")
+      checks.push(
+        `if (m.${field.localName} === undefined) missingField("${message.name.toLowerCase()}", "${field.jsonName}", ${at(field)});`,
+      );
+    else if (c.binding === "defaultEmpty")
+      checks.push(
+        `m.${field.localName} ??= ${defaultsOf(c.type).replaceAll("EMPTY", "new Uint8Array(0)")};`,
+      );
+  }
+  out.push(
+    `/** Reads the ${message.typeName} object ${root ? "at the top" : "at `path`"}: known keys into the model, unknown keys kept and charged. */`,
+    root
+      ? `export function read${message.name}(value: JsonValue, budget: DecodeBudget): ${type} {`
+      : `export function read${message.name}(value: JsonValue, budget: DecodeBudget, path: string): ${type} {`,
+    ...(root ? ['  const path = "";'] : []),
+    "  const obj = object(value, path);",
+    `  const m: ${type} = ${init};`,
+    "  let unknown: Array<[string, JsonValue]> | undefined;",
+    "  for (const key of Object.keys(obj)) {",
+    "    const v = obj[key]!;",
+    "    if (v === null) continue;",
+    "    switch (key) {",
+    ...indent(cases, 6),
+    "      default:",
+    "        unknown = keepUnknown(unknown, key, v, path, budget);",
+    "    }",
+    "  }",
+    '  if (unknown !== undefined) m.$unknown = { codec: "json", data: unknown };',
+    ...indent(checks, 2),
+    "  return m;",
+    "}",
+    "",
+    `/** The JSON object of the ${message.typeName}: defaults omitted, kept unknown keys after the known ones. */`,
+    `export function write${message.name}(m: ${type}): JsonObject {`,
+    "  const out: JsonObject = {};",
+    ...indent(
+      fields.map((f) => f.write),
+      2,
+    ),
+    "  return appendUnknown(out, m);",
+    "}",
+    "",
+  );
+  return type;
+}
+
+/** Sorted as Biome sorts named imports: case-insensitively, ignoring `type`. */
+function sortNames(names) {
+  const key = (n) => n.replace(/^type /, "").toLowerCase();
+  return [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+function generateJsonFile(file, runtime) {
+  const out = [];
+  const types = [];
+  const enums = new Map();
+  const roots = rootMessages(file);
+  for (const message of file.messages) {
+    if (ATTRIBUTE_MESSAGES.has(message.typeName)) continue;
+    if (message.nestedMessages.length > 0 || message.nestedEnums.length > 0)
+      fail(`${message.typeName}: nested declarations are not supported`);
+    for (const field of message.fields) if (field.enum) enums.set(field.enum.typeName, field.enum);
+    types.push(jsonMessage(message, roots.has(message.typeName), out));
+  }
+  const names = [];
+  for (const e of enums.values()) {
+    names.push(
+      `/** The names of ${e.typeName}'s values, accepted on read as the proto3 JSON mapping allows. */`,
+      `const ${constName(e.name)}_NAMES: ReadonlyMap<string, number> = new Map([`,
+      ...e.values.map((v) => `  ["${v.name}", ${v.number}],`),
+      "]);",
+      "",
+    );
+  }
+  const code = out.join("\n");
+  // A function is used when called, a constant (upper case) when named.
+  const used = (name) =>
+    new RegExp(`(?<![\\w.$])${name}${/^[A-Z]/.test(name) ? "\\b" : "\\("}`).test(code);
+  const imports = [];
+  for (const [module, all] of Object.entries(JSON_RUNTIME)) {
+    const take = all.filter(used);
+    if (module === "json/to-json.js") take.push("type JsonObject", "type JsonValue");
+    if (take.length === 1) imports.push(`import { ${take[0]} } from "${runtime}${module}";`);
+    else if (take.length > 1)
+      imports.push(
+        "import {",
+        ...sortNames(take).map((n) => `  ${n},`),
+        `} from "${runtime}${module}";`,
+      );
+  }
+  const header = [
+    `// @generated by scripts/protoc-gen-envelope.mjs from ${file.proto.name}; do not edit.`,
+    "// The JSON mapping of each message outside the attribute model: lowerCamelCase keys,",
+    "// defaults omitted, ids in hex, 64-bit integers as decimal strings, enum names accepted",
+    '// on read (docs/spec.md, "Codec: JSON"). Regenerate with `pnpm generate`.',
+    "",
+    ...imports,
+    `import type { DecodeBudget } from "${runtime}limits.js";`,
+    `import type { ${sortNames(types).join(", ")} } from "${runtime}model.js";`,
+    "",
+    ...names,
+  ];
+  return `${[...header, code].join("\n").trimEnd()}\n`;
+}
+
+// Shape table (`codec=shape`): the field numbers and wire types the CLI's raw
+// protobuf heuristic expects (packages/cli/src/input/protobuf-shape.ts).
+
+function generateShapeFile(file) {
+  const out = [];
+  for (const message of file.messages) {
+    if (ATTRIBUTE_MESSAGES.has(message.typeName)) continue;
+    const entries = message.fields.map((field) => {
+      const c = classify(message, field);
+      return `  ${field.localName}: { number: ${field.number}, wire: ${c.wire} },`;
+    });
+    out.push(
+      `/** The fields of ${message.typeName}: field number and wire type, by model property. */`,
+      `export const ${constName(message.name)}_FIELDS = {`,
+      ...entries,
+      "} as const;",
+      "",
+    );
+  }
+  const header = [
+    `// @generated by scripts/protoc-gen-envelope.mjs from ${file.proto.name}; do not edit.`,
+    "// Field numbers and wire types of each message outside the attribute model, for the",
+    "// raw protobuf heuristic (src/input/protobuf-shape.ts). Regenerate with `pnpm generate`.",
+    "",
+  ];
+  return `${[...header, ...out].join("\n").trimEnd()}\n`;
+}
+
 const request = fromBinary(CodeGeneratorRequestSchema, new Uint8Array(readFileSync(0)));
 const options = Object.fromEntries(
   request.parameter
@@ -696,13 +1007,20 @@ const options = Object.fromEntries(
 );
 const runtime = options.runtime ?? "../../../";
 const codec = options.codec ?? "protobuf";
-if (codec !== "protobuf" && codec !== "cbor") fail(`codec=${codec}: expected protobuf or cbor`);
+const GENERATORS = {
+  protobuf: { suffix: "_codec.ts", generate: generateFile },
+  cbor: { suffix: "_cbor.ts", generate: generateCborFile },
+  json: { suffix: "_json.ts", generate: generateJsonFile },
+  shape: { suffix: "_shape.ts", generate: generateShapeFile },
+};
+const generator =
+  GENERATORS[codec] ?? fail(`codec=${codec}: expected ${Object.keys(GENERATORS).join(", ")}`);
 const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: request.protoFile }));
 const files = request.fileToGenerate.map((name) => {
   const file = registry.getFile(name) ?? fail(`no descriptor for ${name}`);
   return {
-    name: name.replace(/\.proto$/, codec === "cbor" ? "_cbor.ts" : "_codec.ts"),
-    content: codec === "cbor" ? generateCborFile(file, runtime) : generateFile(file, runtime),
+    name: name.replace(/\.proto$/, generator.suffix),
+    content: generator.generate(file, runtime),
   };
 });
 process.stdout.write(

@@ -10,16 +10,19 @@ export { EnvelopeError, excerpt, isEnvelopeError } from "./errors.js";
 export { bytesToHex, hexToBytes, isAllZero } from "./hex.js";
 export { base64ToBytes, bytesToBase64 } from "./json/base64.js";
 export { jsonCodec } from "./json/codec.js";
-export {
-  attributesFromJson,
-  bodyFromJson,
-  envelopeFromJson,
-  headerFromJson,
-} from "./json/from-json.js";
+export { attributesFromJson } from "./json/from-json.js";
 export type { JsonBounds } from "./json/json-value.js";
 export { asJsonValue, jsonBounds, parseJson } from "./json/json-value.js";
+export {
+  bodyFromJson,
+  bodyToJson,
+  envelopeFromJson,
+  headerFromJson,
+  headerToJson,
+  toJson,
+} from "./json/mapping.js";
 export type { JsonObject, JsonValue } from "./json/to-json.js";
-export { attributesToJson, bodyToJson, headerToJson, toJson, valueToJson } from "./json/to-json.js";
+export { attributesToJson, valueToJson } from "./json/to-json.js";
 export type { Limits } from "./limits.js";
 export { DEFAULT_LIMITS, DecodeBudget, MAX_DEPTH_CEILING, resolveLimits } from "./limits.js";
 export type {

@@ -643,6 +643,27 @@ describe("toJson throws only EnvelopeError", () => {
     e.header.$unknown = { codec: "json", data: "not pairs" };
     expect(() => toJson(e)).toThrow(/\[invalid_value\]/);
   });
+
+  test("a hand-made model missing fields (encoded without validation) is written without them, not a TypeError", () => {
+    // As the protobuf and CBOR writers do: an absent field is a default, omitted.
+    const e = sample();
+    const header = e.header as unknown as Record<string, unknown>;
+    for (const key of ["schema", "eventId", "timeUnixNano", "producer", "resource"])
+      delete header[key];
+    const body = e.body as unknown as Record<string, unknown>;
+    delete body.attributes;
+    delete (e.body.extensions[0] as unknown as Record<string, unknown>).namespace;
+    expect(JSON.stringify(toJson(e))).toBe(
+      JSON.stringify({
+        header: { trace: SPEC_EXAMPLE.header.trace, status: SPEC_EXAMPLE.header.status },
+        body: {
+          extensions: [
+            { version: "1.0.0", attributes: SPEC_EXAMPLE.body.extensions[0]!.attributes },
+          ],
+        },
+      }),
+    );
+  });
 });
 
 describe("JSON at the deepest maxDepth a caller may set", () => {

@@ -6,12 +6,19 @@
  * - every field of the message has a valid tag (field number > 0, wire type
  *   0, 1, 2 or 5) and its value ends inside the message, and the last one
  *   ends exactly at the end;
- * - field 1 (`header`) is present, length-delimited, and has the same shape,
- *   with its own field 1 (`schema`) length-delimited first.
+ * - the `header` field (1) is present with its wire type (length-delimited)
+ *   and has the same shape, with its own `schema` field (1, length-delimited)
+ *   first.
  *
- * A length-delimited stream is a varint length followed by such a message,
- * repeated. `--codec protobuf` skips the heuristic.
+ * The field numbers and wire types come from the table generated from the
+ * proto (gen/envelope/v1/envelope_shape.ts). A length-delimited stream is a
+ * varint length followed by such a message, repeated. `--codec protobuf`
+ * skips the heuristic.
  */
+import { ENVELOPE_FIELDS, HEADER_FIELDS } from "../gen/envelope/v1/envelope_shape.js";
+
+const HEADER = ENVELOPE_FIELDS.header;
+const SCHEMA = HEADER_FIELDS.schema;
 
 /** Reads a varint at `at`; returns [value, next offset] or undefined. */
 export function readVarint(
@@ -74,10 +81,15 @@ function fields(
 /** True when `bytes[from..to)` has the shape of an Envelope message (see the module comment). */
 export function looksLikeEnvelope(bytes: Uint8Array, from: number, to: number): boolean {
   const top = fields(bytes, from, to);
-  const header = top?.find(([field, wire]) => field === 1 && wire === 2);
+  const header = top?.find(([field, wire]) => field === HEADER.number && wire === HEADER.wire);
   if (header === undefined) return false;
   const inner = fields(bytes, header[2], header[3]);
-  return inner !== undefined && inner.length > 0 && inner[0]![0] === 1 && inner[0]![1] === 2;
+  return (
+    inner !== undefined &&
+    inner.length > 0 &&
+    inner[0]![0] === SCHEMA.number &&
+    inner[0]![1] === SCHEMA.wire
+  );
 }
 
 /**

@@ -5,9 +5,16 @@
 import { CODEC_IDS, type EnvelopeCodec } from "../codec.js";
 import { EnvelopeError } from "../errors.js";
 import type { DecodeBudget } from "../limits.js";
-import { bodyFromJson, envelopeFromJson, headerFromJson } from "./from-json.js";
 import { jsonBounds, parseJson } from "./json-value.js";
-import { bodyToJson, headerToJson, type JsonValue, toJson } from "./to-json.js";
+import {
+  bodyFromJson,
+  bodyToJson,
+  envelopeFromJson,
+  headerFromJson,
+  headerToJson,
+  toJson,
+} from "./mapping.js";
+import type { JsonValue } from "./to-json.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

@@ -1,8 +1,10 @@
 /**
- * The spec's JSON mapping, reading side (docs/spec.md, section "Codec: JSON").
- * Strict about types, lenient where OTLP/JSON is (int64 as numbers, null as
- * absent, enum names); unknown keys are kept for re-encoding and charged to the
- * decode budget like known data.
+ * The spec's JSON mapping, reading side (docs/spec.md, section "Codec: JSON"):
+ * the hand-written primitives and the attribute model. The readers of the
+ * other messages are generated from the proto (gen/envelope/v1/envelope_json.ts,
+ * scripts/protoc-gen-envelope.mjs) and call these. Strict about types, lenient
+ * where OTLP/JSON is (int64 as numbers, null as absent, enum names); unknown
+ * keys are kept for re-encoding and charged to the decode budget like known data.
  *
  * The input is a JSON value as `parseJson` or `asJsonValue` return it
  * (./json-value.ts): plain, acyclic, without lone surrogates, member names
@@ -11,28 +13,15 @@
 import { EnvelopeError, excerpt } from "../errors.js";
 import { hexToBytes } from "../hex.js";
 import type { DecodeBudget } from "../limits.js";
-import {
-  type Attributes,
-  type AttributeValue,
-  type Body,
-  type Envelope,
-  type Extension,
-  type HasUnknown,
-  type Header,
-  type Producer,
-  type Resource,
-  type SchemaRef,
-  type Status,
-  type TraceContext,
-  UnknownValue,
-} from "../model.js";
+import { type Attributes, type AttributeValue, UnknownValue } from "../model.js";
 import { base64ToBytes } from "./base64.js";
 import type { JsonObject, JsonValue } from "./to-json.js";
 import { utf8Length, utf8LongerThan } from "./utf8-length.js";
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
+/** Bounds of the 64-bit integer fields. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+export const UINT64_MAX = 2n ** 64n - 1n;
 
 function fail(path: string, message: string): never {
   throw new EnvelopeError("invalid_json", message, { path });
@@ -44,7 +33,8 @@ function typeName(value: JsonValue | undefined): string {
   return typeof value;
 }
 
-function object(value: JsonValue | undefined, path: string): JsonObject {
+/** `value` as an object, or `invalid_json` at `path`. */
+export function object(value: JsonValue | undefined, path: string): JsonObject {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     fail(path, `expected an object, got ${typeName(value)}`);
   }
@@ -52,29 +42,27 @@ function object(value: JsonValue | undefined, path: string): JsonObject {
 }
 
 /**
- * Reads an object's keys: known ones through `read`, unknown ones kept on
- * `target.$unknown` and charged to the budget (one entry each, plus their values).
+ * Keeps an unknown key of the object at `path` (for `$unknown`), charged to
+ * the budget: one entry, plus its value (see `chargeUnknown`).
  */
-function readKeys(
-  obj: JsonObject,
-  target: HasUnknown,
+export function keepUnknown(
+  unknown: Array<[string, JsonValue]> | undefined,
+  key: string,
+  value: JsonValue,
   path: string,
   budget: DecodeBudget,
-  read: (key: string, value: JsonValue) => boolean,
-): void {
-  let unknown: Array<[string, JsonValue]> | undefined;
-  for (const key of Object.keys(obj)) {
-    const value = obj[key]!;
-    if (value === null) continue;
-    if (!read(key, value)) {
-      const at = path === "" ? excerpt(key) : `${path}.${excerpt(key)}`;
-      budget.countEntry(at);
-      chargeUnknown(value, at, budget, 0);
-      unknown ??= [];
-      unknown.push([key, value]);
-    }
-  }
-  if (unknown !== undefined) target.$unknown = { codec: "json", data: unknown };
+): Array<[string, JsonValue]> {
+  const at = path === "" ? excerpt(key) : `${path}.${excerpt(key)}`;
+  budget.countEntry(at);
+  chargeUnknown(value, at, budget, 0);
+  unknown ??= [];
+  unknown.push([key, value]);
+  return unknown;
+}
+
+/** Fails for a missing required field (the `required` binding in scripts/protoc-gen-envelope.mjs). */
+export function missingField(message: string, field: string, path: string): never {
+  throw new EnvelopeError("missing_field", `${message} has no ${field}`, { path });
 }
 
 function tooLong(value: string, path: string, budget: DecodeBudget): never {
@@ -85,14 +73,15 @@ function tooLong(value: string, path: string, budget: DecodeBudget): never {
   );
 }
 
-function string(value: JsonValue, path: string, budget: DecodeBudget): string {
+/** A string field, within `maxStringLength`. */
+export function string(value: JsonValue, path: string, budget: DecodeBudget): string {
   if (typeof value !== "string") fail(path, `expected a string, got ${typeName(value)}`);
   if (utf8LongerThan(value, budget.limits.maxStringLength)) tooLong(value, path, budget);
   return value;
 }
 
 /** A string that names something (attribute key, namespace): also within `maxKeyLength`. */
-function nameString(value: JsonValue, path: string, budget: DecodeBudget): string {
+export function nameString(value: JsonValue, path: string, budget: DecodeBudget): string {
   const s = string(value, path, budget);
   if (utf8LongerThan(s, budget.limits.maxKeyLength)) budget.checkKeyLength(utf8Length(s), path);
   return s;
@@ -130,7 +119,8 @@ function tooDeep(path: string, budget: DecodeBudget): never {
   });
 }
 
-function id(value: JsonValue, length: number, path: string): Uint8Array {
+/** An id: lowercase hex of exactly `length` bytes. */
+export function id(value: JsonValue, length: number, path: string): Uint8Array {
   if (typeof value !== "string") fail(path, `expected a hex string, got ${typeName(value)}`);
   return hexToBytes(value, length, path);
 }
@@ -143,7 +133,7 @@ const DECIMAL = /^-?(0|[1-9][0-9]*)$/;
  * string of decimal digits. The string is matched (linear) and its length
  * checked before any conversion, so a huge one costs no BigInt parse.
  */
-function integer(value: JsonValue, path: string, min: bigint, max: bigint): bigint {
+export function integer(value: JsonValue, path: string, min: bigint, max: bigint): bigint {
   let n: bigint;
   if (typeof value === "number") {
     if (!Number.isSafeInteger(value)) {
@@ -171,28 +161,31 @@ function integer(value: JsonValue, path: string, min: bigint, max: bigint): bigi
   return n;
 }
 
-function uint32(value: JsonValue, path: string, max: number): number {
+/** An unsigned integer field up to `max` (at most 2^32 − 1), as a number. */
+export function uint32(value: JsonValue, path: string, max: number): number {
   return Number(integer(value, path, 0n, BigInt(max)));
 }
 
-/** The names of `StatusCode`'s values, accepted on read as the proto3 JSON mapping allows. */
-const STATUS_CODE_NAMES = new Map([
-  ["STATUS_CODE_UNSET", 0],
-  ["STATUS_CODE_OK", 1],
-  ["STATUS_CODE_ERROR", 2],
-]);
-
-function statusCode(value: JsonValue, path: string): number {
+/**
+ * An enum field: its number, or the name of one of its values, as the proto3
+ * JSON mapping allows (`names`: the enum's value names, from the proto).
+ */
+export function enumValue(
+  value: JsonValue,
+  path: string,
+  names: ReadonlyMap<string, number>,
+  enumName: string,
+): number {
   if (typeof value === "string" && !DECIMAL.test(value)) {
-    const code = STATUS_CODE_NAMES.get(value);
-    if (code === undefined) {
+    const n = names.get(value);
+    if (n === undefined) {
       throw new EnvelopeError(
         "invalid_value",
-        `${JSON.stringify(excerpt(value))} is not a StatusCode name (${[...STATUS_CODE_NAMES.keys()].join(", ")})`,
+        `${JSON.stringify(excerpt(value))} is not a ${enumName} name (${[...names.keys()].join(", ")})`,
         { path },
       );
     }
-    return code;
+    return n;
   }
   return uint32(value, path, 0x7fff_ffff);
 }
@@ -200,7 +193,8 @@ function statusCode(value: JsonValue, path: string): number {
 /** A JSON number literal, as a double field may also be written in a string. */
 const NUMBER_LITERAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
-function double(value: JsonValue, path: string): number {
+/** A double: a number, a number in a string, or "NaN", "Infinity", "-Infinity". */
+export function double(value: JsonValue, path: string): number {
   if (typeof value === "number") return value;
   if (typeof value === "string") {
     switch (value) {
@@ -226,6 +220,37 @@ function double(value: JsonValue, path: string): number {
 function array(value: JsonValue, path: string): JsonValue[] {
   if (!Array.isArray(value)) fail(path, `expected an array, got ${typeName(value)}`);
   return value;
+}
+
+/** A boolean field. */
+export function boolean(value: JsonValue, path: string): boolean {
+  if (typeof value !== "boolean") fail(path, `expected a boolean, got ${typeName(value)}`);
+  return value;
+}
+
+/** A bytes field: base64 of at most `maxBytesLength` bytes (the length is checked before decoding). */
+export function base64(value: JsonValue, path: string, budget: DecodeBudget): Uint8Array {
+  if (typeof value !== "string") fail(path, `expected a base64 string, got ${typeName(value)}`);
+  if (value.length > Math.ceil((budget.limits.maxBytesLength * 4) / 3) + 4) {
+    throw new EnvelopeError("limit_exceeded", `bytes longer than ${budget.limits.maxBytesLength}`, {
+      path,
+    });
+  }
+  return base64ToBytes(value, path);
+}
+
+/** A repeated message field: each element an entry of the budget, read by `read` at `path[i]`. */
+export function messages<T>(
+  value: JsonValue,
+  path: string,
+  budget: DecodeBudget,
+  read: (value: JsonValue, budget: DecodeBudget, path: string) => T,
+): T[] {
+  return array(value, path).map((item, i) => {
+    const itemPath = `${path}[${i}]`;
+    budget.countEntry(itemPath);
+    return read(item, budget, itemPath);
+  });
 }
 
 /** Reads a list of `{ key, value }` objects into an attribute map. */
@@ -300,23 +325,13 @@ function anyValue(
     case "stringValue":
       return string(v, at, budget);
     case "boolValue":
-      if (typeof v !== "boolean") fail(at, `expected a boolean, got ${typeName(v)}`);
-      return v;
+      return boolean(v, at);
     case "intValue":
       return integer(v, at, INT64_MIN, INT64_MAX);
     case "doubleValue":
       return double(v, at);
-    case "bytesValue": {
-      if (typeof v !== "string") fail(at, `expected a base64 string, got ${typeName(v)}`);
-      if (v.length > Math.ceil((budget.limits.maxBytesLength * 4) / 3) + 4) {
-        throw new EnvelopeError(
-          "limit_exceeded",
-          `bytes longer than ${budget.limits.maxBytesLength}`,
-          { path: at },
-        );
-      }
-      return base64ToBytes(v, at);
-    }
+    case "bytesValue":
+      return base64(v, at, budget);
   }
   if (depth + 1 > budget.limits.maxDepth) tooDeep(at, budget);
   const inner = object(v, at);
@@ -334,171 +349,4 @@ function anyValue(
   }
   if (values === undefined || values === null) return new Map();
   return attributesFromJson(values, `${at}.values`, budget, depth + 1);
-}
-
-/** Reads the header object of the JSON mapping. */
-export function headerFromJson(value: JsonValue, budget: DecodeBudget, path = "header"): Header {
-  const obj = object(value, path);
-  const header = {} as Header;
-  readKeys(obj, header, path, budget, (key, v) => {
-    const at = `${path}.${key}`;
-    switch (key) {
-      case "schema":
-        header.schema = schemaFromJson(v, at, budget);
-        return true;
-      case "eventId":
-        header.eventId = id(v, 16, at);
-        return true;
-      case "timeUnixNano":
-        header.timeUnixNano = integer(v, at, 0n, UINT64_MAX);
-        return true;
-      case "producer": {
-        const p = { language: "", version: "" } as Producer;
-        readKeys(object(v, at), p, at, budget, (k, pv) => {
-          if (k !== "language" && k !== "version") return false;
-          p[k] = string(pv, `${at}.${k}`, budget);
-          return true;
-        });
-        header.producer = p;
-        return true;
-      }
-      case "trace":
-        header.trace = traceFromJson(v, at, budget);
-        return true;
-      case "resource":
-        header.resource = resourceFromJson(v, at, budget);
-        return true;
-      case "status": {
-        const s = { code: 0, message: "" } as Status;
-        readKeys(object(v, at), s, at, budget, (k, sv) => {
-          if (k === "code") s.code = statusCode(sv, `${at}.code`);
-          else if (k === "message") s.message = string(sv, `${at}.message`, budget);
-          else return false;
-          return true;
-        });
-        header.status = s;
-        return true;
-      }
-    }
-    return false;
-  });
-  header.eventId ??= new Uint8Array(0);
-  header.timeUnixNano ??= 0n;
-  return header;
-}
-
-function schemaFromJson(value: JsonValue, path: string, budget: DecodeBudget): SchemaRef {
-  const schema: SchemaRef = { type: "", subtype: "", version: "" };
-  readKeys(object(value, path), schema, path, budget, (key, v) => {
-    if (key !== "type" && key !== "subtype" && key !== "version" && key !== "url") return false;
-    schema[key] = string(v, `${path}.${key}`, budget);
-    return true;
-  });
-  return schema;
-}
-
-function traceFromJson(value: JsonValue, path: string, budget: DecodeBudget): TraceContext {
-  const trace: TraceContext = {
-    traceId: new Uint8Array(0),
-    spanId: new Uint8Array(0),
-    traceFlags: 0,
-  };
-  readKeys(object(value, path), trace, path, budget, (key, v) => {
-    const at = `${path}.${key}`;
-    switch (key) {
-      case "traceId":
-        trace.traceId = id(v, 16, at);
-        return true;
-      case "spanId":
-        trace.spanId = id(v, 8, at);
-        return true;
-      case "parentSpanId":
-        if (v !== "") trace.parentSpanId = id(v, 8, at);
-        return true;
-      case "traceFlags":
-        trace.traceFlags = uint32(v, at, 0xffff_ffff);
-        return true;
-      case "traceState": {
-        const state = string(v, at, budget);
-        if (state !== "") trace.traceState = state;
-        return true;
-      }
-    }
-    return false;
-  });
-  return trace;
-}
-
-const RESOURCE_STRINGS = new Set([
-  "serviceName",
-  "serviceVersion",
-  "environment",
-  "region",
-  "host",
-]);
-
-function resourceFromJson(value: JsonValue, path: string, budget: DecodeBudget): Resource {
-  const resource: Resource = { serviceName: "", attributes: new Map() };
-  readKeys(object(value, path), resource, path, budget, (key, v) => {
-    const at = `${path}.${key}`;
-    if (key === "attributes") {
-      resource.attributes = attributesFromJson(v, at, budget, 0);
-      return true;
-    }
-    if (!RESOURCE_STRINGS.has(key)) return false;
-    (resource as unknown as Record<string, string>)[key] = string(v, at, budget);
-    return true;
-  });
-  return resource;
-}
-
-/** Reads the body object of the JSON mapping. */
-export function bodyFromJson(value: JsonValue, budget: DecodeBudget, path = "body"): Body {
-  const body: Body = { attributes: new Map(), extensions: [] };
-  readKeys(object(value, path), body, path, budget, (key, v) => {
-    const at = `${path}.${key}`;
-    if (key === "attributes") {
-      body.attributes = attributesFromJson(v, at, budget, 0);
-      return true;
-    }
-    if (key === "extensions") {
-      body.extensions = array(v, at).map((e, i) => {
-        const itemPath = `${at}[${i}]`;
-        budget.countEntry(itemPath);
-        return extensionFromJson(e, itemPath, budget);
-      });
-      return true;
-    }
-    return false;
-  });
-  return body;
-}
-
-function extensionFromJson(value: JsonValue, path: string, budget: DecodeBudget): Extension {
-  const ext: Extension = { namespace: "", version: "", attributes: new Map() };
-  readKeys(object(value, path), ext, path, budget, (key, v) => {
-    const at = `${path}.${key}`;
-    if (key === "namespace") ext.namespace = nameString(v, at, budget);
-    else if (key === "version") ext.version = string(v, at, budget);
-    else if (key === "attributes") ext.attributes = attributesFromJson(v, at, budget, 0);
-    else return false;
-    return true;
-  });
-  return ext;
-}
-
-/** Reads a whole envelope object of the JSON mapping. */
-export function envelopeFromJson(value: JsonValue, budget: DecodeBudget): Envelope {
-  const obj = object(value, "");
-  const envelope = {} as Envelope;
-  readKeys(obj, envelope, "", budget, (key, v) => {
-    if (key === "header") envelope.header = headerFromJson(v, budget);
-    else if (key === "body") envelope.body = bodyFromJson(v, budget);
-    else return false;
-    return true;
-  });
-  if (envelope.header === undefined)
-    throw new EnvelopeError("missing_field", "envelope has no header", { path: "header" });
-  envelope.body ??= { attributes: new Map(), extensions: [] };
-  return envelope;
 }

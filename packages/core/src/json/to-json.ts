@@ -1,19 +1,13 @@
 /**
  * The spec's JSON mapping, writing side (docs/spec.md, section "Codec: JSON"):
  * OTLP/JSON conventions, hex ids, int64 as decimal strings, defaults omitted.
+ * The hand-written part: kept unknown keys and the attribute model. The
+ * writers of the other messages are generated from the proto
+ * (gen/envelope/v1/envelope_json.ts, scripts/protoc-gen-envelope.mjs).
  */
 import { EnvelopeError, excerpt } from "../errors.js";
-import { bytesToHex } from "../hex.js";
 import { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "../limits.js";
-import type {
-  Attributes,
-  AttributeValue,
-  Body,
-  Envelope,
-  Extension,
-  HasUnknown,
-  Header,
-} from "../model.js";
+import type { Attributes, AttributeValue, HasUnknown } from "../model.js";
 import { UnknownValue } from "../model.js";
 import { bytesToBase64 } from "./base64.js";
 import { asJsonValue, defineKey, type JsonBounds, jsonBounds } from "./json-value.js";
@@ -57,7 +51,8 @@ function checkedPairs(data: unknown): Array<[string, JsonValue]> {
   return data as Array<[string, JsonValue]>;
 }
 
-function appendUnknown(out: JsonObject, message: HasUnknown): JsonObject {
+/** Adds the JSON keys kept on `message.$unknown` to `out` (after the known ones, which win). */
+export function appendUnknown(out: JsonObject, message: HasUnknown): JsonObject {
   const unknown = message.$unknown;
   if (unknown !== undefined && unknown.codec === "json") {
     for (const [key, value] of checkedPairs(unknown.data)) {
@@ -65,82 +60,6 @@ function appendUnknown(out: JsonObject, message: HasUnknown): JsonObject {
     }
   }
   return out;
-}
-
-/** The JSON mapping of a header, as a plain object. */
-export function headerToJson(header: Header): JsonObject {
-  const out: JsonObject = {};
-  const s = header.schema;
-  const schema: JsonObject = {};
-  if (s.type !== "") schema.type = s.type;
-  if (s.subtype !== "") schema.subtype = s.subtype;
-  if (s.version !== "") schema.version = s.version;
-  if (s.url !== undefined) schema.url = s.url;
-  out.schema = appendUnknown(schema, s);
-  if (header.eventId.length > 0) out.eventId = bytesToHex(header.eventId);
-  if (header.timeUnixNano !== 0n) out.timeUnixNano = header.timeUnixNano.toString();
-  const p = header.producer;
-  const producer: JsonObject = {};
-  if (p.language !== "") producer.language = p.language;
-  if (p.version !== "") producer.version = p.version;
-  out.producer = appendUnknown(producer, p);
-  const t = header.trace;
-  if (t !== undefined) {
-    const trace: JsonObject = {};
-    if (t.traceId.length > 0) trace.traceId = bytesToHex(t.traceId);
-    if (t.spanId.length > 0) trace.spanId = bytesToHex(t.spanId);
-    if (t.parentSpanId !== undefined && t.parentSpanId.length > 0) {
-      trace.parentSpanId = bytesToHex(t.parentSpanId);
-    }
-    if (t.traceFlags !== 0) trace.traceFlags = t.traceFlags;
-    if (t.traceState !== undefined && t.traceState !== "") trace.traceState = t.traceState;
-    out.trace = appendUnknown(trace, t);
-  }
-  const r = header.resource;
-  const resource: JsonObject = {};
-  if (r.serviceName !== "") resource.serviceName = r.serviceName;
-  if (r.serviceVersion !== undefined) resource.serviceVersion = r.serviceVersion;
-  if (r.environment !== undefined) resource.environment = r.environment;
-  if (r.region !== undefined) resource.region = r.region;
-  if (r.host !== undefined) resource.host = r.host;
-  if (r.attributes.size > 0) resource.attributes = attributesToJson(r.attributes);
-  out.resource = appendUnknown(resource, r);
-  const st = header.status;
-  if (st !== undefined) {
-    const status: JsonObject = {};
-    if (st.code !== 0) status.code = st.code;
-    if (st.message !== "") status.message = st.message;
-    out.status = appendUnknown(status, st);
-  }
-  return appendUnknown(out, header);
-}
-
-/** The JSON mapping of a body, as a plain object. */
-export function bodyToJson(body: Body): JsonObject {
-  const out: JsonObject = {};
-  if (body.attributes.size > 0) out.attributes = attributesToJson(body.attributes);
-  if (body.extensions.length > 0) out.extensions = body.extensions.map(extensionToJson);
-  return appendUnknown(out, body);
-}
-
-function extensionToJson(ext: Extension): JsonObject {
-  const out: JsonObject = {};
-  if (ext.namespace !== "") out.namespace = ext.namespace;
-  if (ext.version !== "") out.version = ext.version;
-  if (ext.attributes.size > 0) out.attributes = attributesToJson(ext.attributes);
-  return appendUnknown(out, ext);
-}
-
-/**
- * The JSON mapping of an envelope, as a plain object ready for `JSON.stringify`.
- *
- * @see {@link https://github.com/envelope-dev/envelope/blob/main/docs/spec.md#codec-json | docs/spec.md}, section "Codec: JSON"
- */
-export function toJson(envelope: Envelope): JsonObject {
-  return appendUnknown(
-    { header: headerToJson(envelope.header), body: bodyToJson(envelope.body) },
-    envelope,
-  );
 }
 
 /** An attribute map as a list of `{ key, value }` objects. */
