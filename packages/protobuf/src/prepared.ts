@@ -14,6 +14,7 @@ import {
   assertValidEnvelope,
   CODEC_IDS,
   createEnvelope,
+  DEFAULT_LIMITS,
   type Envelope,
   type EnvelopeInit,
   FRAME_PREFIX_SIZE,
@@ -26,12 +27,21 @@ import {
   type SchemaRef,
   SDK_LANGUAGE,
   SDK_VERSION,
+  type Status,
   toAttributes,
+  UnknownValue,
   writeFramePrefix,
 } from "@envelope/core";
 import { protobufCodec } from "./codec.js";
-import { writeExtension, writeHeader, writeSchemaRef } from "./gen/envelope/v1/envelope_codec.js";
-import { shortAsciiValue, writeAttributes, writeValue } from "./to-binary.js";
+import { writeHeader, writeSchemaRef, writeStatus } from "./gen/envelope/v1/envelope_codec.js";
+import {
+  nonEmptyString,
+  optionalString,
+  shortAsciiValue,
+  unknown,
+  writeAttributes,
+  writeValue,
+} from "./to-binary.js";
 import { ProtoWriter } from "./wire/writer.js";
 
 /**
@@ -74,6 +84,20 @@ const HEADER_ONLY = Object.freeze({ attributes: false });
 /** The body's attributes as validation sees them: the prepared path writes them from the producer's object. */
 const NO_ATTRIBUTES: Attributes = new Map();
 const NO_EXTENSIONS: Envelope["body"]["extensions"] = Object.freeze([]) as never;
+
+/** An extension as given: its attributes not converted. */
+type ExtensionInit = NonNullable<EnvelopeInit["extensions"]>[number];
+
+/** What writeFrame writes: the envelope, its attribute maps as the producer gave them. */
+interface Parts {
+  /** The header without its schema, resource and status. */
+  readonly header: Header;
+  readonly resource: EnvelopeInit["resource"];
+  readonly resourceAttributes: AttributesInit | undefined;
+  readonly status: Status | undefined;
+  readonly attributes: AttributesInit | undefined;
+  readonly extensions: readonly ExtensionInit[];
+}
 
 /** A declared attribute's bytes. */
 interface Plan {
@@ -125,32 +149,121 @@ function copy(w: ProtoWriter, bytes: Uint8Array): void {
   w.pos = at + n;
 }
 
-/** Writes one KeyValue (field 1 of Body) from a key's bytes and a model value, the general way. */
-function entry(w: ProtoWriter, key: Uint8Array, value: AttributeValue): void {
-  w.byte(0x0a);
+/**
+ * Thrown by the prepared path for anything it leaves to the general path:
+ * values createEnvelope or the codec refuse (the general path throws their
+ * error) and objects it does not walk itself (class instances, Map subclasses).
+ */
+const GENERAL = Object.freeze(new Error("the general path takes this envelope"));
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
+
+/**
+ * Writes an attribute map as the producer gave it (a plain object or a
+ * `Map`, values as createEnvelope takes them) as KeyValues with field tag
+ * `tag`: the bytes the codec writes for the map createEnvelope makes of it,
+ * without making it. Declared keys (`plans`, the body's) are copied.
+ */
+function writeInit(
+  w: ProtoWriter,
+  tag: number,
+  init: AttributesInit | undefined,
+  plans: Map<string, Plan> | undefined,
+  depth: number,
+): void {
+  if (init === undefined || init === null) return;
+  const proto = Object.getPrototypeOf(init);
+  if (proto === Object.prototype) {
+    // `for in` over a plain object visits what `Object.entries`
+    // (createEnvelope) does, in the same order, plus inherited enumerable
+    // keys: hence hasOwnProperty (which V8 answers from the object's map here).
+    const object = init as { readonly [key: string]: unknown };
+    for (const key in object) {
+      if (hasOwn.call(object, key)) entry(w, tag, key, object[key], plans, depth);
+    }
+  } else if (proto === Map.prototype) {
+    (init as Map<string, unknown>).forEach((value, key) => {
+      entry(w, tag, key, value, plans, depth);
+    });
+  } else if (depth === 0) {
+    // createEnvelope takes any object at the top (Object.entries of it).
+    writeAttributes(w, tag, toAttributes(init), 0);
+  } else {
+    throw GENERAL;
+  }
+}
+
+/** Writes one KeyValue of an attribute map as the producer gave it (nothing for an absent value). */
+function entry(
+  w: ProtoWriter,
+  tag: number,
+  key: string,
+  value: unknown,
+  plans: Map<string, Plan> | undefined,
+  depth: number,
+): void {
+  if (value === undefined || value === null) return;
+  const plan = plans?.get(key);
+  if (plan !== undefined) {
+    const t = typeof value;
+    if (t === plan.kind) {
+      const fixed = plan.fixed!;
+      w.ensure(fixed.length + 8);
+      copy(w, fixed);
+      if (t === "number") w.double(value as number);
+      else w.buf[w.pos++] = value ? 1 : 0;
+      return;
+    }
+  }
+  w.byte(tag);
   const m = w.fork();
-  w.ensure(key.length);
-  copy(w, key);
-  w.byte(0x12);
-  const v = w.fork();
-  writeValue(w, value, 0);
-  w.join(v);
+  if (plan !== undefined) {
+    w.ensure(plan.key.length);
+    copy(w, plan.key);
+  } else if (key.length > 0) {
+    w.byte(0x0a);
+    w.string(key);
+  }
+  if (typeof value !== "string" || !shortAsciiValue(w, value)) {
+    w.byte(0x12);
+    const v = w.fork();
+    writeInitValue(w, value, depth);
+    w.join(v);
+  }
   w.join(m);
 }
 
-/** Writes one KeyValue with a string value: short ASCII text at once (as `writeAttributes` does), other text the general way. */
-function stringEntry(w: ProtoWriter, key: Uint8Array, text: string): void {
-  w.byte(0x0a);
-  const m = w.fork();
-  w.ensure(key.length);
-  copy(w, key);
-  if (!shortAsciiValue(w, text)) {
-    w.byte(0x12);
-    const v = w.fork();
-    w.byte(0x0a);
-    w.string(text);
-    w.join(v);
+/**
+ * Writes the fields of the AnyValue of a value as the producer gave it: what
+ * writeValue writes for the value createEnvelope makes of it.
+ */
+function writeInitValue(w: ProtoWriter, value: unknown, depth: number): void {
+  if (typeof value !== "object" || value instanceof Uint8Array || value instanceof UnknownValue) {
+    // Scalars, bytes and unknown values are what createEnvelope keeps as
+    // they are; writeValue refuses the rest (functions, symbols).
+    writeValue(w, value as AttributeValue, depth);
+    return;
   }
+  if (value === null || depth + 1 > MAX_DEPTH) throw GENERAL;
+  if (Array.isArray(value)) {
+    w.byte(0x2a);
+    const m = w.fork();
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // createEnvelope refuses an absent item (leaving it out would shift the others).
+      if (item === undefined || item === null) throw GENERAL;
+      w.byte(0x0a);
+      const v = w.fork();
+      writeInitValue(w, item, depth + 1);
+      w.join(v);
+    }
+    w.join(m);
+    return;
+  }
+  w.byte(0x32);
+  const m = w.fork();
+  writeInit(w, 0x0a, value as AttributesInit, undefined, depth + 1);
   w.join(m);
 }
 
@@ -197,65 +310,42 @@ export function prepareEncoder(event: PreparedEvent): PreparedEncoder {
       })
     : undefined;
 
-  /** Writes the body's attributes from the producer's object: declared keys from their plan. */
-  const attributes = (w: ProtoWriter, init: AttributesInit | undefined): void => {
-    if (init === undefined || init === null) return;
-    if (init instanceof Map || Object.getPrototypeOf(init) !== Object.prototype) {
-      writeAttributes(w, 0x0a, toAttributes(init), 0);
-      return;
-    }
-    // `for in` over a plain object visits what `Object.entries` (createEnvelope)
-    // does, in the same order, plus inherited enumerable keys, hence `hasOwn`.
-    const object = init as { readonly [key: string]: unknown };
-    for (const key in object) {
-      if (!Object.hasOwn(object, key)) continue;
-      const value = object[key];
-      if (value === undefined || value === null) continue;
-      const plan = plans.get(key);
-      if (plan === undefined) {
-        // Not declared: exactly as createEnvelope and the codec would.
-        writeAttributes(w, 0x0a, toAttributes(new Map([[key, value as AttributeValue]])), 0);
-        continue;
-      }
-      const t = typeof value;
-      if (t === plan.kind) {
-        const fixed = plan.fixed!;
-        w.ensure(fixed.length + 8);
-        copy(w, fixed);
-        if (t === "number") w.double(value as number);
-        else w.buf[w.pos++] = value ? 1 : 0;
-      } else if (t === "string") {
-        stringEntry(w, plan.key, value as string);
-      } else if (t === "number" || t === "boolean" || t === "bigint") {
-        // writeValue checks a bigint's range, as the codec does.
-        entry(w, plan.key, value as AttributeValue);
-      } else {
-        // Bytes, arrays, maps and anything else: converted (and refused) as
-        // createEnvelope does, with the same error and path.
-        const one = toAttributes(new Map([[key, value as AttributeValue]]));
-        entry(w, plan.key, one.get(key)!);
-      }
-    }
-  };
-
   /** Writes the frame: prefix, header (the schema reference copied), body and the checksum when asked. */
-  const writeFrame = (
-    w: ProtoWriter,
-    envelope: Envelope,
-    init: PreparedInit,
-    checksum: boolean,
-  ): Uint8Array => {
+  const writeFrame = (w: ProtoWriter, e: Parts, checksum: boolean): Uint8Array => {
     w.ensure(FRAME_PREFIX_SIZE + schemaBytes!.length);
     w.pos += FRAME_PREFIX_SIZE;
     copy(w, schemaBytes!);
-    writeHeader(w, envelope.header); // its `schema` is unset: written above
+    // The header's schema, resource and status are unset: the schema is
+    // written above, the resource (its attributes as given) and the status here.
+    writeHeader(w, e.header);
+    const resource = e.resource;
+    w.byte(0x32);
+    const r = w.fork();
+    nonEmptyString(w, 0x0a, resource.serviceName);
+    optionalString(w, 0x12, resource.serviceVersion);
+    optionalString(w, 0x1a, resource.environment);
+    optionalString(w, 0x22, resource.region);
+    optionalString(w, 0x2a, resource.host);
+    writeInit(w, 0x32, e.resourceAttributes, undefined, 0);
+    if (resource.$unknown !== undefined) unknown(w, resource.$unknown);
+    w.join(r);
+    if (e.status !== undefined) {
+      w.byte(0x3a);
+      const n = w.fork();
+      writeStatus(w, e.status);
+      w.join(n);
+    }
     const headerEnd = w.offset();
-    attributes(w, init.attributes);
-    const extensions = envelope.body.extensions;
+    writeInit(w, 0x0a, e.attributes, plans, 0);
+    const extensions = e.extensions;
     for (let i = 0; i < extensions.length; i++) {
+      const x = extensions[i]!;
       w.byte(0x12);
       const n = w.fork();
-      writeExtension(w, extensions[i]!);
+      nonEmptyString(w, 0x0a, x.namespace);
+      nonEmptyString(w, 0x12, x.version);
+      writeInit(w, 0x1a, x.attributes, undefined, 0);
+      if (x.$unknown !== undefined) unknown(w, x.$unknown);
       w.join(n);
     }
     const bodyEnd = w.offset();
@@ -266,26 +356,19 @@ export function prepareEncoder(event: PreparedEvent): PreparedEncoder {
     const bytes = w.result();
     const headerLength = headerEnd - FRAME_PREFIX_SIZE;
     const bodyLength = bodyEnd - headerEnd;
-    writeFramePrefix(
-      bytes,
-      CODEC_IDS.protobuf,
-      "none",
-      headerLength,
-      bodyLength,
-      bodyLength,
-      checksum,
-    );
+    const id = CODEC_IDS.protobuf;
+    writeFramePrefix(bytes, id, "none", headerLength, bodyLength, bodyLength, checksum);
     return bytes;
   };
 
   const own = new ProtoWriter();
   /** Runs `writeFrame` on the encoder's writer (a fresh one for a re-entrant call). */
-  const run = (envelope: Envelope, init: PreparedInit, checksum: boolean): Uint8Array => {
+  const run = (parts: Parts, checksum: boolean): Uint8Array => {
     const w = own.busy ? new ProtoWriter(4096) : own;
     w.busy = true;
     w.begin();
     try {
-      return writeFrame(w, envelope, init, checksum);
+      return writeFrame(w, parts, checksum);
     } catch (cause) {
       w.abort();
       throw cause;
@@ -300,11 +383,10 @@ export function prepareEncoder(event: PreparedEvent): PreparedEncoder {
       return general(schema, init);
     }
     try {
-      // The header and extensions as createEnvelope makes them (defaults
-      // filled, attributes converted); the body's attributes are written
-      // from `init` without a model.
+      // The header and the extensions as createEnvelope makes them (defaults
+      // filled), but attribute maps are written as given, not converted.
+      const resourceAttributes = r.attributes;
       const resource = { ...r };
-      resource.attributes = toAttributes(r.attributes) as AttributesInit;
       const header: Header = {
         schema,
         eventId: init.eventId ?? newEventId(),
@@ -312,24 +394,36 @@ export function prepareEncoder(event: PreparedEvent): PreparedEncoder {
         producer: init.producer ?? { language: SDK_LANGUAGE, version: SDK_VERSION },
         resource: resource as Resource,
       };
+      const status = init.status;
       if (init.trace !== undefined) header.trace = init.trace;
-      if (init.status !== undefined) header.status = init.status;
+      if (status !== undefined) header.status = status;
       const given = init.extensions;
-      const extensions =
+      const extensions = (
         given === undefined || given.length === 0
           ? NO_EXTENSIONS
-          : given.map(({ attributes, ...ext }) => ({
-              ...ext,
-              attributes: toAttributes(attributes),
-            }));
-      const envelope: Envelope = { header, body: { attributes: NO_ATTRIBUTES, extensions } };
-      // The header (and the extensions) checked as `encode` checks them.
+          : given.map(({ attributes, ...ext }) => ({ ...ext, attributes }))
+      ) as ExtensionInit[];
+      const envelope = { header, body: { attributes: NO_ATTRIBUTES, extensions } } as Envelope;
+      // The header and the extensions' namespaces and versions checked as
+      // `encode` checks them (attribute values are checked as they are written).
       assertValidEnvelope(envelope, undefined, HEADER_ONLY);
-      // Written from schemaBytes (checked by prepareEncoder: `valid`).
-      (header as { schema?: SchemaRef | undefined }).schema = undefined;
-      const bytes = run(envelope, init, false);
+      // The schema reference is written from schemaBytes (prepareEncoder
+      // checked it: `valid`), the resource and the status by writeFrame.
+      const unset = header as { schema?: unknown; resource?: unknown; status?: unknown };
+      unset.schema = undefined;
+      unset.resource = undefined;
+      unset.status = undefined;
+      const parts: Parts = {
+        header,
+        resource,
+        resourceAttributes,
+        status,
+        attributes: init.attributes,
+        extensions,
+      };
+      const bytes = run(parts, false);
       // A frame that carries a frame gets its content checksum, as `encode` does.
-      if (findFrameCandidate(bytes, FRAME_PREFIX_SIZE) !== -1) return run(envelope, init, true);
+      if (findFrameCandidate(bytes, FRAME_PREFIX_SIZE) !== -1) return run(parts, true);
       return bytes;
     } catch {
       // Whatever failed, the general path throws what `encode` throws for
