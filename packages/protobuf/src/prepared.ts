@@ -54,10 +54,15 @@ export interface PreparedEvent {
   readonly version: string;
   /** Written in the schema reference when given. */
   readonly url?: string;
-  /** The declared attributes: each key's bytes are written once; `type.kind` picks the value's tag. */
+  /**
+   * The declared attributes: each key's bytes are written once, and the
+   * whole entry up to the value for a `double` or `bool` (`type.kind`) that
+   * is not `repeated` (`presence`).
+   */
   readonly attributes: ReadonlyArray<{
     readonly key: string;
     readonly type: { readonly kind: string };
+    readonly presence?: string;
   }>;
 }
 
@@ -291,7 +296,8 @@ export function prepareEncoder(event: PreparedEvent): PreparedEncoder {
   Object.freeze(schema);
   const plans = new Map<string, Plan>();
   for (const a of event.attributes) {
-    if (a.key.isWellFormed()) plans.set(a.key, planOf(a.key, a.type.kind));
+    const kind = a.presence === "repeated" ? "array" : a.type.kind;
+    if (a.key.isWellFormed()) plans.set(a.key, planOf(a.key, kind));
   }
   // `0a <n> SchemaRef`, the header's field 1. A reference validation would
   // refuse (the descriptor parser refuses it first) leaves the encoder on
