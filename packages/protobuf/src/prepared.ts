@@ -1,5 +1,5 @@
 /**
- * Prepared encoders (docs/spec.md, "Prepared encoders"): for one registered
+ * Prepared encoders (README.md, "Prepared encoders for registered events"): for one registered
  * event, the bytes that never change from one envelope to the next (the
  * schema reference, and each declared attribute's KeyValue tag, key and
  * AnyValue tag) are written once, when the encoder is prepared; an encode
