@@ -84,11 +84,11 @@ export interface PreparedEncoder {
 }
 
 /** Validation without the attribute walk, as `encode` runs it for the protobuf codec (it checks attribute values while it writes them). */
-const HEADER_ONLY = Object.freeze({ attributes: false });
+const HEADER_ONLY = /* @__PURE__ */ Object.freeze({ attributes: false });
 
 /** The body's attributes as validation sees them: the prepared path writes them from the producer's object. */
-const NO_ATTRIBUTES: Attributes = new Map();
-const NO_EXTENSIONS: Envelope["body"]["extensions"] = Object.freeze([]) as never;
+const NO_ATTRIBUTES: Attributes = /* @__PURE__ */ new Map();
+const NO_EXTENSIONS: Envelope["body"]["extensions"] = /* @__PURE__ */ Object.freeze([]) as never;
 
 /** An extension as given: its attributes not converted. */
 type ExtensionInit = NonNullable<EnvelopeInit["extensions"]>[number];
@@ -159,7 +159,9 @@ function copy(w: ProtoWriter, bytes: Uint8Array): void {
  * values createEnvelope or the codec refuse (the general path throws their
  * error) and objects it does not walk itself (class instances, Map subclasses).
  */
-const GENERAL = Object.freeze(new Error("the general path takes this envelope"));
+const GENERAL = /* @__PURE__ */ Object.freeze(
+  /* @__PURE__ */ new Error("the general path takes this envelope"),
+);
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
@@ -273,9 +275,8 @@ function writeInitValue(w: ProtoWriter, value: unknown, depth: number): void {
 }
 
 /**
- * Creates an encoder for the envelopes of one event. Preparing costs about
- * what a few encodes do; keep the encoder (the builders `schema gen` writes
- * keep one per event version in their module).
+ * Creates an encoder for the envelopes of one event. Prepare it once and
+ * keep it (the modules `schema gen` writes keep one per event version).
  *
  * ```ts
  * const login = prepareEncoder({
