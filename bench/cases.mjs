@@ -5,6 +5,7 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { DEFAULT_LIMITS, readFramePrefix, writeFrame } from "@envelope/core";
 import { compress as lz4Compress, decompress as lz4Decompress } from "@envelope/lz4";
 import { decompress as lz4JsDecompress } from "@envelope/lz4/js";
+import { prepareEncoder } from "@envelope/protobuf";
 import { EnvelopeSchema } from "@envelope/protobuf/schema";
 import { createDecoder, createEncoder, createEnvelope, encode } from "@envelope/sdk";
 import {
@@ -20,7 +21,7 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { Decoder as CborXDecoder, Encoder as CborXEncoder } from "cbor-x";
 import { compressFrameSync, decompressFrameSync } from "lz4-napi";
-import { loadSize, SIZES } from "./fixtures.mjs";
+import { loadSize, registeredEvent, SIZES } from "./fixtures.mjs";
 import protobufjs from "./protobufjs/envelope_pb.js";
 import { walkFrame } from "./walk.mjs";
 
@@ -89,6 +90,24 @@ export function buildCases({ producer = "go" } = {}) {
     add(`sdk/protobuf/reencode/${size}`, pbBytes.length, () => reencoder.encode(d.decoded), [
       `sdk/protobuf/encode/${size}`,
     ]);
+    // A registered event's producer (docs/spec.md, "Prepared encoders"): the
+    // same init to the same frame, through a prepared encoder or through
+    // createEnvelope (what a typed builder returns) and the generic encoder;
+    // both validate as `encode` does. Also compared with encoding the
+    // envelope already built (sdk/protobuf/encode), which skips the model.
+    if (size !== "large") {
+      const { event, init } = registeredEvent(d.envelope);
+      const prepared = prepareEncoder(event);
+      const generic = createEncoder();
+      const viaBuilder = () => generic.encode(createEnvelope({ ...init, schema: prepared.schema }));
+      if (Buffer.compare(prepared.encode(init), viaBuilder()) !== 0)
+        throw new Error(`bench: the prepared ${size} encode differs from the generic one`);
+      add(`sdk/protobuf/build-encode/${size}`, pbBytes.length, viaBuilder);
+      add(`sdk/protobuf/prepared-encode/${size}`, pbBytes.length, () => prepared.encode(init), [
+        `sdk/protobuf/build-encode/${size}`,
+        `sdk/protobuf/encode/${size}`,
+      ]);
+    }
     add(`walk/protobuf/decode/${size}`, pbBytes.length, () => walkFrame(pbBytes));
     add(`protobuf-es/protobuf/decode/${size}`, d.raw.protobuf.length, () =>
       fromBinary(EnvelopeSchema, d.raw.protobuf),

@@ -61,3 +61,47 @@ export function loadSize(size, producer = "go") {
     body: bodySection(framed["protobuf/none"]),
   };
 }
+
+/** A value's descriptor type kind (docs/spec.md, "Descriptor format"). */
+const kindOf = (v) =>
+  typeof v === "string"
+    ? "string"
+    : typeof v === "bigint"
+      ? "int"
+      : typeof v === "number"
+        ? "double"
+        : typeof v === "boolean"
+          ? "bool"
+          : v instanceof Uint8Array
+            ? "bytes"
+            : Array.isArray(v)
+              ? "array"
+              : "map";
+
+/**
+ * The fixture's envelope as a registered event's producer writes it: the
+ * event (its schema reference, and a descriptor that declares each attribute
+ * with the kind of its value) and the `init` a builder takes, attributes as
+ * a plain object (nested maps stay `Map`s). `createEnvelope({ ...init,
+ * schema })` is the fixture's envelope.
+ */
+export function registeredEvent(envelope) {
+  const h = envelope.header;
+  const attributes = envelope.body.attributes;
+  return {
+    event: {
+      ...h.schema,
+      attributes: [...attributes].map(([key, v]) => ({ key, type: { kind: kindOf(v) } })),
+    },
+    init: {
+      eventId: h.eventId,
+      timeUnixNano: h.timeUnixNano,
+      producer: h.producer,
+      trace: h.trace,
+      resource: h.resource,
+      status: h.status,
+      extensions: envelope.body.extensions,
+      attributes: Object.fromEntries(attributes),
+    },
+  };
+}

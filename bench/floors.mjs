@@ -25,6 +25,7 @@ const runs = files.map((f) => ratiosOf(JSON.parse(readFileSync(f, "utf8"))));
  */
 const GATED = [
   /^sdk\/protobuf\/(de|en)code\/\w+ vs (protobuf-es|protobufjs|walk)\//,
+  /^sdk\/protobuf\/prepared-encode\/\w+ vs sdk\/protobuf\/build-encode\//,
   /^sdk\/cbor\/(de|en)code\/\w+ vs cbor-x\//,
   /^sdk\/lz4\/\w+\/large vs lz4-napi\//,
   /^sdk\/traceparent\//,

@@ -300,14 +300,18 @@ async function runPeers() {
     for (const peer of running) {
       for (const { name, bytes } of peer.cases) {
         const [subject, codec, op, size] = name.split("/");
-        const mine = sdk.get(`sdk/${codec}/${op}/${size}`);
-        if (mine === undefined || (filter && !filter.test(mine.name) && !filter.test(name)))
-          continue;
-        const r = await measureAgainstPeer(mine.fn, peer, name, {
-          rounds: args.quick ? 6 : 12,
-          ms: args.quick ? 30 : 60,
-        });
-        out.push({ name: mine.name, peer: name, subject, lang: peer.lang, bytes, ...r });
+        // A peer's encode writes the fixture's envelope: so does the prepared
+        // encoder of the fixture's event (bench/cases.mjs), from the producer's init.
+        const ours = [`sdk/${codec}/${op}/${size}`, `sdk/${codec}/prepared-${op}/${size}`];
+        for (const mine of ours.map((n) => sdk.get(n))) {
+          if (mine === undefined || (filter && !filter.test(mine.name) && !filter.test(name)))
+            continue;
+          const r = await measureAgainstPeer(mine.fn, peer, name, {
+            rounds: args.quick ? 6 : 12,
+            ms: args.quick ? 30 : 60,
+          });
+          out.push({ name: mine.name, peer: name, subject, lang: peer.lang, bytes, ...r });
+        }
       }
     }
   } finally {

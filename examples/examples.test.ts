@@ -4,9 +4,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decode } from "@envelope/sdk";
+import { createEnvelope, decode, encode } from "@envelope/sdk";
 import { expect, test, vi } from "vitest";
 import { describeCapture } from "./decode-capture.js";
+import { recordLogin as recordPreparedLogin } from "./prepared-encoder.js";
 import { recordLogin } from "./producer.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -15,6 +16,7 @@ test.each([
   "examples/producer.ts",
   "examples/decode-capture.ts",
   "examples/kafka.ts",
+  "examples/prepared-encoder.ts",
 ])("README shows %s verbatim", (file) => {
   const source = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
   const block = new RegExp(`\`\`\`ts\\n// ${file.replace(".", "\\.")}\\n([\\s\\S]*?)\`\`\``).exec(
@@ -88,4 +90,39 @@ test("the codecs tour (the main job) round-trips every codec and compression", a
   expect(log).toHaveBeenCalledWith("every envelope decoded back to what was encoded");
   log.mockRestore();
   table.mockRestore();
+});
+
+test("packages/protobuf/README.md shows the prepared encoder example verbatim", () => {
+  const file = "examples/prepared-encoder.ts";
+  const text = readFileSync(new URL("../packages/protobuf/README.md", import.meta.url), "utf8");
+  const block = /```ts\n\/\/ examples\/prepared-encoder\.ts\n([\s\S]*?)```/.exec(text)?.[1];
+  expect(block).toBe(readFileSync(new URL(`../${file}`, import.meta.url), "utf8"));
+});
+
+test("the prepared encoder example writes the frame encode(createEnvelope(...)) writes", () => {
+  const bytes = recordPreparedLogin("alice", 2, 12.5);
+  const envelope = decode(bytes);
+  expect(envelope.header.schema).toEqual({
+    type: "request",
+    subtype: "auth_request",
+    version: "1.2.0",
+  });
+  expect(envelope.body.attributes).toEqual(
+    new Map<string, unknown>([
+      ["user", "alice"],
+      ["attempts", 2n],
+      ["duration_ms", 12.5],
+    ]),
+  );
+  // The same envelope (its id and time as decoded), the general way.
+  const again = encode(
+    createEnvelope({
+      schema: envelope.header.schema,
+      eventId: envelope.header.eventId,
+      timeUnixNano: envelope.header.timeUnixNano,
+      resource: { serviceName: "auth", environment: "production" },
+      attributes: { user: "alice", attempts: 2n, duration_ms: 12.5 },
+    }),
+  );
+  expect(Buffer.from(bytes).toString("hex")).toBe(Buffer.from(again).toString("hex"));
 });

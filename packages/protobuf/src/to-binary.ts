@@ -112,7 +112,7 @@ export function writeAttributes(
  * (`12 <n+2> 0a <n> text`) in one go and returns true; false, having written
  * nothing, for any other string.
  */
-function shortAsciiValue(w: ProtoWriter, value: string): boolean {
+export function shortAsciiValue(w: ProtoWriter, value: string): boolean {
   const len = value.length;
   if (len > SHORT_TEXT) return false;
   w.ensure(4 + len);
@@ -156,7 +156,7 @@ const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
  * `switch (typeof value)`: V8 compiles `typeof v === "x"` to a type check,
  * but a switch to a call that builds the type name.)
  */
-function writeValue(w: ProtoWriter, value: AttributeValue, depth: number): void {
+export function writeValue(w: ProtoWriter, value: AttributeValue, depth: number): void {
   if (typeof value === "string") {
     w.byte(0x0a);
     w.string(value);

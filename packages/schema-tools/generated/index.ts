@@ -17,6 +17,9 @@ export {
   buildAuthRequest,
   buildAuthRequestV1_1_0,
   buildAuthRequestV1_2_0,
+  encodeAuthRequest,
+  encodeAuthRequestV1_1_0,
+  encodeAuthRequestV1_2_0,
 } from "./request/auth_request.js";
 export type {
   PaymentRequestAttributes,
@@ -32,6 +35,9 @@ export {
   buildPaymentRequest,
   buildPaymentRequestV1_0_0,
   buildPaymentRequestV1_1_0,
+  encodePaymentRequest,
+  encodePaymentRequestV1_0_0,
+  encodePaymentRequestV1_1_0,
   PAYMENT_REQUEST,
   PAYMENT_REQUEST_V1_0_0,
   PAYMENT_REQUEST_V1_1_0,
@@ -43,7 +49,14 @@ export type {
   HopV1_0_0Extensions,
   HopV1_0_0Init,
 } from "./trace/hop.js";
-export { buildHop, buildHopV1_0_0, HOP, HOP_V1_0_0 } from "./trace/hop.js";
+export {
+  buildHop,
+  buildHopV1_0_0,
+  encodeHop,
+  encodeHopV1_0_0,
+  HOP,
+  HOP_V1_0_0,
+} from "./trace/hop.js";
 export type {
   PropagationHealthAttributes,
   PropagationHealthInit,
@@ -54,6 +67,8 @@ export type {
 export {
   buildPropagationHealth,
   buildPropagationHealthV1_0_0,
+  encodePropagationHealth,
+  encodePropagationHealthV1_0_0,
   PROPAGATION_HEALTH,
   PROPAGATION_HEALTH_V1_0_0,
 } from "./trace/propagation_health.js";

@@ -11,6 +11,11 @@ import {
   buildAuthRequest,
   buildAuthRequestV1_1_0,
   buildPaymentRequest,
+  buildPaymentRequestV1_0_0,
+  encodeAuthRequest,
+  encodeAuthRequestV1_1_0,
+  encodePaymentRequest,
+  encodePaymentRequestV1_0_0,
 } from "../generated/index.js";
 
 const SCHEMAS = fileURLToPath(new URL("../../../schemas", import.meta.url));
@@ -101,5 +106,105 @@ describe("typed builders", () => {
     // @ts-expect-error: user is required
     const missing: AuthRequestAttributes = { attempts: 1n };
     expect([attributes, wrongType, renamed, missing].length).toBe(4);
+  });
+});
+
+describe("typed encoders (prepared)", () => {
+  const header = {
+    eventId: new Uint8Array(16).fill(9),
+    timeUnixNano: 1_700_000_000_000_000_000n,
+    resource: { serviceName: "payments", environment: "production" },
+  };
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+  test("write the frame encode() writes for the builder's envelope, byte for byte", () => {
+    const auth = {
+      ...header,
+      attributes: {
+        user: "alice",
+        attempts: 3n,
+        duration_ms: 12.5,
+        tags: ["password", "mfa"],
+        success: true,
+      },
+      extensions: { http: { attributes: { method: "POST" } } },
+    };
+    const bytes = encodeAuthRequest(auth);
+    expect(hex(bytes)).toBe(hex(encode(buildAuthRequest(auth))));
+    const decoded = decode(bytes);
+    expect(decoded.header.schema).toEqual(AUTH_REQUEST);
+    expect(decoded.body.attributes).toEqual(
+      new Map<string, unknown>([
+        ["user", "alice"],
+        ["attempts", 3n],
+        ["duration_ms", 12.5],
+        ["tags", ["password", "mfa"]],
+        ["success", true],
+      ]),
+    );
+    expect(decoded.body.extensions).toEqual([
+      { namespace: "http", version: "1.0.0", attributes: new Map([["method", "POST"]]) },
+    ]);
+    expect(registry.validate(decoded)).toEqual([]);
+
+    const old = { ...header, attributes: { user: "bob", latency_ms: 1 } };
+    expect(hex(encodeAuthRequestV1_1_0(old))).toBe(hex(encode(buildAuthRequestV1_1_0(old))));
+  });
+
+  test("every attribute of payment_request, both versions, typed extensions", () => {
+    const attributes = {
+      payment_id: "pay_1",
+      status: "authorized",
+      amount: 129.99,
+      currency: "EUR",
+      merchant_id: "m_42",
+      customer_email: "zoë@example.com",
+      risk_score: 12.5,
+      three_ds: false,
+      attempt: 1n,
+      items_count: 3n,
+      tags: ["gift", "éclair"],
+      metadata: new Map([["channel", "web"]]),
+      signature: new Uint8Array([1, 2, 3]),
+      mcc: -(2n ** 63n),
+      fraud_checks: [],
+    };
+    const latest = {
+      ...header,
+      attributes: { ...attributes, risk_rules: ["velocity"] },
+      extensions: { card: { attributes: { brand: "visa", last4: "4242" } }, http: {} },
+    };
+    expect(hex(encodePaymentRequest(latest))).toBe(hex(encode(buildPaymentRequest(latest))));
+    expect(registry.validate(decode(encodePaymentRequest(latest)))).toEqual([]);
+    const first = { ...header, attributes };
+    expect(hex(encodePaymentRequestV1_0_0(first))).toBe(
+      hex(encode(buildPaymentRequestV1_0_0(first))),
+    );
+  });
+
+  test("fail as encode() fails", () => {
+    const bad = { ...header, attributes: { user: "a", attempts: 2n ** 63n } };
+    expect(() => encode(buildAuthRequest(bad))).toThrow(/int64 out of range/);
+    expect(() => encodeAuthRequest(bad)).toThrow(
+      expect.objectContaining({ code: "invalid_value", message: expect.stringMatching(/int64/) }),
+    );
+  });
+
+  test("the generated module prepares one encoder per version from the descriptor", () => {
+    const text = readFileSync(join(GENERATED, "request/auth_request.ts"), "utf8");
+    expect(text).toContain('import { prepareEncoder } from "@envelope/protobuf";');
+    expect(text).toContain(
+      [
+        "const AUTH_REQUEST_V1_2_0_ENCODER = /* @__PURE__ */ prepareEncoder({",
+        "  ...AUTH_REQUEST_V1_2_0,",
+        "  attributes: [",
+        '    { key: "user", type: { kind: "string" } },',
+        '    { key: "attempts", type: { kind: "int" } },',
+        '    { key: "duration_ms", type: { kind: "double" } },',
+        '    { key: "tags", type: { kind: "string" }, presence: "repeated" },',
+      ].join("\n"),
+    );
+    const custom = generateBuilders(registry.descriptors(), { encoderFrom: "@envelope/sdk" });
+    expect(custom.get("trace/hop.ts")).toContain('import { prepareEncoder } from "@envelope/sdk";');
   });
 });

@@ -8,6 +8,14 @@
 import { cborCodec } from "@envelope/cbor";
 import { type Envelope, jsonCodec } from "@envelope/core";
 import { protobufCodec } from "@envelope/protobuf";
+
+export {
+  type PreparedEncoder,
+  type PreparedEvent,
+  type PreparedInit,
+  prepareEncoder,
+} from "@envelope/protobuf";
+
 import { CodecSet } from "./codecs.js";
 import { createDecoderWith, type DecodeOptions, type Decoder, type Peeked } from "./decode.js";
 import { createEncoderWith, type EncodeOptions, type Encoder } from "./encode.js";

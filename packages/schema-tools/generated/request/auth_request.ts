@@ -5,6 +5,7 @@ import {
   type Envelope,
   type EnvelopeInit,
 } from "@envelope/core";
+import { prepareEncoder } from "@envelope/protobuf";
 
 /** What every builder takes besides the schema, attributes and extensions. */
 type BaseInit = Omit<EnvelopeInit, "schema" | "attributes" | "extensions">;
@@ -88,6 +89,35 @@ export function buildAuthRequestV1_1_0(init: AuthRequestV1_1_0Init): Envelope {
   });
 }
 
+/** The prepared encoder of request/auth_request 1.1.0: its schema reference and attribute keys encoded once. */
+const AUTH_REQUEST_V1_1_0_ENCODER = /* @__PURE__ */ prepareEncoder({
+  ...AUTH_REQUEST_V1_1_0,
+  attributes: [
+    { key: "user", type: { kind: "string" } },
+    { key: "attempts", type: { kind: "int" } },
+    { key: "latency_ms", type: { kind: "double" } },
+    { key: "tags", type: { kind: "string" }, presence: "repeated" },
+    { key: "method", type: { kind: "string" } },
+    { key: "success", type: { kind: "bool" } },
+    { key: "client_ip", type: { kind: "string" } },
+    { key: "mfa", type: { kind: "bool" } },
+    { key: "session_ttl_s", type: { kind: "int" } },
+  ],
+});
+
+/**
+ * Encodes a request/auth_request 1.1.0 envelope with a prepared encoder: the frame `encode(buildAuthRequestV1_1_0(init))`
+ * (`@envelope/sdk`, default options) writes, byte for byte, without building the envelope.
+ */
+export function encodeAuthRequestV1_1_0(init: AuthRequestV1_1_0Init): Uint8Array {
+  const { attributes, extensions, ...rest } = init;
+  return AUTH_REQUEST_V1_1_0_ENCODER.encode({
+    ...rest,
+    attributes: (attributes ?? {}) as AttributesInit,
+    extensions: extensionList(extensions, { http: "1.0.0" }),
+  });
+}
+
 /** The schema reference of request/auth_request 1.2.0. */
 export const AUTH_REQUEST_V1_2_0 = {
   type: "request",
@@ -152,6 +182,36 @@ export function buildAuthRequestV1_2_0(init: AuthRequestV1_2_0Init): Envelope {
   });
 }
 
+/** The prepared encoder of request/auth_request 1.2.0: its schema reference and attribute keys encoded once. */
+const AUTH_REQUEST_V1_2_0_ENCODER = /* @__PURE__ */ prepareEncoder({
+  ...AUTH_REQUEST_V1_2_0,
+  attributes: [
+    { key: "user", type: { kind: "string" } },
+    { key: "attempts", type: { kind: "int" } },
+    { key: "duration_ms", type: { kind: "double" } },
+    { key: "tags", type: { kind: "string" }, presence: "repeated" },
+    { key: "method", type: { kind: "string" } },
+    { key: "success", type: { kind: "bool" } },
+    { key: "client_ip", type: { kind: "string" } },
+    { key: "mfa", type: { kind: "bool" } },
+    { key: "session_ttl_s", type: { kind: "int" } },
+    { key: "user_agent", type: { kind: "string" } },
+  ],
+});
+
+/**
+ * Encodes a request/auth_request 1.2.0 envelope with a prepared encoder: the frame `encode(buildAuthRequestV1_2_0(init))`
+ * (`@envelope/sdk`, default options) writes, byte for byte, without building the envelope.
+ */
+export function encodeAuthRequestV1_2_0(init: AuthRequestV1_2_0Init): Uint8Array {
+  const { attributes, extensions, ...rest } = init;
+  return AUTH_REQUEST_V1_2_0_ENCODER.encode({
+    ...rest,
+    attributes: (attributes ?? {}) as AttributesInit,
+    extensions: extensionList(extensions, { http: "1.0.0" }),
+  });
+}
+
 /** The latest version of request/auth_request: 1.2.0. */
 export const AUTH_REQUEST = AUTH_REQUEST_V1_2_0;
 /** Attributes of the latest version of request/auth_request (1.2.0). */
@@ -160,3 +220,5 @@ export type AuthRequestAttributes = AuthRequestV1_2_0Attributes;
 export type AuthRequestInit = AuthRequestV1_2_0Init;
 /** Builds the latest version of request/auth_request (1.2.0). */
 export const buildAuthRequest = buildAuthRequestV1_2_0;
+/** Encodes the latest version of request/auth_request (1.2.0) with its prepared encoder. */
+export const encodeAuthRequest = encodeAuthRequestV1_2_0;

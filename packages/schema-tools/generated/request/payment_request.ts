@@ -5,6 +5,7 @@ import {
   type Envelope,
   type EnvelopeInit,
 } from "@envelope/core";
+import { prepareEncoder } from "@envelope/protobuf";
 
 /** What every builder takes besides the schema, attributes and extensions. */
 type BaseInit = Omit<EnvelopeInit, "schema" | "attributes" | "extensions">;
@@ -157,6 +158,71 @@ export function buildPaymentRequestV1_0_0(init: PaymentRequestV1_0_0Init): Envel
   });
 }
 
+/** The prepared encoder of request/payment_request 1.0.0: its schema reference and attribute keys encoded once. */
+const PAYMENT_REQUEST_V1_0_0_ENCODER = /* @__PURE__ */ prepareEncoder({
+  ...PAYMENT_REQUEST_V1_0_0,
+  attributes: [
+    { key: "payment_id", type: { kind: "string" } },
+    { key: "status", type: { kind: "string" } },
+    { key: "amount", type: { kind: "double" } },
+    { key: "currency", type: { kind: "string" } },
+    { key: "merchant_id", type: { kind: "string" } },
+    { key: "customer_id", type: { kind: "string" } },
+    { key: "customer_email", type: { kind: "string" } },
+    { key: "card_brand", type: { kind: "string" } },
+    { key: "card_last4", type: { kind: "string" } },
+    { key: "card_bin", type: { kind: "string" } },
+    { key: "card_country", type: { kind: "string" } },
+    { key: "payment_method", type: { kind: "string" } },
+    { key: "country", type: { kind: "string" } },
+    { key: "ip_address", type: { kind: "string" } },
+    { key: "user_agent", type: { kind: "string" } },
+    { key: "risk_score", type: { kind: "double" } },
+    { key: "risk_level", type: { kind: "string" } },
+    { key: "three_ds", type: { kind: "bool" } },
+    { key: "three_ds_version", type: { kind: "string" } },
+    { key: "attempt", type: { kind: "int" } },
+    { key: "idempotency_key", type: { kind: "string" } },
+    { key: "order_id", type: { kind: "string" } },
+    { key: "items_count", type: { kind: "int" } },
+    { key: "tags", type: { kind: "string" }, presence: "repeated" },
+    { key: "metadata", type: { kind: "map" } },
+    { key: "gateway", type: { kind: "string" } },
+    { key: "gateway_latency_ms", type: { kind: "double" } },
+    { key: "authorization_code", type: { kind: "string" } },
+    { key: "captured", type: { kind: "bool" } },
+    { key: "refundable", type: { kind: "bool" } },
+    { key: "fee_amount", type: { kind: "double" } },
+    { key: "tax_amount", type: { kind: "double" } },
+    { key: "discount_code", type: { kind: "string" } },
+    { key: "shipping_country", type: { kind: "string" } },
+    { key: "billing_country", type: { kind: "string" } },
+    { key: "installments", type: { kind: "int" } },
+    { key: "wallet", type: { kind: "string" } },
+    { key: "device_id", type: { kind: "string" } },
+    { key: "session_id", type: { kind: "string" } },
+    { key: "duration_ms", type: { kind: "double" } },
+    { key: "fraud_checks", type: { kind: "array" } },
+    { key: "signature", type: { kind: "bytes" } },
+    { key: "settlement_date", type: { kind: "string" } },
+    { key: "mcc", type: { kind: "int" } },
+    { key: "decline_reason", type: { kind: "string" } },
+  ],
+});
+
+/**
+ * Encodes a request/payment_request 1.0.0 envelope with a prepared encoder: the frame `encode(buildPaymentRequestV1_0_0(init))`
+ * (`@envelope/sdk`, default options) writes, byte for byte, without building the envelope.
+ */
+export function encodePaymentRequestV1_0_0(init: PaymentRequestV1_0_0Init): Uint8Array {
+  const { attributes, extensions, ...rest } = init;
+  return PAYMENT_REQUEST_V1_0_0_ENCODER.encode({
+    ...rest,
+    attributes: (attributes ?? {}) as AttributesInit,
+    extensions: extensionList(extensions, { http: "1.0.0" }),
+  });
+}
+
 /** The schema reference of request/payment_request 1.1.0. */
 export const PAYMENT_REQUEST_V1_1_0 = {
   type: "request",
@@ -296,6 +362,68 @@ export function buildPaymentRequestV1_1_0(init: PaymentRequestV1_1_0Init): Envel
   });
 }
 
+/** The prepared encoder of request/payment_request 1.1.0: its schema reference and attribute keys encoded once. */
+const PAYMENT_REQUEST_V1_1_0_ENCODER = /* @__PURE__ */ prepareEncoder({
+  ...PAYMENT_REQUEST_V1_1_0,
+  attributes: [
+    { key: "payment_id", type: { kind: "string" } },
+    { key: "status", type: { kind: "string" } },
+    { key: "amount", type: { kind: "double" } },
+    { key: "currency", type: { kind: "string" } },
+    { key: "merchant_id", type: { kind: "string" } },
+    { key: "customer_id", type: { kind: "string" } },
+    { key: "customer_email", type: { kind: "string" } },
+    { key: "payment_method", type: { kind: "string" } },
+    { key: "country", type: { kind: "string" } },
+    { key: "ip_address", type: { kind: "string" } },
+    { key: "user_agent", type: { kind: "string" } },
+    { key: "risk_score", type: { kind: "double" } },
+    { key: "risk_level", type: { kind: "string" } },
+    { key: "three_ds", type: { kind: "bool" } },
+    { key: "three_ds_version", type: { kind: "string" } },
+    { key: "attempt", type: { kind: "int" } },
+    { key: "idempotency_key", type: { kind: "string" } },
+    { key: "order_id", type: { kind: "string" } },
+    { key: "items_count", type: { kind: "int" } },
+    { key: "tags", type: { kind: "string" }, presence: "repeated" },
+    { key: "metadata", type: { kind: "map" } },
+    { key: "gateway", type: { kind: "string" } },
+    { key: "gateway_latency_ms", type: { kind: "double" } },
+    { key: "authorization_code", type: { kind: "string" } },
+    { key: "captured", type: { kind: "bool" } },
+    { key: "refundable", type: { kind: "bool" } },
+    { key: "fee_amount", type: { kind: "double" } },
+    { key: "tax_amount", type: { kind: "double" } },
+    { key: "discount_code", type: { kind: "string" } },
+    { key: "shipping_country", type: { kind: "string" } },
+    { key: "billing_country", type: { kind: "string" } },
+    { key: "installments", type: { kind: "int" } },
+    { key: "wallet", type: { kind: "string" } },
+    { key: "device_id", type: { kind: "string" } },
+    { key: "session_id", type: { kind: "string" } },
+    { key: "duration_ms", type: { kind: "double" } },
+    { key: "fraud_checks", type: { kind: "array" } },
+    { key: "signature", type: { kind: "bytes" } },
+    { key: "settlement_date", type: { kind: "string" } },
+    { key: "mcc", type: { kind: "int" } },
+    { key: "decline_reason", type: { kind: "string" } },
+    { key: "risk_rules", type: { kind: "string" }, presence: "repeated" },
+  ],
+});
+
+/**
+ * Encodes a request/payment_request 1.1.0 envelope with a prepared encoder: the frame `encode(buildPaymentRequestV1_1_0(init))`
+ * (`@envelope/sdk`, default options) writes, byte for byte, without building the envelope.
+ */
+export function encodePaymentRequestV1_1_0(init: PaymentRequestV1_1_0Init): Uint8Array {
+  const { attributes, extensions, ...rest } = init;
+  return PAYMENT_REQUEST_V1_1_0_ENCODER.encode({
+    ...rest,
+    attributes: (attributes ?? {}) as AttributesInit,
+    extensions: extensionList(extensions, { http: "1.0.0", card: "1.0.0" }),
+  });
+}
+
 /** The latest version of request/payment_request: 1.1.0. */
 export const PAYMENT_REQUEST = PAYMENT_REQUEST_V1_1_0;
 /** Attributes of the latest version of request/payment_request (1.1.0). */
@@ -304,3 +432,5 @@ export type PaymentRequestAttributes = PaymentRequestV1_1_0Attributes;
 export type PaymentRequestInit = PaymentRequestV1_1_0Init;
 /** Builds the latest version of request/payment_request (1.1.0). */
 export const buildPaymentRequest = buildPaymentRequestV1_1_0;
+/** Encodes the latest version of request/payment_request (1.1.0) with its prepared encoder. */
+export const encodePaymentRequest = encodePaymentRequestV1_1_0;

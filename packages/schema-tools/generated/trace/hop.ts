@@ -5,6 +5,7 @@ import {
   type Envelope,
   type EnvelopeInit,
 } from "@envelope/core";
+import { prepareEncoder } from "@envelope/protobuf";
 
 /** What every builder takes besides the schema, attributes and extensions. */
 type BaseInit = Omit<EnvelopeInit, "schema" | "attributes" | "extensions">;
@@ -73,6 +74,32 @@ export function buildHopV1_0_0(init: HopV1_0_0Init): Envelope {
   });
 }
 
+/** The prepared encoder of trace/hop 1.0.0: its schema reference and attribute keys encoded once. */
+const HOP_V1_0_0_ENCODER = /* @__PURE__ */ prepareEncoder({
+  ...HOP_V1_0_0,
+  attributes: [
+    { key: "flow", type: { kind: "string" } },
+    { key: "hop.role", type: { kind: "string" } },
+    { key: "hop.via", type: { kind: "string" } },
+    { key: "trace.incoming", type: { kind: "string" } },
+    { key: "trace.restarted", type: { kind: "bool" } },
+    { key: "flow.route", type: { kind: "string" } },
+  ],
+});
+
+/**
+ * Encodes a trace/hop 1.0.0 envelope with a prepared encoder: the frame `encode(buildHopV1_0_0(init))`
+ * (`@envelope/sdk`, default options) writes, byte for byte, without building the envelope.
+ */
+export function encodeHopV1_0_0(init: HopV1_0_0Init): Uint8Array {
+  const { attributes, extensions, ...rest } = init;
+  return HOP_V1_0_0_ENCODER.encode({
+    ...rest,
+    attributes: (attributes ?? {}) as AttributesInit,
+    extensions: extensionList(extensions, {}),
+  });
+}
+
 /** The latest version of trace/hop: 1.0.0. */
 export const HOP = HOP_V1_0_0;
 /** Attributes of the latest version of trace/hop (1.0.0). */
@@ -81,3 +108,5 @@ export type HopAttributes = HopV1_0_0Attributes;
 export type HopInit = HopV1_0_0Init;
 /** Builds the latest version of trace/hop (1.0.0). */
 export const buildHop = buildHopV1_0_0;
+/** Encodes the latest version of trace/hop (1.0.0) with its prepared encoder. */
+export const encodeHop = encodeHopV1_0_0;

@@ -5,6 +5,7 @@ import {
   type Envelope,
   type EnvelopeInit,
 } from "@envelope/core";
+import { prepareEncoder } from "@envelope/protobuf";
 
 /** What every builder takes besides the schema, attributes and extensions. */
 type BaseInit = Omit<EnvelopeInit, "schema" | "attributes" | "extensions">;
@@ -77,6 +78,34 @@ export function buildPropagationHealthV1_0_0(init: PropagationHealthV1_0_0Init):
   });
 }
 
+/** The prepared encoder of trace/propagation_health 1.0.0: its schema reference and attribute keys encoded once. */
+const PROPAGATION_HEALTH_V1_0_0_ENCODER = /* @__PURE__ */ prepareEncoder({
+  ...PROPAGATION_HEALTH_V1_0_0,
+  attributes: [
+    { key: "trace.extract.valid", type: { kind: "int" } },
+    { key: "trace.extract.missing", type: { kind: "int" } },
+    { key: "trace.extract.malformed", type: { kind: "int" } },
+    { key: "trace.extract.tracestate_dropped", type: { kind: "int" } },
+    { key: "trace.extract.tracestate_truncated", type: { kind: "int" } },
+    { key: "trace.extract.restarted", type: { kind: "int" } },
+    { key: "trace.extract.sampled", type: { kind: "int" } },
+    { key: "trace.extract.unsampled", type: { kind: "int" } },
+  ],
+});
+
+/**
+ * Encodes a trace/propagation_health 1.0.0 envelope with a prepared encoder: the frame `encode(buildPropagationHealthV1_0_0(init))`
+ * (`@envelope/sdk`, default options) writes, byte for byte, without building the envelope.
+ */
+export function encodePropagationHealthV1_0_0(init: PropagationHealthV1_0_0Init): Uint8Array {
+  const { attributes, extensions, ...rest } = init;
+  return PROPAGATION_HEALTH_V1_0_0_ENCODER.encode({
+    ...rest,
+    attributes: (attributes ?? {}) as AttributesInit,
+    extensions: extensionList(extensions, {}),
+  });
+}
+
 /** The latest version of trace/propagation_health: 1.0.0. */
 export const PROPAGATION_HEALTH = PROPAGATION_HEALTH_V1_0_0;
 /** Attributes of the latest version of trace/propagation_health (1.0.0). */
@@ -85,3 +114,5 @@ export type PropagationHealthAttributes = PropagationHealthV1_0_0Attributes;
 export type PropagationHealthInit = PropagationHealthV1_0_0Init;
 /** Builds the latest version of trace/propagation_health (1.0.0). */
 export const buildPropagationHealth = buildPropagationHealthV1_0_0;
+/** Encodes the latest version of trace/propagation_health (1.0.0) with its prepared encoder. */
+export const encodePropagationHealth = encodePropagationHealthV1_0_0;
