@@ -33,6 +33,28 @@ describe("CRC-32C", () => {
   });
 
   const data = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24);
+  test("every start and length up to 40 bytes, and 70,000 bytes, match the bit-by-bit definition", () => {
+    // The definition itself: reflected polynomial 0x82F63B78, one bit at a time.
+    const bitwise = (bytes: Uint8Array, start: number, end: number) => {
+      let c = 0xffffffff;
+      for (let i = start; i < end; i++) {
+        c ^= bytes[i]!;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    for (let start = 0; start < 9; start++) {
+      for (let length = 0; length <= 40; length++) {
+        expect(crc32c(data, 0, start, start + length)).toBe(bitwise(data, start, start + length));
+      }
+    }
+    expect(crc32c(data)).toBe(bitwise(data, 0, data.length));
+    // Continuing across calls at every split of a 40-byte run gives the one-call CRC.
+    const whole = crc32c(data, 0, 3, 43);
+    for (let split = 3; split <= 43; split++) {
+      expect(crc32c(data, crc32c(data, 0, 3, split), split, 43)).toBe(whole);
+    }
+  });
   test.each([
     [0, 0],
     [0, 1],
