@@ -286,10 +286,10 @@ function writeInitValue(w: ProtoWriter, value: unknown, depth: number): void {
  * const bytes = login.encode({ resource: { serviceName: "auth" }, attributes: { user: "alice" } });
  * ```
  *
- * Attributes the event does not declare, values of another kind than
- * declared, and attributes given as a `Map` are written too, the general
- * way: the descriptor makes the common case faster, never the output
- * different.
+ * Attributes the event does not declare and values of another kind than
+ * declared are written too, the general way; attributes may be a plain
+ * object or a `Map` (declared keys are copied from both): the descriptor
+ * makes the common case faster, never the output different.
  */
 export function prepareEncoder(event: PreparedEvent): PreparedEncoder {
   const schema: SchemaRef = { type: event.type, subtype: event.subtype, version: event.version };
