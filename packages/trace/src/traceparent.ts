@@ -29,7 +29,11 @@ function parse(value: string): SpanContext | TraceParentIssue {
   if (typeof value !== "string") return "invalid_length";
   let start = 0;
   let end = value.length;
+  // An all-space value ends with a length below the minimum however far the
+  // two loops run (past the ends the code is NaN, never a space).
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
   while (start < end && isOws(value.charCodeAt(start))) start++;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
   while (end > start && isOws(value.charCodeAt(end - 1))) end--;
   const length = end - start;
   if (length < V00_LENGTH) return "invalid_length";

@@ -45,14 +45,10 @@ export const EMPTY_TRACE_STATE: TraceState = brand([]);
 function memberOf(entry: unknown): TraceStateEntry | undefined {
   if (!Array.isArray(entry)) return undefined;
   // Each read once: a getter cannot change a member after its check.
-  const key: unknown = entry[0];
-  const value: unknown = entry[1];
-  return typeof key === "string" &&
-    typeof value === "string" &&
-    isValidTraceStateKey(key) &&
-    isValidTraceStateValue(value)
-    ? [key, value]
-    : undefined;
+  // Both checks start with a string check of their own.
+  const key = entry[0] as string;
+  const value = entry[1] as string;
+  return isValidTraceStateKey(key) && isValidTraceStateValue(value) ? [key, value] : undefined;
 }
 
 /**
@@ -105,8 +101,10 @@ export function validTraceState(value: unknown): TraceState {
 
 /** True when `key` follows the tracestate key grammar (1..256 characters). */
 export function isValidTraceStateKey(key: string): boolean {
+  // Stryker disable next-line ConditionalExpression: an empty key also fails the first-character check
   if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) return false;
   if (!isKeyStart(key.charCodeAt(0))) return false;
+  // Stryker disable next-line EqualityOperator: the code past the end is NaN, which no check rejects or accepts differently
   for (let i = 1; i < key.length; i++) {
     const c = key.charCodeAt(i);
     if (c >= 128 || KEY_CHAR[c] === 0) return false;
@@ -141,11 +139,13 @@ function parse(value: string | readonly string[]): TraceState | TraceStateIssue 
   let members = 0;
   const n = text.length;
   let i = 0;
+  // Stryker disable next-line EqualityOperator: i === n only after a trailing comma, an empty member either way
   while (i <= n) {
     let next = text.indexOf(",", i);
     if (next < 0) next = n;
     let start = i;
     let end = next;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the code at `end` is a comma or NaN, never a space
     while (start < end && isOws(text.charCodeAt(start))) start++;
     while (end > start && isOws(text.charCodeAt(end - 1))) end--;
     i = next + 1;
@@ -154,6 +154,7 @@ function parse(value: string | readonly string[]): TraceState | TraceStateIssue 
     if (++members > MAX_TRACE_STATE_MEMBERS) return "too_many_members";
     if (!isKeyStart(text.charCodeAt(start))) return "invalid_key";
     let eq = start + 1;
+    // Stryker disable next-line EqualityOperator: at `end` the code is a comma, a space or NaN, and the member is invalid either way
     for (; eq < end; eq++) {
       const c = text.charCodeAt(eq);
       if (c >= 128 || KEY_CHAR[c] === 0) break;
@@ -231,11 +232,15 @@ export function formatTraceState(
 /** @internal {@link formatTraceState} of a list {@link validTraceState} returned. */
 export function formatValid(state: TraceState, maxLength: number = MAX_TRACE_STATE_LENGTH): string {
   const n = state.length;
+  // The fast path of a list that fits: `truncate` gives the same string for it,
+  // so a wrong total here changes only the cost.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: see above
   let total = n > 0 ? n - 1 : 0;
   for (let k = 0; k < n; k++) {
     const [key, value] = state[k]!;
     total += key.length + 1 + value.length;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: see above
   if (total <= maxLength) {
     let out = "";
     for (let k = 0; k < n; k++) {
@@ -254,9 +259,11 @@ function truncate(state: TraceState, maxLength: number): string {
   let sum = 0;
   for (const length of lengths) sum += length;
   let kept = n;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: only an empty list has kept 0, and its size is 0 or -1, both within any maxLength >= 0
   const size = () => sum + (kept > 0 ? kept - 1 : 0);
   // Members longer than 128 characters go first, the longest first (ties: the rightmost first).
   const long: number[] = [];
+  // Stryker disable next-line EqualityOperator: lengths[n] is undefined, never long
   for (let k = 0; k < n; k++) if (lengths[k]! > LONG_MEMBER) long.push(k);
   long.sort((a, b) => lengths[b]! - lengths[a]! || b - a);
   for (let i = 0; i < long.length && size() > maxLength; i++) {
@@ -265,6 +272,7 @@ function truncate(state: TraceState, maxLength: number): string {
     sum -= lengths[k]!;
     kept--;
   }
+  // Stryker disable next-line ArithmeticOperator: starting past the end only visits two absent members first
   for (let k = n - 1; k >= 0 && size() > maxLength; k--) {
     if (keep[k]) {
       keep[k] = false;
@@ -273,6 +281,7 @@ function truncate(state: TraceState, maxLength: number): string {
     }
   }
   const parts: string[] = [];
+  // Stryker disable next-line EqualityOperator: keep[n] is undefined, so nothing more is written
   for (let k = 0; k < n; k++) {
     if (keep[k]) parts.push(`${state[k]![0]}=${state[k]![1]}`);
   }
@@ -342,6 +351,7 @@ export function traceStateSet(
 ): TraceState {
   checkMember(key, value);
   const out: TraceStateEntry[] = [[key, value]];
+  // Stryker disable next-line ConditionalExpression: validTraceState(undefined) is the empty list
   if (state !== undefined) {
     for (const entry of validTraceState(state)) {
       if (entry[0] !== key && out.length < MAX_TRACE_STATE_MEMBERS) out.push(entry);

@@ -7,6 +7,7 @@ import {
   isValidTraceStateValue,
   parseTraceState,
   parseTraceStateWithReason,
+  redactTraceState,
   type TraceState,
   type TraceStateIssue,
   traceStateDelete,
@@ -419,5 +420,137 @@ describe("createTraceState / traceStateGet / traceStateSet / traceStateDelete", 
       ["b", "1"],
       ["a", "2"],
     ]);
+  });
+});
+
+describe("grammar boundaries", () => {
+  test.each([
+    ["a digit 9 first", "9a", true],
+    ["256 characters", `a${"b".repeat(255)}`, true],
+    ["257 characters", `a${"b".repeat(256)}`, false],
+    ["U+0080 after the first character", "a\u0080", false],
+    ["empty", "", false],
+  ])("key: %s -> %s", (_name, key, valid) => {
+    expect(isValidTraceStateKey(key)).toBe(valid);
+  });
+
+  test.each([
+    ["256 characters", "v".repeat(256), true],
+    ["257 characters", "v".repeat(257), false],
+    ["empty", "", false],
+  ])("value: %s -> %s", (_name, value, valid) => {
+    expect(isValidTraceStateValue(value)).toBe(valid);
+  });
+
+  test.each<[string, unknown, TraceStateIssue]>([
+    ["a member without =", "a=1,ab", "invalid_key"],
+    ["U+0080 in a key", "a\u0080=1", "invalid_key"],
+    ["a key of 257 characters", `a${"b".repeat(256)}=1`, "invalid_key"],
+    ["neither text nor a list", 5, "invalid_key"],
+  ])("parse: %s -> %s", (_name, header, issue) => {
+    expect(parseTraceStateWithReason(header as string)).toEqual({ ok: false, issue });
+  });
+
+  test("a header key starting with 9 parses", () => {
+    expect(parseTraceState("9z=1")).toEqual([["9z", "1"]]);
+  });
+});
+
+describe("hand-made lists are reduced to their valid part where they are written", () => {
+  const valid = (count: number) =>
+    Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]) as unknown as TraceState;
+
+  test("a valid list is used as it is: no copy", () => {
+    const list = valid(32);
+    expect(redactTraceState(list, {})).toBe(list);
+  });
+
+  test("33 members: the rightmost is not written", () => {
+    expect(formatTraceState(valid(33))).toBe(members(32));
+  });
+
+  test.each<[string, unknown, string]>([
+    [
+      "an invalid member",
+      [
+        ["a", "1"],
+        ["B", "2"],
+        ["c", "3"],
+      ],
+      "a=1,c=3",
+    ],
+    [
+      "a member that is not a pair of strings",
+      [
+        ["a", "1"],
+        [5, "2"],
+        ["c", 3],
+      ],
+      "a=1",
+    ],
+    [
+      "a repeated key (the first is kept)",
+      [
+        ["a", "1"],
+        ["a", "2"],
+      ],
+      "a=1",
+    ],
+    ["an array-like object that is not an array", { length: 1, 0: ["a", "1"] }, ""],
+    ["undefined", undefined, ""],
+  ])("%s", (_name, list, text) => {
+    expect(formatTraceState(list as TraceState)).toBe(text);
+  });
+
+  test("a list that throws while it is read writes nothing, not its readable start", () => {
+    const list = [["a", "1"]];
+    Object.defineProperty(list, 1, {
+      get() {
+        throw new Error("boom");
+      },
+      enumerable: true,
+    });
+    expect(formatTraceState(list as unknown as TraceState)).toBe("");
+    expect(redactTraceState(list as unknown as TraceState, { mask: ["a"] })).toEqual([]);
+  });
+});
+
+describe("truncation by length", () => {
+  const a = ["a", "x".repeat(8)] as const; // 10 characters
+  const long1 = ["l1", "y".repeat(137)] as const; // 140 characters
+  const long2 = ["l2", "z".repeat(128)] as const; // 131 characters
+
+  test("the longest long member goes first and dropping stops as soon as the rest fits", () => {
+    const list = [a, long1, long2] as unknown as TraceState;
+    // Without l1: 10 + 1 + 131 = 142 characters, exactly the limit.
+    expect(formatTraceState(list, 142)).toBe(`a=${a[1]},l2=${long2[1]}`);
+    expect(formatTraceState(list, 141)).toBe(`a=${a[1]}`);
+  });
+
+  test("even the first member is dropped when it alone is too long", () => {
+    const list = [["a", "x".repeat(20)]] as unknown as TraceState;
+    expect(formatTraceState(list, 5)).toBe("");
+    expect(formatTraceState(list, -1)).toBe("");
+  });
+});
+
+describe("traceStateSet", () => {
+  test("the key moves to the front with its new value; the old member goes", () => {
+    const list = createTraceState([
+      ["a", "1"],
+      ["b", "2"],
+    ]);
+    expect(traceStateSet(list, "b", "3")).toEqual([
+      ["b", "3"],
+      ["a", "1"],
+    ]);
+  });
+
+  test("a new key on a full list drops the rightmost member", () => {
+    const full = parseTraceState(members(32)) as TraceState;
+    const out = traceStateSet(full, "new", "1");
+    expect(out).toHaveLength(32);
+    expect(out[0]).toEqual(["new", "1"]);
+    expect(out[31]).toEqual(["k30", "v30"]);
   });
 });
