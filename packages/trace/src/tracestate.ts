@@ -101,7 +101,6 @@ export function validTraceState(value: unknown): TraceState {
 
 /** True when `key` follows the tracestate key grammar (1..256 characters). */
 export function isValidTraceStateKey(key: string): boolean {
-  // Stryker disable next-line ConditionalExpression: an empty key also fails the first-character check
   if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_LENGTH) return false;
   if (!isKeyStart(key.charCodeAt(0))) return false;
   // Stryker disable next-line EqualityOperator: the code past the end is NaN, which no check rejects or accepts differently
