@@ -1,7 +1,7 @@
 // What the trace helpers say about arguments they cannot use: the error code,
 // the words and the path a caller sees, and the inputs that are quietly
 // ignored instead (an envelope without trace, a tracestate that is not text).
-import { EnvelopeError, isEnvelopeError } from "@envelope/core";
+import { EnvelopeError, isEnvelopeError, type StatusCode } from "@envelope/core";
 import {
   contextFromEnvelope,
   contextFromTraceContext,
@@ -163,7 +163,7 @@ describe("formatTraceParent", () => {
 describe("Span.end(status)", () => {
   test.each([0, 1, 2, 0x7fffffff])("code %i is kept with an empty message", (code) => {
     const span = startSpan(undefined, { name: "op" });
-    span.end({ code });
+    span.end({ code: code as StatusCode });
     expect(span.status).toEqual({ code, message: "" });
     expect(span.ended).toBe(true);
   });
@@ -175,7 +175,7 @@ describe("Span.end(status)", () => {
     Number.NaN,
   ])("code %d is invalid_argument at status.code", (code) => {
     const span = startSpan();
-    expect(failure(() => span.end({ code }))).toEqual({
+    expect(failure(() => span.end({ code: code as StatusCode }))).toEqual({
       code: "invalid_argument",
       detail: "status code must be an integer 0..2^31-1",
       path: "status.code",
