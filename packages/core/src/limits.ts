@@ -56,21 +56,24 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
 export const MAX_DEPTH_CEILING = 256;
 
 /**
- * Merges partial limits over the defaults. Throws `invalid_argument` for a
- * limit that is not a positive safe integer, or a `maxDepth` over
- * {@link MAX_DEPTH_CEILING}.
+ * Merges partial limits over the defaults; a limit given as `undefined` keeps
+ * its default, and keys that are not limits are left out. Throws
+ * `invalid_argument` for a limit that is not a non-negative safe integer, or
+ * a `maxDepth` over {@link MAX_DEPTH_CEILING}.
  */
 export function resolveLimits(partial?: Partial<Limits>): Limits {
   if (partial === undefined) return DEFAULT_LIMITS;
-  const merged = { ...DEFAULT_LIMITS, ...partial };
+  const merged: { -readonly [K in keyof Limits]: Limits[K] } = { ...DEFAULT_LIMITS };
   for (const name of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
-    const value = merged[name];
+    const value: unknown = partial[name];
+    if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
       throw new EnvelopeError(
         "invalid_argument",
         `limits.${name} must be a non-negative safe integer, got ${typeof value === "number" ? value : typeof value}`,
       );
     }
+    merged[name] = value;
   }
   if (merged.maxDepth > MAX_DEPTH_CEILING) {
     throw new EnvelopeError(

@@ -61,3 +61,124 @@ describe("EnvelopeError is structured", () => {
     expect(excerpt("a".repeat(100), 5)).toBe("aaaaa…");
   });
 });
+
+describe("what callers read off an error", () => {
+  test("name is EnvelopeError, so logs and other copies of the package can tell it", () => {
+    const e = new EnvelopeError("truncated", "x");
+    expect(e.name).toBe("EnvelopeError");
+    expect(String(e)).toBe("EnvelopeError: [truncated] x");
+    expect(e).toBeInstanceOf(Error);
+  });
+
+  test("location holds exactly the fields that are set", () => {
+    const keys = (location: ConstructorParameters<typeof EnvelopeError>[2]) =>
+      Object.keys(new EnvelopeError("truncated", "x", location).location);
+    expect(keys({})).toEqual([]);
+    expect(keys({ offset: 0 })).toEqual(["offset"]);
+    expect(keys({ path: "" })).toEqual(["path"]);
+    expect(keys({ section: "decompressed-body" })).toEqual(["section"]);
+    expect(keys({ sectionOffset: 0 })).toEqual(["sectionOffset"]);
+    expect(keys({ offset: 1, path: "a", section: "decompressed-body", sectionOffset: 2 })).toEqual([
+      "offset",
+      "path",
+      "section",
+      "sectionOffset",
+    ]);
+  });
+
+  test("a message without a location has no parentheses", () => {
+    expect(new EnvelopeError("invalid_value", "bad").message).toBe("[invalid_value] bad");
+    expect(new EnvelopeError("invalid_value", "bad", { path: "" }).message).toBe(
+      "[invalid_value] bad (at )",
+    );
+    expect(
+      new EnvelopeError("too_large", "big", { offset: 3, section: "decompressed-body" }).message,
+    ).toBe("[too_large] big (at byte 3 of the decompressed body)");
+  });
+});
+
+describe("rebase", () => {
+  test("an offset inside the decompressed body is not moved; only its stored position is", () => {
+    const inner = new EnvelopeError("truncated", "x", {
+      offset: 4,
+      section: "decompressed-body",
+    });
+    // Nothing to move (no stored position), nothing to replace: the same error.
+    expect(inner.rebase(50)).toBe(inner);
+  });
+
+  test("a location replaces the error's fields; the offset is then not moved", () => {
+    const inner = new EnvelopeError("truncated", "x", { offset: 5, path: "a" });
+    const replaced = inner.rebase(100, { offset: 7, path: "b" });
+    expect(replaced.location).toEqual({ offset: 7, path: "b" });
+    expect(replaced.cause).toBe(inner);
+    expect(replaced.message).toBe("[truncated] x (at b, at byte 7)");
+  });
+
+  test("a location given with by 0 still makes a new error", () => {
+    const inner = new EnvelopeError("truncated", "x", { offset: 5 });
+    const withPath = inner.rebase(0, { path: "body" });
+    expect(withPath).not.toBe(inner);
+    expect(withPath.location).toEqual({ offset: 5, path: "body" });
+  });
+
+  test("a given sectionOffset is kept as given, not moved by `by`", () => {
+    const inner = new EnvelopeError("truncated", "x", {
+      offset: 1,
+      section: "decompressed-body",
+      sectionOffset: 10,
+    });
+    const moved = inner.rebase(5, { sectionOffset: 3 });
+    expect(moved.location).toEqual({ offset: 1, section: "decompressed-body", sectionOffset: 3 });
+    expect(inner.rebase(5).location).toEqual({
+      offset: 1,
+      section: "decompressed-body",
+      sectionOffset: 15,
+    });
+  });
+
+  test("rebase by 0 with an empty location keeps the same error even with an offset", () => {
+    const e = new EnvelopeError("truncated", "x", { offset: 9, sectionOffset: 2 });
+    expect(e.rebase(0)).toBe(e);
+    expect(e.rebase(0, {})).toBe(e);
+  });
+
+  test("an error without issues gets none after a rebase", () => {
+    const e = new EnvelopeError("truncated", "x", { offset: 1 }).rebase(1);
+    expect(e.issues).toBeUndefined();
+    expect(Object.hasOwn(e, "issues")).toBe(true);
+  });
+});
+
+describe("isEnvelopeError across copies of the package", () => {
+  test("a plain object named EnvelopeError with a string code is one", () => {
+    const copy = { name: "EnvelopeError", code: "truncated", message: "m" };
+    expect(isEnvelopeError(copy)).toBe(true);
+    expect(isEnvelopeError(copy, "truncated")).toBe(true);
+    expect(isEnvelopeError(copy, "bad_magic")).toBe(false);
+  });
+
+  test.each<[string, unknown]>([
+    ["null", null],
+    ["undefined", undefined],
+    ["a string", "EnvelopeError"],
+    ["another name", { name: "Error", code: "truncated" }],
+    ["a code that is not a string", { name: "EnvelopeError", code: 1 }],
+    ["no code", { name: "EnvelopeError" }],
+  ])("%s is not", (_label, value) => {
+    expect(isEnvelopeError(value)).toBe(false);
+  });
+
+  test("an EnvelopeError of this copy needs no name check", () => {
+    expect(isEnvelopeError(new EnvelopeError("truncated", "x"))).toBe(true);
+  });
+});
+
+describe("excerpt", () => {
+  test("text of exactly max characters is kept whole", () => {
+    expect(excerpt("abcde", 5)).toBe("abcde");
+    expect(excerpt("abcdef", 5)).toBe("abcde…");
+    expect(excerpt("a".repeat(40))).toBe("a".repeat(40));
+    expect(excerpt("a".repeat(41))).toBe(`${"a".repeat(40)}…`);
+  });
+});
