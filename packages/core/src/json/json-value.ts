@@ -96,7 +96,7 @@ class Parser {
   ) {}
 
   fail(detail: string, at = this.i, code: "invalid_json" | "invalid_utf8" = "invalid_json"): never {
-    throw new EnvelopeError(code, detail, { offset: this.offset + utf8Length(this.text, 0, at) });
+    throw new EnvelopeError(code, detail, { offset: this.offset + utf8Length(this.text, at) });
   }
 
   unexpected(): never {
@@ -136,7 +136,7 @@ class Parser {
       throw new EnvelopeError(
         "limit_exceeded",
         `JSON nested deeper than ${this.bounds.maxNesting} levels (the bound for maxDepth)`,
-        { offset: this.offset + utf8Length(this.text, 0, this.i) },
+        { offset: this.offset + utf8Length(this.text, this.i) },
       );
     }
   }
@@ -146,7 +146,7 @@ class Parser {
       throw new EnvelopeError(
         "limit_exceeded",
         `more than ${this.bounds.maxMembers} JSON members and elements (the bound for maxAttributes)`,
-        { offset: this.offset + utf8Length(this.text, 0, this.i) },
+        { offset: this.offset + utf8Length(this.text, this.i) },
       );
     }
   }
@@ -176,7 +176,7 @@ class Parser {
         throw new EnvelopeError(
           "limit_exceeded",
           `a member name of ${utf8Length(key)} bytes is longer than maxKeyLength (${this.bounds.maxKeyLength})`,
-          { offset: this.offset + utf8Length(this.text, 0, at) },
+          { offset: this.offset + utf8Length(this.text, at) },
         );
       }
       let twice: boolean;
