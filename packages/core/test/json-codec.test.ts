@@ -5,12 +5,12 @@ import {
   createEnvelope,
   DEFAULT_LIMITS,
   DecodeBudget,
-  EnvelopeError,
   jsonCodec,
   type Limits,
   resolveLimits,
 } from "@envelope/core";
 import { describe, expect, test } from "vitest";
+import { thrown } from "./thrown.js";
 
 const utf8 = new TextEncoder();
 const budget = (limits: Limits = DEFAULT_LIMITS) => new DecodeBudget(limits);
@@ -22,17 +22,6 @@ function sample() {
     timeUnixNano: 1_700_000_000_000_000_000n,
     attributes: { user: "ünïcödé 😀", n: 3n },
   });
-}
-
-/** The EnvelopeError `f` throws. */
-function thrown(f: () => unknown): EnvelopeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvelopeError);
-    return e as EnvelopeError;
-  }
-  throw new Error("expected an EnvelopeError");
 }
 
 describe("the codec object", () => {

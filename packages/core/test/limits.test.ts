@@ -2,22 +2,11 @@ import { describe, expect, test } from "vitest";
 import {
   DEFAULT_LIMITS,
   DecodeBudget,
-  EnvelopeError,
   type Limits,
   MAX_DEPTH_CEILING,
   resolveLimits,
 } from "../src/index.js";
-
-/** The error `f` throws (fails the test when it throws none or another type). */
-function thrown(f: () => unknown): EnvelopeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvelopeError);
-    return e as EnvelopeError;
-  }
-  throw new Error("expected an EnvelopeError");
-}
+import { thrown } from "./thrown.js";
 
 describe("resolveLimits", () => {
   test("no argument: the frozen defaults themselves", () => {
