@@ -4,6 +4,7 @@ import { EnvelopeError } from "../errors.js";
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const DECODE = (() => {
   const table = new Int16Array(128).fill(-1);
+  // Stryker disable next-line EqualityOperator: charCodeAt(64) is NaN, and table[NaN] is no index
   for (let i = 0; i < 64; i++) table[ALPHABET.charCodeAt(i)] = i;
   table["-".charCodeAt(0)] = 62; // URL-safe alphabet accepted on read
   table["_".charCodeAt(0)] = 63;
