@@ -13,12 +13,14 @@ import {
   getInt,
   getString,
   isEnvelopeError,
+  newEventId,
   toAttributes,
   toPlainAttributes,
   toPlainExtensions,
+  UnknownValue,
   unixNanoToDate,
 } from "@envelope/core";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
 function envelope(attributes: Record<string, unknown>): Envelope {
   return createEnvelope({
@@ -193,5 +195,124 @@ describe("time helpers", () => {
       "invalid_argument",
       "[invalid_argument] 1208925819614629174706176 ns is outside the range of a Date",
     ]);
+  });
+});
+
+describe("typed getters name every kind they find", () => {
+  const attributes = toAttributes({
+    s: "x",
+    b: true,
+    i: 1n,
+    d: 1.5,
+    raw: new Uint8Array([1]),
+    list: ["a"],
+    map: { k: "v" },
+  });
+  attributes.set("future", new UnknownValue("protobuf", new Uint8Array([0x50, 0x01])));
+
+  test.each([
+    ["s", "a string"],
+    ["b", "a bool"],
+    ["i", "an int (bigint)"],
+    ["d", "a double (number)"],
+    ["raw", "bytes (Uint8Array)"],
+    ["list", "an array"],
+    ["map", "a map"],
+    ["future", "a value of a newer kind"],
+  ])("%s is %s", (key, kind) => {
+    const asked = key === "b" ? getString : getBool;
+    const want = key === "b" ? "a string" : "a bool";
+    expect(codeAndMessage(() => asked(attributes, key))).toEqual([
+      "invalid_value",
+      `[invalid_value] attribute "${key}" is ${kind}, not ${want}`,
+    ]);
+  });
+
+  test("getBool returns a bool", () => {
+    expect(getBool(attributes, "b")).toBe(true);
+  });
+
+  test.each([
+    ["undefined", undefined],
+    ["an object without a body", {}],
+    ["a body without attributes", { body: {} }],
+    ["attributes that are not a Map", { body: { attributes: {} } }],
+  ])("a source that is %s is refused", (_label, source) => {
+    expect(codeAndMessage(() => getString(source as never, "k"))).toEqual([
+      "invalid_argument",
+      "[invalid_argument] expected an envelope or an attribute Map",
+    ]);
+  });
+});
+
+describe("createEnvelope copies only what is given", () => {
+  const base = {
+    schema: { type: "t", subtype: "s", version: "1.0.0" },
+    resource: { serviceName: "svc" },
+  };
+
+  test("no trace and no status: the header has neither key", () => {
+    const e = createEnvelope(base);
+    expect(Object.hasOwn(e.header, "trace")).toBe(false);
+    expect(Object.hasOwn(e.header, "status")).toBe(false);
+  });
+
+  test("a trace and a status are kept", () => {
+    const trace = { traceId: new Uint8Array(16).fill(1), spanId: new Uint8Array(8).fill(2) };
+    const status = { code: 2, message: "failed" };
+    const e = createEnvelope({ ...base, trace, status } as never);
+    expect(e.header.trace).toBe(trace);
+    expect(e.header.status).toBe(status);
+  });
+
+  test("no init, a null schema or a null resource is invalid_argument", () => {
+    expect(codeAndMessage(() => createEnvelope(undefined as never))[0]).toBe("invalid_argument");
+    expect(codeAndMessage(() => createEnvelope({ ...base, schema: null } as never))[1]).toMatch(
+      /needs schema/,
+    );
+    expect(codeAndMessage(() => createEnvelope({ ...base, resource: null } as never))[1]).toMatch(
+      /needs resource/,
+    );
+  });
+
+  test("null attributes build an empty map", () => {
+    expect(toAttributes(null as never)).toEqual(new Map());
+  });
+
+  test.each([
+    ["a Date", new Date(0), "a Date"],
+    ["an object without a prototype", Object.create(null), "an object without a prototype"],
+    ["an instance of an anonymous class", new (class {})(), "an object without a prototype"],
+    [
+      "an object whose constructor has no name",
+      Object.create({ constructor: { name: 1 } }),
+      "an object without a prototype",
+    ],
+    ["a symbol", Symbol("s"), "a symbol"],
+  ])("%s is refused and named", (_label, value, kind) => {
+    expect(codeAndMessage(() => toAttributes({ a: { b: value } } as never))).toEqual([
+      "invalid_argument",
+      `[invalid_argument] attribute "a.b" must be a string, boolean, bigint, number, Uint8Array, array or map, got ${kind}`,
+    ]);
+  });
+});
+
+describe("newEventId", () => {
+  test("draws again when the random bytes are all zero, and only then", () => {
+    const draws = [
+      new Uint8Array(16),
+      Uint8Array.from({ length: 16 }, (_, i) => (i === 3 ? 0 : 7)),
+    ];
+    const spy = vi.spyOn(crypto, "getRandomValues").mockImplementation(<T>(array: T): T => {
+      (array as Uint8Array).set(draws.shift()!);
+      return array;
+    });
+    try {
+      const id = newEventId();
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect([...id]).toEqual([7, 7, 7, 0, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
