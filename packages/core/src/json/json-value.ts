@@ -193,6 +193,7 @@ class Parser {
         }
         names[top] = key;
         this.top = top + 1;
+        // Stryker disable next-line all: when to switch to a Set only changes the cost of finding a duplicate
         if (top + 1 - first > 16) large = true;
       }
       if (twice) {
@@ -254,16 +255,19 @@ class Parser {
       const c = text.charCodeAt(i);
       if (c === 0x22) break;
       if (c === 0x5c || !(c >= 0x20)) return this.string();
+      // Stryker disable next-line ArithmeticOperator: another hash only picks other cache slots
       h = (h * 31 + c) | 0;
       i++;
     }
     this.i = i + 1;
     const slot = (h ^ (h >>> 8)) & 255;
     const cached = this.cache[slot];
+    // Stryker disable next-line BlockStatement: without the cached string, the slice below is equal
     if (cached !== undefined && cached.length === i - start && text.startsWith(cached, start)) {
       return cached;
     }
     const key = text.slice(start, i);
+    // Stryker disable next-line all: which names are cached only changes the cost
     if (key.length <= 32) this.cache[slot] = key;
     return key;
   }
