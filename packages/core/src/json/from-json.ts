@@ -228,15 +228,31 @@ export function boolean(value: JsonValue, path: string): boolean {
   return value;
 }
 
-/** A bytes field: base64 of at most `maxBytesLength` bytes (the length is checked before decoding). */
+/**
+ * A bytes field: base64 of at most `maxBytesLength` bytes. A text too long for
+ * the limit is refused before decoding; one within 3 bytes of it is decoded,
+ * then its exact length checked.
+ */
 export function base64(value: JsonValue, path: string, budget: DecodeBudget): Uint8Array {
   if (typeof value !== "string") fail(path, `expected a base64 string, got ${typeName(value)}`);
-  if (value.length > Math.ceil((budget.limits.maxBytesLength * 4) / 3) + 4) {
-    throw new EnvelopeError("limit_exceeded", `bytes longer than ${budget.limits.maxBytesLength}`, {
-      path,
-    });
+  const max = budget.limits.maxBytesLength;
+  // Four characters per three bytes, plus padding: more than this is longer than max + 3 bytes.
+  if (value.length > Math.ceil((max * 4) / 3) + 4) {
+    throw new EnvelopeError(
+      "limit_exceeded",
+      `a base64 text of ${value.length} characters is longer than maxBytesLength (${max} bytes)`,
+      { path },
+    );
   }
-  return base64ToBytes(value, path);
+  const bytes = base64ToBytes(value, path);
+  if (bytes.length > max) {
+    throw new EnvelopeError(
+      "limit_exceeded",
+      `a bytes value of ${bytes.length} bytes is longer than maxBytesLength (${max})`,
+      { path },
+    );
+  }
+  return bytes;
 }
 
 /** A repeated message field: each element an entry of the budget, read by `read` at `path[i]`. */
