@@ -9,7 +9,7 @@
 // under its floor. No type checker: TypeScript 7 has no JavaScript compiler
 // API, and a mutant the compiler would reject still fails or passes the tests.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -107,9 +107,38 @@ function row(name, { detected, undetected }, floor) {
   return { name, mutants, score: score.toFixed(2), floor, ok };
 }
 
+/**
+ * Drops the survived mutants of `files` that have no covering tests on record
+ * from the incremental state, so this run tests them again. Stryker reuses a
+ * result while the mutant's code and the tests covering it are unchanged; a
+ * static mutant (module-level code, run before any test) records no covering
+ * tests, so a test added to kill it would never be tried. A run over named
+ * files is how one checks new tests, so it retests those; package runs and
+ * --check (CI) keep every result.
+ */
+function retestUncovered(name, files) {
+  const path = stateFile(name);
+  if (!existsSync(path)) return;
+  const state = JSON.parse(readFileSync(path, "utf8"));
+  let dropped = 0;
+  for (const file of files) {
+    const entry = state.files?.[file];
+    if (entry === undefined) continue;
+    const kept = entry.mutants.filter(
+      (m) => !(m.status === "Survived" && !(m.coveredBy?.length > 0)),
+    );
+    dropped += entry.mutants.length - kept.length;
+    entry.mutants = kept;
+  }
+  if (dropped === 0) return;
+  writeFileSync(path, JSON.stringify(state, null, 2));
+  console.log(`retesting ${dropped} survived mutant(s) without recorded coverage (static mutants)`);
+}
+
 /** Runs Stryker over one package (or some of its files) and returns every mutant's result. */
 async function mutate(name, files) {
   mkdirSync(resolve(stateFile(name), ".."), { recursive: true });
+  if (files !== undefined) retestUncovered(name, files);
   process.env.ENVELOPE_MUTATE_PACKAGE = name;
   const stryker = new Stryker({
     testRunner: "vitest",

@@ -9,15 +9,17 @@ export function utf8Length(text: string, end = text.length): number {
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: past the end charCodeAt is NaN, not a low surrogate
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < end) {
+    if (c < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    bytes += 2;
+    // A high surrogate followed by a low one: 2 units, 4 bytes, all counted
+    // here (when `end` cuts the pair, skipping the low one ends the loop alike).
+    if (c >= 0xd800 && c < 0xdc00) {
       const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next < 0xe000) {
-        bytes += 2; // a pair: 2 units, 4 bytes
-        i++;
-      } else bytes += 2;
-    } else bytes += 2;
+      if (next >= 0xdc00 && next < 0xe000) i++;
+    }
   }
   return bytes;
 }
@@ -30,6 +32,7 @@ export function utf8LongerThan(text: string, max: number): boolean {
   const units = text.length;
   // Stryker disable next-line ConditionalExpression: a shortcut; the count below gives the same answer
   if (units > max) return true;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; the count below gives the same answer
   if (units * 3 <= max) return false;
   return utf8Length(text) > max;
 }
