@@ -1,5 +1,6 @@
-// `pnpm mutate [package|file ...] [--full] [--check] [--concurrency N]`
-// (no argument: every package; `--check` alone: what has a floor)
+// `pnpm mutate [package|file ...] [--full] [--check] [--report] [--concurrency N]`
+// (no argument: every package; `--check` alone: what has a floor; `--report`
+// prints the committed results as Markdown tables without running anything)
 //
 // Mutation testing with StrykerJS: each package's source files are mutated
 // against that package's own tests (scripts/mutation/packages.mjs). Runs are
@@ -21,6 +22,7 @@ const { values, positionals } = parseArgs({
   options: {
     full: { type: "boolean", default: false },
     check: { type: "boolean", default: false },
+    report: { type: "boolean", default: false },
     concurrency: { type: "string" },
   },
 });
@@ -62,6 +64,11 @@ const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 const rows = [];
 let belowFloor = false;
 
+if (values.report) {
+  report();
+  process.exit(0);
+}
+
 for (const [name, files] of targets) {
   console.log(`\n▶ mutation testing ${files?.join(", ") ?? `packages/${name}`}`);
   const results = await mutate(name, files);
@@ -97,6 +104,38 @@ if (values.check && belowFloor) {
     "\nmutation check failed: a score is below its floor (scripts/mutation/packages.mjs)",
   );
   process.exit(1);
+}
+
+/** Prints the committed results of the targets as one Markdown table per package. */
+function report() {
+  for (const [name, files] of targets) {
+    const state = JSON.parse(readFileSync(stateFile(name), "utf8"));
+    const { floors } = PACKAGES[name];
+    const total = { detected: 0, undetected: 0 };
+    const lines = [];
+    for (const file of Object.keys(state.files).sort()) {
+      if (files !== undefined && !files.includes(file)) continue;
+      const tally = { detected: 0, undetected: 0 };
+      for (const m of state.files[file].mutants) {
+        if (DETECTED.has(m.status)) tally.detected++;
+        else if (UNDETECTED.has(m.status)) tally.undetected++;
+      }
+      total.detected += tally.detected;
+      total.undetected += tally.undetected;
+      const r = row(file, tally, floors[file]);
+      lines.push(
+        `| \`${file}\` | ${r.mutants} | ${r.score}% | ${r.floor === undefined ? "" : `${r.floor}%`} |`,
+      );
+    }
+    const all = row(`packages/${name}`, total, floors["*"]);
+    console.log(`\n| file | mutants | score | floor |\n|---|---:|---:|---:|`);
+    console.log(lines.join("\n"));
+    if (files === undefined) {
+      console.log(
+        `| **packages/${name}** | **${all.mutants}** | **${all.score}%** | ${all.floor === undefined ? "" : `${all.floor}%`} |`,
+      );
+    }
+  }
 }
 
 function row(name, { detected, undetected }, floor) {

@@ -18,6 +18,7 @@ export const PACKAGES = {
   },
   trace: {
     floors: {
+      "*": 90,
       "packages/trace/src/traceparent.ts": 90,
       "packages/trace/src/tracestate.ts": 90,
       "packages/trace/src/carriers.ts": 90,
