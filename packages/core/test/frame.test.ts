@@ -72,6 +72,23 @@ describe("CRC-32C", () => {
     expect(crc32cCombine(a, ab, end - split)).toBe(b);
   });
 
+  test("combine agrees with one pass for many split points (CRCs with zero bytes included)", () => {
+    // 64 KiB of varied bytes; each split point gives a CRC pair whose bytes
+    // cover every value of every shift table row, zero included.
+    for (let split = 0; split <= 4096; split += 7) {
+      const end = split + (split % 61) + 1;
+      const a = crc32c(data, 0, 0, split);
+      const b = crc32c(data, 0, split, end);
+      expect(crc32cCombine(a, b, end - split)).toBe(crc32c(data, 0, 0, end));
+    }
+    // A CRC with a zero byte in each position.
+    for (const crc of [0x00ffffff, 0xff00ffff, 0xffff00ff, 0xffffff00]) {
+      const tail = data.subarray(100, 140);
+      const seed = crc32c(new Uint8Array(0), crc);
+      expect(crc32cCombine(seed, crc32c(tail), tail.length)).toBe(crc32c(tail, crc));
+    }
+  });
+
   test("combine over lengths of 2^32 bytes and more (raised limits) is consistent", () => {
     // Appending n zero bytes' worth of shift twice equals appending both lengths at once.
     for (const [m, n] of [
