@@ -8,5 +8,8 @@ export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     pool: "forks",
+    // A hang deadline, not a speed check: property tests on a loaded 2-core
+    // machine can pass vitest's 5 s default without anything being wrong.
+    testTimeout: 60_000,
   },
 });

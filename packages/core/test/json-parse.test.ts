@@ -1,7 +1,13 @@
 // parseJson's errors and escapes, character by character: what a debugging
 // engineer reads in the message, and the byte offset it points at.
 import { describe, expect, test } from "vitest";
-import { DEFAULT_LIMITS, jsonBounds, parseJson } from "../src/index.js";
+import {
+  asJsonValue,
+  DEFAULT_LIMITS,
+  type JsonBounds,
+  jsonBounds,
+  parseJson,
+} from "../src/index.js";
 import { thrown } from "./thrown.js";
 
 const BOUNDS = jsonBounds(DEFAULT_LIMITS);
@@ -125,5 +131,161 @@ describe("member names", () => {
     expect(parsed.map((o) => Object.keys(o))).toEqual(names.map((n) => [n, `${n}x`]));
     // Read twice: the second pass reads every name from the cache where it can.
     expect(parse(text)).toEqual(parsed);
+  });
+});
+
+describe("text before and inside the value", () => {
+  test("a byte order mark is refused (the JSON codec writes none)", () => {
+    const e = thrown(() => parse("\ufeff{}"));
+    expect(e.code).toBe("invalid_json");
+    expect(e.detail).toBe("a byte order mark before the JSON text (the JSON codec has none)");
+    expect(e.offset).toBe(100);
+  });
+
+  test.each([
+    "0",
+    "-0.0",
+    "1.0",
+    "1.9",
+    "0.5",
+    "1e0",
+    "1E9",
+    "9e-1",
+    "123456789012345",
+    "1234567890123456",
+    "-12345678901234567890",
+    "9007199254740993",
+  ])("%s reads as JSON.parse reads it", (text) => {
+    expect(Object.is(parse(text), JSON.parse(text))).toBe(true);
+  });
+
+  test.each<[string, string, number]>([
+    ["1./", "expected a digit after '.', got '/'", 102],
+    ["1.:", "expected a digit after '.', got ':'", 102],
+    ["1e/", "expected a digit in the exponent, got '/'", 102],
+    ["1e:", "expected a digit in the exponent, got ':'", 102],
+    ["-/", "expected a digit, got '/'", 101],
+    ["-:", "expected a digit, got ':'", 101],
+  ])("%s: %s", (text, detail, offset) => {
+    const e = thrown(() => parse(text));
+    expect(e.detail).toBe(detail);
+    expect(e.offset).toBe(offset);
+  });
+
+  test("a __proto__ member is an own, ordinary data property", () => {
+    const value = parse('{"__proto__":1}') as object;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(value, "__proto__")).toEqual({
+      value: 1,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  });
+});
+
+describe("asJsonValue: a JavaScript value that must be JSON", () => {
+  const small: JsonBounds = { maxNesting: 2, maxMembers: 3, maxKeyLength: 4 };
+
+  test.each<[string, unknown, string, string, string]>([
+    [
+      "a lone surrogate",
+      { a: ["\ud800"] },
+      "invalid_utf8",
+      "string has a lone surrogate",
+      "arg.a[0]",
+    ],
+    ["NaN", { a: Number.NaN }, "invalid_json", "NaN is not a JSON number", "arg.a"],
+    [
+      "Infinity",
+      [Number.POSITIVE_INFINITY],
+      "invalid_json",
+      "Infinity is not a JSON number",
+      "arg[0]",
+    ],
+    ["a bigint", { a: 1n }, "invalid_json", "a bigint is not a JSON value", "arg.a"],
+    ["a function", { f: () => 1 }, "invalid_json", "a function is not a JSON value", "arg.f"],
+    ["undefined", [undefined], "invalid_json", "undefined is not a JSON value", "arg[0]"],
+    [
+      "a Date",
+      { d: new Date(0) },
+      "invalid_json",
+      "a Date is not a JSON value (plain objects only)",
+      "arg.d",
+    ],
+    [
+      "an object whose prototype has no constructor",
+      { o: Object.create(Object.create(null)) },
+      "invalid_json",
+      "a non-plain object is not a JSON value (plain objects only)",
+      "arg.o",
+    ],
+    [
+      "a lone surrogate in a name",
+      { "\udc00": 1 },
+      "invalid_utf8",
+      "member name has a lone surrogate",
+      "arg.\udc00",
+    ],
+    [
+      "a long member name",
+      { abcde: 1 },
+      "limit_exceeded",
+      "a member name of 5 bytes is longer than maxKeyLength (4)",
+      "arg.abcde",
+    ],
+    [
+      "too deep",
+      [[[1]]],
+      "limit_exceeded",
+      "nested deeper than 2 levels (the bound for maxDepth)",
+      "arg[0][0]",
+    ],
+    [
+      "too many members",
+      [1, 2, 3, 4],
+      "limit_exceeded",
+      "more than 3 JSON members and elements (the bound for maxAttributes)",
+      "arg[3]",
+    ],
+  ])("%s", (_label, value, code, detail, path) => {
+    const e = thrown(() => asJsonValue(value, small, "arg"));
+    expect({ code: e.code, detail: e.detail, path: e.path }).toEqual({ code, detail, path });
+  });
+
+  test("a circular reference, and the same object twice (no cycle)", () => {
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    const e = thrown(() => asJsonValue(loop, BOUNDS, "x"));
+    expect({ code: e.code, detail: e.detail, path: e.path }).toEqual({
+      code: "invalid_json",
+      detail: "a circular reference is not JSON",
+      path: "x.self",
+    });
+    const shared = { a: 1 };
+    expect(asJsonValue([shared, shared], BOUNDS)).toEqual([{ a: 1 }, { a: 1 }]);
+    expect(asJsonValue(Object.assign(Object.create(null), { n: null }), BOUNDS)).toEqual({
+      n: null,
+    });
+  });
+});
+
+describe("the parser's own bounds", () => {
+  const small: JsonBounds = { maxNesting: 2, maxMembers: 3, maxKeyLength: 4 };
+
+  test("nesting and member counts name the bound they come from", () => {
+    const deep = thrown(() => parseJson("[[[1]]]", small, 0));
+    expect({ code: deep.code, detail: deep.detail, offset: deep.offset }).toEqual({
+      code: "limit_exceeded",
+      detail: "JSON nested deeper than 2 levels (the bound for maxDepth)",
+      offset: 2,
+    });
+    const many = thrown(() => parseJson('{"a":1,"b":2,"c":3,"d":4}', small, 0));
+    expect({ code: many.code, detail: many.detail }).toEqual({
+      code: "limit_exceeded",
+      detail: "more than 3 JSON members and elements (the bound for maxAttributes)",
+    });
+    const objects = thrown(() => parseJson('{"a":{"b":{"c":1}}}', small, 0));
+    expect(objects.detail).toBe("JSON nested deeper than 2 levels (the bound for maxDepth)");
   });
 });

@@ -489,7 +489,10 @@ class Checker {
         if (value === null) return;
         break;
       default:
-        this.fail("invalid_json", `a ${typeof value} is not a JSON value`);
+        this.fail(
+          "invalid_json",
+          `${value === undefined ? "undefined" : `a ${typeof value}`} is not a JSON value`,
+        );
     }
     if (depth + 1 > this.bounds.maxNesting) {
       this.fail(
