@@ -398,6 +398,7 @@ class Parser {
       this.fail(`expected a digit, got ${describe(text, i)}`);
     }
     // Up to 15 digits, the accumulated integer is exact.
+    // Stryker disable next-line all: the exact-integer shortcut only saves a Number() call; both give the same double
     let exact = i - start <= 15;
     if (c === 0x2e) {
       exact = false;
@@ -421,6 +422,7 @@ class Parser {
       while (c >= 0x30 && c <= 0x39);
     }
     this.i = i;
+    // Stryker disable next-line ConditionalExpression: as above
     if (exact) return text.charCodeAt(start) === 0x2d ? -n : n;
     const value = Number(text.slice(start, i));
     if (!Number.isFinite(value)) {
