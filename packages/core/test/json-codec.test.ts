@@ -69,6 +69,8 @@ describe("text that is not UTF-8: the offset of the first bad sequence", () => {
   test.each<[string, number[], number]>([
     ["a byte that never starts a sequence", [0x61, 0xff], 1],
     ["a lone continuation byte", [0x80], 0],
+    ["continuation bytes only", [0x80, 0x80, 0x80, 0x80], 0],
+    ["C1 before three continuation bytes", [0xc1, 0xbf, 0xbf, 0xbf], 0],
     ["an overlong two-byte form (C0 80)", [0xc0, 0x80], 0],
     ["an overlong two-byte form (C1 BF)", [0x61, 0xc1, 0xbf], 1],
     ["an overlong three-byte form (E0 80 80)", [0xe0, 0x80, 0x80], 0],
@@ -92,6 +94,7 @@ describe("text that is not UTF-8: the offset of the first bad sequence", () => {
       6,
     ],
     ["after U+10000 (F0 90 80 80)", [0xf0, 0x90, 0x80, 0x80, 0x80], 4],
+    ["after U+50000 (F1 90 80 80)", [0xf1, 0x90, 0x80, 0x80, 0xc0], 4],
     ["after U+10FFFF (F4 8F BF BF)", [0xf4, 0x8f, 0xbf, 0xbf, 0xf8], 4],
   ])("%s", (_label, bytes, at) => {
     const text = Uint8Array.from([0x22, ...bytes, 0x22]);

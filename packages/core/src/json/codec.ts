@@ -38,6 +38,7 @@ function parse(bytes: Uint8Array, budget: DecodeBudget, offset: number): JsonVal
  */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
+  // Stryker disable next-line EqualityOperator: one more turn reads undefined, which returns i = bytes.length, as the end does
   while (i < bytes.length) {
     const b = bytes[i]!;
     if (b < 0x80) {
@@ -58,6 +59,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       if (b === 0xf0) low = 0x90;
       else if (b === 0xf4) high = 0x8f;
     } else return i;
+    // Stryker disable next-line UnaryOperator: 1 is below every continuation range too
     const first = bytes[i + 1] ?? -1;
     if (first < low || first > high) return i;
     for (let k = 2; k <= n; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
@@ -74,6 +76,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
  * so that an escaped backslash followed by "ud" is not one.
  */
 function loneSurrogateEscape(text: string): number {
+  // Stryker disable next-line UnaryOperator: the text is an object's ("{..."), so a hit is never at 1, and a turn at -1 returns -1
   for (let at = text.indexOf("\\ud"); at !== -1; at = text.indexOf("\\ud", at + 1)) {
     let backslashes = 1;
     while (text.charCodeAt(at - backslashes) === 0x5c) backslashes++;
