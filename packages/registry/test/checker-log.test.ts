@@ -1,36 +1,24 @@
-import { createEnvelope, type Envelope, type EnvelopeError, isEnvelopeError } from "@envelope/core";
+import { type Envelope, type EnvelopeError, isEnvelopeError } from "@envelope/core";
 import {
   checkEnvelope,
   compileSchema,
   createChecker,
   createRegistry,
-  readDescriptor,
   type SchemaResolver,
   type ViolationLogEntry,
 } from "@envelope/registry";
 import { createDecoder, createEncoder } from "@envelope/sdk";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { testDescriptor, testEnvelope } from "./support.js";
 
-const descriptor = readDescriptor(
-  JSON.stringify({
-    type: "t",
-    subtype: "s",
-    version: "1.0.0",
-    attributes: [
-      { key: "n", type: "int", maximum: 5 },
-      { key: "m", type: "string", enum: ["a"] },
-      { key: "old", type: "bool", deprecated: { since: "1.0.0" } },
-    ],
-  }),
-  "s.json",
-);
+const descriptor = testDescriptor([
+  { key: "n", type: "int", maximum: 5 },
+  { key: "m", type: "string", enum: ["a"] },
+  { key: "old", type: "bool", deprecated: { since: "1.0.0" } },
+]);
 const registry = createRegistry([descriptor]);
 const envelope = (attributes: Record<string, unknown>, version = "1.0.0"): Envelope =>
-  createEnvelope({
-    schema: { type: "t", subtype: "s", version },
-    resource: { serviceName: "x" },
-    attributes: attributes as never,
-  });
+  testEnvelope(attributes as never, [], { version });
 
 afterEach(() => {
   vi.useRealTimers();
