@@ -147,38 +147,41 @@ describe("ruleViolations: every rule one value breaks", () => {
 });
 
 describe("validation checks a rule declared alone", () => {
-  const registry = createRegistry([
-    testDescriptor(
-      [
-        { key: "min", type: "int", minimum: 1 },
-        { key: "max", type: "double", maximum: 1 },
-        { key: "enum", type: "string", enum: ["a"] },
-        { key: "minLength", type: "string", minLength: 1 },
-        { key: "maxLength", type: "bytes", maxLength: 1 },
-        { key: "minItems", type: "bool", presence: "repeated", minItems: 1 },
-        { key: "maxItems", type: "array<map>", maxItems: 1 },
-      ],
+  test.each<[string, Record<string, unknown>, unknown, string, string]>([
+    ["minimum", { type: "int", minimum: 1 }, 0n, "out_of_range", "0 is below the minimum 1"],
+    ["maximum", { type: "double", maximum: 1 }, 1.5, "out_of_range", "1.5 is above the maximum 1"],
+    ["enum", { type: "string", enum: ["a"] }, "b", "not_allowed_value", '"b" is not one of "a"'],
+    [
+      "minLength",
+      { type: "string", minLength: 1 },
+      "",
+      "wrong_length",
+      "0 code point(s), fewer than minLength 1",
+    ],
+    [
+      "maxLength",
+      { type: "bytes", maxLength: 1 },
+      new Uint8Array(2),
+      "wrong_length",
+      "2 byte(s), more than maxLength 1",
+    ],
+    [
+      "minItems",
+      { type: "bool", presence: "repeated", minItems: 1 },
       [],
-      "one",
-    ),
-  ]);
-
-  test.each<[string, unknown, string, string]>([
-    ["min", 0n, "out_of_range", "0 is below the minimum 1"],
-    ["max", 1.5, "out_of_range", "1.5 is above the maximum 1"],
-    ["enum", "b", "not_allowed_value", '"b" is not one of "a"'],
-    ["minLength", "", "wrong_length", "0 code point(s), fewer than minLength 1"],
-    ["maxLength", new Uint8Array(2), "wrong_length", "2 byte(s), more than maxLength 1"],
-    ["minItems", [], "wrong_length", "0 item(s), fewer than minItems 1"],
-    ["maxItems", [new Map(), new Map()], "wrong_length", "2 item(s), more than maxItems 1"],
-  ])("%s", (key, value, code, message) => {
-    const envelope = testEnvelope({ [key]: value as never }, [], { subtype: "one" });
-    expect(registry.validate(envelope)).toEqual([
-      {
-        path: `body.attributes[${JSON.stringify(key)}]`,
-        code,
-        message,
-      },
-    ]);
+      "wrong_length",
+      "0 item(s), fewer than minItems 1",
+    ],
+    [
+      "maxItems",
+      { type: "array<map>", maxItems: 1 },
+      [new Map(), new Map()],
+      "wrong_length",
+      "2 item(s), more than maxItems 1",
+    ],
+  ])("%s", (_rule, field, value, code, message) => {
+    const registry = createRegistry([testDescriptor([{ key: "k", ...field }], [], "one")]);
+    const envelope = testEnvelope({ k: value as never }, [], { subtype: "one" });
+    expect(registry.validate(envelope)).toEqual([{ path: 'body.attributes["k"]', code, message }]);
   });
 });
