@@ -243,7 +243,8 @@ const SCALARS: ReadonlySet<string> = new Set(["string", "bool", "int", "double",
 /** Parses a type expression (`string`, `array<int>`, `map`, `map<double>`, ...); `undefined` if invalid. */
 export function parseType(text: string): ValueType | undefined {
   if (typeof text !== "string") return undefined;
-  const compact = text.replace(/\s+/g, "");
+  // White space around the names and brackets only, as descriptor.schema.json allows: "str ing" is no type.
+  const compact = text.trim().replace(/\s*([<>])\s*/g, "$1");
   let depth = 0;
   const parse = (s: string): ValueType | undefined => {
     if (++depth > 32) return undefined;

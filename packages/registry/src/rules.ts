@@ -34,6 +34,7 @@ export type RuleCheck = (
 /** Length of a string in Unicode code points (a lone surrogate counts as one). */
 export function codePointLength(text: string): number {
   let n = text.length;
+  // Stryker disable next-line EqualityOperator,ArithmeticOperator: past the last code unit charCodeAt is NaN, never a low surrogate
   for (let i = 0; i < text.length - 1; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
@@ -63,20 +64,22 @@ export function hasRules(field: FieldDescriptor): boolean {
 /** `"text"` for strings, `12` for numbers and bigints, as messages show values. */
 export function showValue(value: string | number | bigint): string {
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" && Object.is(value, -0)) return "-0";
+  if (Object.is(value, -0)) return "-0";
   return String(value);
 }
 
 /**
  * The rule one scalar value breaks (the first, in the order minimum,
  * maximum, enum, minLength, maxLength), or `undefined`. `scalar` is the
- * field's {@link ruleValueType}.
+ * field's {@link ruleValueType} (`undefined`, for a map or nested array,
+ * breaks none); `allowed` is the field's enum as a set
+ * (`undefined` when it has none).
  */
 export function scalarViolation(
   field: FieldDescriptor,
-  scalar: ScalarTypeName,
+  scalar: ScalarTypeName | undefined,
   value: AttributeValue,
-  allowed: ReadonlySet<string | bigint> | undefined = undefined,
+  allowed: ReadonlySet<string | bigint> | undefined,
 ): RuleViolation | undefined {
   if (scalar === "int" || scalar === "double") {
     const v = value as number | bigint;
@@ -96,15 +99,11 @@ export function scalarViolation(
       };
     }
   }
-  if (field.enum !== undefined && (scalar === "string" || scalar === "int")) {
-    const ok =
-      allowed === undefined
-        ? field.enum.includes(value as string | bigint)
-        : allowed.has(value as string | bigint);
-    if (!ok) {
+  if (allowed !== undefined && (scalar === "string" || scalar === "int")) {
+    if (!allowed.has(value as string | bigint)) {
       return {
         code: "not_allowed_value",
-        message: `${showValue(value as string | bigint)} is not one of ${listValues(field.enum)}`,
+        message: `${showValue(value as string | bigint)} is not one of ${listValues(field.enum!)}`,
       };
     }
   }
@@ -171,18 +170,14 @@ export function ruleViolations(
   if (carriesArray(field) && Array.isArray(value)) {
     const items = itemsViolation(field, value.length);
     if (items !== undefined) out.push({ index: undefined, violation: items });
-    if (scalar !== undefined) {
-      for (let i = 0; i < value.length; i++) {
-        const v = scalarViolation(field, scalar, value[i]!, allowed);
-        if (v !== undefined) out.push({ index: i, violation: v });
-      }
+    for (let i = 0; i < value.length; i++) {
+      const v = scalarViolation(field, scalar, value[i]!, allowed);
+      if (v !== undefined) out.push({ index: i, violation: v });
     }
     return out;
   }
-  if (scalar !== undefined) {
-    const v = scalarViolation(field, scalar, value, allowed);
-    if (v !== undefined) out.push({ index: undefined, violation: v });
-  }
+  const v = scalarViolation(field, scalar, value, allowed);
+  if (v !== undefined) out.push({ index: undefined, violation: v });
   return out;
 }
 
@@ -207,18 +202,14 @@ export function compileRules(field: FieldDescriptor): RuleCheck | undefined {
     if (array && Array.isArray(value)) {
       const items = itemsViolation(field, value.length);
       if (items !== undefined) issues = push(issues, path, items);
-      if (scalar !== undefined) {
-        for (let i = 0; i < value.length; i++) {
-          const v = scalarViolation(field, scalar, value[i]!, allowed);
-          if (v !== undefined) issues = push(issues, `${path}[${i}]`, v);
-        }
+      for (let i = 0; i < value.length; i++) {
+        const v = scalarViolation(field, scalar, value[i]!, allowed);
+        if (v !== undefined) issues = push(issues, `${path}[${i}]`, v);
       }
       return issues;
     }
-    if (scalar !== undefined) {
-      const v = scalarViolation(field, scalar, value, allowed);
-      if (v !== undefined) issues = push(issues, path, v);
-    }
+    const v = scalarViolation(field, scalar, value, allowed);
+    if (v !== undefined) issues = push(issues, path, v);
     return issues;
   };
 }

@@ -3,15 +3,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEnvelope, type Envelope } from "@envelope/core";
-import {
-  createRegistry,
-  parseDescriptor,
-  readDescriptor,
-  type ViolationLogEntry,
-} from "@envelope/registry";
+import { parseDescriptor } from "@envelope/registry";
 import { checkSchemasFolder, generateSchemasFolder } from "@envelope/schema-tools";
-import { createDecoder, createEncoder } from "@envelope/sdk";
 import { afterAll, describe, expect, test } from "vitest";
 
 const SCHEMAS = fileURLToPath(new URL("../../../schemas", import.meta.url));
@@ -232,103 +225,4 @@ describe("schema check: warns before the removal date, fails from it on", () => 
       );
     },
   );
-});
-
-describe("the check's violation log", () => {
-  const registry = createRegistry([
-    readDescriptor(
-      JSON.stringify({
-        type: "t",
-        subtype: "s",
-        version: "1.0.0",
-        attributes: [
-          { key: "n", type: "int", maximum: 5 },
-          { key: "m", type: "string", enum: ["a"] },
-        ],
-      }),
-      "s.json",
-    ),
-  ]);
-  const envelope = (attributes: Record<string, unknown>, version = "1.0.0"): Envelope =>
-    createEnvelope({
-      schema: { type: "t", subtype: "s", version },
-      resource: { serviceName: "x" },
-      attributes: attributes as never,
-    });
-
-  test("structured entries, rate-limited per code/event/version/path with the suppressed count", () => {
-    let clock = 1_000;
-    const log: ViolationLogEntry[] = [];
-    const check = registry.checker({
-      log: { logger: (e) => log.push(e), perInterval: 2, intervalMs: 1_000, now: () => clock },
-    });
-    const encoder = createEncoder({ check: { check, mode: "report" } });
-    for (let i = 0; i < 5; i++) encoder.encode(envelope({ n: 6n }));
-    encoder.encode(envelope({ m: "b" }));
-    expect(log).toEqual([
-      {
-        code: "out_of_range",
-        event: "t/s",
-        version: "1.0.0",
-        path: 'body.attributes["n"]',
-        message: "6 is above the maximum 5",
-        stage: "encode",
-        suppressed: 0,
-      },
-      expect.objectContaining({ code: "out_of_range", suppressed: 0 }),
-      expect.objectContaining({ code: "not_allowed_value", path: 'body.attributes["m"]' }),
-    ]);
-    expect(check.stats.byCode).toEqual({ out_of_range: 5, not_allowed_value: 1 });
-    clock += 999;
-    encoder.encode(envelope({ n: 7n }));
-    expect(log).toHaveLength(3);
-    clock += 1; // a new window: the next entry carries the 4 held back
-    const bytes = encoder.encode(envelope({ n: 8n }));
-    expect(log).toHaveLength(4);
-    expect(log[3]).toMatchObject({ message: "8 is above the maximum 5", suppressed: 4 });
-    // At decode, with the stage; an unknown version is logged under its own key.
-    createDecoder({ check: { check, mode: "report" } }).decode(bytes);
-    encoder.encode(envelope({}, "9.9.9"));
-    expect(log.slice(4)).toEqual([
-      expect.objectContaining({ code: "out_of_range", stage: "decode", suppressed: 0 }),
-      expect.objectContaining({
-        code: "unknown_version",
-        event: "t/s",
-        version: "9.9.9",
-        path: "header.schema.version",
-      }),
-    ]);
-  });
-
-  test("memory is bounded: past maxKeys the least recently seen key is forgotten", () => {
-    const log: ViolationLogEntry[] = [];
-    const check = registry.checker({
-      log: { logger: (e) => log.push(e), maxKeys: 1, now: () => 0 },
-    });
-    check.check(envelope({ n: 6n }), "encode");
-    check.check(envelope({ n: 6n }), "encode"); // suppressed
-    check.check(envelope({ m: "b" }), "encode"); // evicts n
-    check.check(envelope({ n: 6n }), "encode"); // n is new again
-    expect(log.map((e) => `${e.code} ${e.suppressed}`)).toEqual([
-      "out_of_range 0",
-      "not_allowed_value 0",
-      "out_of_range 0",
-    ]);
-  });
-
-  test("a logger that throws does not break the check; bad options are refused at once", () => {
-    const check = registry.checker({
-      log: {
-        logger: () => {
-          throw new Error("disk full");
-        },
-      },
-    });
-    expect(check.check(envelope({ n: 6n }), "encode").issues.map((i) => i.code)).toEqual([
-      "out_of_range",
-    ]);
-    expect(() => registry.checker({ log: { logger: () => {}, perInterval: 0 } })).toThrow(
-      "log.perInterval must be an integer >= 1",
-    );
-  });
 });

@@ -66,7 +66,7 @@ export function buildIndex(
  */
 export function parseIndex(text: string, file: string): SourceEntry[] {
   const bad = (path: string, message: string): never => {
-    throw new RegistryError("invalid_descriptor", `${file}: ${message} (at ${path})`, { path });
+    throw new RegistryError("invalid_descriptor", `${file}: ${message}`, { path });
   };
   let doc: unknown;
   try {
