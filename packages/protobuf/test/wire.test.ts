@@ -348,6 +348,10 @@ describe("ProtoReader.skip", () => {
     expect(skip("03616263 ff", 2)).toBe(4);
     expect(skip("0801 1203616263 0c ff", 3)).toBe(8);
     expect(skip("01020304 ff", 5)).toBe(4);
+    // A value that ends exactly at `end`.
+    expect(skip("0102030405060708", 1, 8)).toBe(8);
+    expect(skip("01020304", 5, 4)).toBe(4);
+    expect(skip("03616263", 2, 4)).toBe(4);
   });
 
   test("a value past `end` is truncated, at its start", () => {

@@ -130,6 +130,7 @@ export class ProtoReader {
         return result >>> 0;
       }
     }
+    // Stryker disable next-line all: unreachable, the loop returns or throws by its fifth byte
     return this.fail("varint does not fit in 32 bits");
   }
 
@@ -239,8 +240,10 @@ export class ProtoReader {
     if (p + 8 > end) this.truncated("double");
     const buf = this.buf;
     if (HOST_LE) for (let i = 0; i < 8; i++) F64_BYTES[i] = buf[p + i]!;
-    // Stryker disable next-line all: runs only on a big-endian host
-    else for (let i = 0; i < 8; i++) F64_BYTES[7 - i] = buf[p + i]!;
+    else {
+      // Stryker disable next-line all: runs only on a big-endian host
+      for (let i = 0; i < 8; i++) F64_BYTES[7 - i] = buf[p + i]!;
+    }
     this.pos = p + 8;
     return F64[0]!;
   }

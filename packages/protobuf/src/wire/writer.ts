@@ -222,8 +222,10 @@ export class ProtoWriter {
       buf[p + 5] = b[5]!;
       buf[p + 6] = b[6]!;
       buf[p + 7] = b[7]!;
+    } else {
       // Stryker disable next-line all: runs only on a big-endian host
-    } else for (let i = 0; i < 8; i++) buf[p + i] = b[7 - i]!;
+      for (let i = 0; i < 8; i++) buf[p + i] = b[7 - i]!;
+    }
     this.pos = p + 8;
   }
 
