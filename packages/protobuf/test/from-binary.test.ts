@@ -490,3 +490,145 @@ describe("the writer rejects strings no codec can carry", () => {
     }
   });
 });
+
+describe("malformed attribute messages: the exact error, at the exact byte", () => {
+  const error = (input: string | Uint8Array, limits: Partial<Limits> = {}) => {
+    const bytes = typeof input === "string" ? unhex(input) : input;
+    const e = thrown(() => protobufCodec.decodeBody(bytes, budget(limits), 100));
+    return [e.code, e.detail, e.offset];
+  };
+  const wrongType = (no: number, wt: number, expected: number) =>
+    `field ${no} has wire type ${wt}, expected ${expected}`;
+
+  test.each([
+    ["KeyValue.key as a varint", "0a02 0801", wrongType(1, 0, 2), 102],
+    ["KeyValue.value as a varint", "0a05 0a0161 1001", wrongType(2, 0, 2), 105],
+    ["AnyValue.string_value as a varint", "0a07 0a0161 1202 0800", wrongType(1, 0, 2), 107],
+    ["AnyValue.bool_value as bytes", "0a08 0a0161 1203 120100", wrongType(2, 2, 0), 107],
+    ["AnyValue.int_value as fixed32", "0a0a 0a0161 1205 1d00000000", wrongType(3, 5, 0), 107],
+    ["AnyValue.double_value as a varint", "0a07 0a0161 1202 2000", wrongType(4, 0, 1), 107],
+    ["AnyValue.array_value as a varint", "0a07 0a0161 1202 2800", wrongType(5, 0, 2), 107],
+    ["AnyValue.kvlist_value as a varint", "0a07 0a0161 1202 3000", wrongType(6, 0, 2), 107],
+    ["AnyValue.bytes_value as a varint", "0a07 0a0161 1202 3800", wrongType(7, 0, 2), 107],
+    ["ArrayValue.values as a varint", "0a09 0a0161 1204 2a02 0800", wrongType(1, 0, 2), 109],
+    ["KeyValueList.values as a varint", "0a09 0a0161 1204 3202 0800", wrongType(1, 0, 2), 109],
+  ])("%s", (_, input, detail, offset) => {
+    expect(error(input)).toEqual(["invalid_protobuf", detail, offset]);
+  });
+
+  test.each([
+    ["a field number 0", "0000", "field number 0", 100],
+    ["an end group with no start, in the body", "1c", "unexpected end group 3", 100],
+    [
+      "an end group with no start, in an AnyValue",
+      "0a06 0a0161 1201 4c",
+      "unexpected end group 9",
+      107,
+    ],
+  ])("%s", (_, input, detail, offset) => {
+    expect(error(input)).toEqual(["invalid_protobuf", detail, offset]);
+  });
+
+  test.each([
+    ["KeyValue.value", "0a05 0a0161 1209"],
+    ["AnyValue.array_value", "0a07 0a0161 1202 2a09"],
+    ["AnyValue.kvlist_value", "0a07 0a0161 1202 3209"],
+    ["ArrayValue.values", "0a09 0a0161 1204 2a02 0a09"],
+    ["KeyValueList.values", "0a09 0a0161 1204 3202 0a09"],
+  ])("a %s length past its message's end is truncated at the length", (what, input) => {
+    const offset = 100 + unhex(input).length - 1;
+    expect(error(input)).toEqual(["truncated", `${what} runs past the end of its message`, offset]);
+  });
+
+  test("no value, an empty array element and a repeated key: the messages name the key", () => {
+    expect(error("0a03 0a0161")).toEqual([
+      "invalid_value",
+      'attribute "a" has no value (an AnyValue with none of its members set, or none at all)',
+      102,
+    ]);
+    expect(error("0a09 0a0161 1204 2a02 0a00")).toEqual([
+      "invalid_value",
+      "array element (AnyValue) has no value set",
+      109,
+    ]);
+    expect(error("0a07 0a0162 1202 1001 0a07 0a0162 1202 1000")).toEqual([
+      "duplicate_key",
+      'attribute key "b" appears twice in one map',
+      111,
+    ]);
+  });
+
+  test("too deep: the offset of the array or map that goes past maxDepth", () => {
+    // a: [[...]] with maxDepth 1: the inner array (or map), at byte 11, is one too deep.
+    expect(error("0a0d 0a0161 1208 2a06 0a04 2a02 1001", { maxDepth: 1 })).toEqual([
+      "limit_exceeded",
+      "attribute value nested deeper than 1",
+      111,
+    ]);
+    expect(error("0a0d 0a0161 1208 2a06 0a04 3202 1001", { maxDepth: 1 })).toEqual([
+      "limit_exceeded",
+      "attribute value nested deeper than 1",
+      111,
+    ]);
+  });
+
+  test("a key over maxStringLength is reported as a key only while maxKeyLength is the smaller limit", () => {
+    const input = "0a0d 0a07 61626364656667 1202 1001";
+    expect(error(input, { maxKeyLength: 10, maxStringLength: 5 })).toEqual([
+      "limit_exceeded",
+      "string of 7 bytes is over the limit of 5",
+      103,
+    ]);
+    expect(error(input, { maxKeyLength: 5, maxStringLength: 5 })).toEqual([
+      "limit_exceeded",
+      "a key of 7 bytes is longer than maxKeyLength (5)",
+      103,
+    ]);
+  });
+
+  test("an envelope without a header is missing_field at its start", () => {
+    const e = thrown(() => protobufCodec.decodeEnvelope(unhex("1200"), budget(), 100));
+    expect([e.code, e.detail, e.offset]).toEqual(["missing_field", "envelope has no header", 100]);
+  });
+});
+
+describe("unknown fields inside attribute messages are skipped, not kept", () => {
+  test.each([
+    ["a KeyValue", "0a09 0a0161 1202 1001 1801", true, "0a07 0a0161 1202 1001"],
+    [
+      "an ArrayValue",
+      "0a0d 0a0161 1208 2a06 1801 0a02 1001",
+      [true],
+      "0a0b 0a0161 1206 2a04 0a02 1001",
+    ],
+    [
+      "a KeyValueList",
+      "0a12 0a0161 120d 320b 1801 0a07 0a0162 1202 1001",
+      new Map([["b", true]]),
+      "0a10 0a0161 120b 3209 0a07 0a0162 1202 1001",
+    ],
+  ])("in %s", (_, input, value, reencoded) => {
+    const body = protobufCodec.decodeBody(unhex(input), budget(), 0);
+    expect(body.attributes.get("a")).toEqual(value);
+    expect(body.$unknown).toBeUndefined();
+    expect(hex(protobufCodec.encodeBody(body))).toBe(reencoded.replace(/ /g, ""));
+  });
+
+  test("unknown fields before a nested message with none of its own stay with the outer one", () => {
+    // Envelope: unknown field 5 (varint), then a body with no unknown fields.
+    const input = unhex("2801 1200");
+    const header = protobufCodec.encodeHeader(minimal().header);
+    const bytes = concat(input, ld(1, header));
+    const e = protobufCodec.decodeEnvelope(bytes, budget(), 0);
+    expect(e.$unknown).toEqual({ codec: "protobuf", data: unhex("2801") });
+    expect(e.body.$unknown).toBeUndefined();
+    expect(e.header.$unknown).toBeUndefined();
+  });
+
+  test("unknown fields apart from each other are kept in order, without what lies between", () => {
+    const input = unhex("1801 2001 0a07 0a0161 1202 1001 2801");
+    const body = protobufCodec.decodeBody(input, budget(), 0);
+    expect(body.$unknown).toEqual({ codec: "protobuf", data: unhex("1801 2001 2801") });
+    expect(hex(protobufCodec.encodeBody(body))).toBe("0a070a016112021001180120012801");
+  });
+});

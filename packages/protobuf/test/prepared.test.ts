@@ -8,7 +8,13 @@ import {
   readFramePrefix,
   UnknownValue,
 } from "@envelope/core";
-import { type PreparedEvent, type PreparedInit, prepareEncoder } from "@envelope/protobuf";
+import {
+  type PreparedEncoder,
+  type PreparedEvent,
+  type PreparedInit,
+  prepareEncoder,
+  protobufCodec,
+} from "@envelope/protobuf";
 import { decode, encode } from "@envelope/sdk";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -458,5 +464,97 @@ describe("prepareEncoder: errors are encode's", () => {
     const outer = prepared.encode(init);
     expect(hex(nested!)).toBe((generic(LOGIN, inner) as { bytes: string }).bytes);
     expect(decode(outer).body.attributes.get("user")).toBe("outer");
+  });
+});
+
+describe("prepareEncoder: which path writes an envelope", () => {
+  // The general path writes through the shared codec, whose outputs share its
+  // slab; the prepared path writes into the encoder's own. An output in the
+  // shared codec's slab (the probe's, made just before or after) came from
+  // the general path.
+  const probe = () => protobufCodec.encodeBody({ attributes: new Map(), extensions: [] }).buffer;
+  function pathOf(prepared: PreparedEncoder, init: PreparedInit): "prepared" | "general" {
+    const before = probe();
+    const out = prepared.encode(init);
+    const after = probe();
+    expect(hex(out)).toBe(
+      (generic(prepared.schema as PreparedEvent, init) as { bytes: string }).bytes,
+    );
+    return out.buffer === before || out.buffer === after ? "general" : "prepared";
+  }
+
+  test.each<[string, PreparedInit]>([
+    ["no attributes", base],
+    [
+      "declared and undeclared attributes of every kind",
+      {
+        ...base,
+        attributes: {
+          user: "alice",
+          attempts: 3n,
+          duration_ms: 12.5,
+          ok: false,
+          token: new Uint8Array([1, 2]),
+          tags: ["a", 1, [true], { k: "v" }],
+          geo: { lat: 1.5, nested: new Map([["x", 1n]]) },
+          "": 2,
+          other: "x".repeat(40),
+        },
+      },
+    ],
+    [
+      "attributes in a Map",
+      {
+        ...base,
+        attributes: new Map<string, unknown>([
+          ["ok", true],
+          ["n", 1],
+        ]) as never,
+      },
+    ],
+    [
+      "every header field",
+      {
+        ...base,
+        trace: {
+          traceId: new Uint8Array(16).fill(1),
+          spanId: new Uint8Array(8).fill(2),
+          traceFlags: 1,
+        },
+        status: { code: 2, message: "failed" },
+        resource: {
+          serviceName: "auth",
+          serviceVersion: "1.2.3",
+          environment: "prod",
+          region: "eu",
+          host: "h1",
+          attributes: { zone: "a", n: 1 },
+        },
+        extensions: [{ namespace: "http", version: "1.0.0", attributes: { method: "GET" } }],
+      },
+    ],
+  ])("%s: the prepared path", (_, init) => {
+    const prepared = prepareEncoder(LOGIN);
+    expect(pathOf(prepared, init)).toBe("prepared");
+    expect(pathOf(prepared, init)).toBe("prepared");
+  });
+
+  test.each<[string, PreparedEvent, PreparedInit]>([
+    ["an invalid schema reference", { ...LOGIN, version: "1" }, base],
+    [
+      "a nested class instance",
+      LOGIN,
+      { ...base, attributes: { geo: { d: new (class {})() } } } as never,
+    ],
+    [
+      "a nested Map subclass",
+      LOGIN,
+      { ...base, attributes: { geo: new (class extends Map {})() } } as never,
+    ],
+  ])("%s: the general path", (_, e, init) => {
+    const prepared = prepareEncoder(e);
+    const out = outcome(() => prepared.encode(init));
+    expect(out).toEqual(generic(e, init));
+    if ("bytes" in out) expect(pathOf(prepared, init)).toBe("general");
   });
 });

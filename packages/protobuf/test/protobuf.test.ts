@@ -1,5 +1,6 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import {
+  CODEC_IDS,
   DEFAULT_LIMITS,
   DecodeBudget,
   type Envelope,
@@ -13,6 +14,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { envelope as arbitraryEnvelope } from "../../../test/support/arbitrary.js";
 import { fromProtobufEs, toProtobufEs } from "../../../test/support/protobuf-es.js";
+import { writeAttributes } from "../src/to-binary.js";
 import { ProtoWriter } from "../src/wire/writer.js";
 
 const budget = () => new DecodeBudget(DEFAULT_LIMITS);
@@ -208,7 +210,7 @@ describe("the output slab and the string and int64 paths", () => {
     strings.map((s) => [s.length, s] as const),
   )("a %i-unit string: native and portable paths give TextEncoder's bytes", (_, s) => {
     const utf8 = new TextEncoder().encode(s);
-    for (const w of [new ProtoWriter(64), new ProtoWriter(64, undefined)]) {
+    for (const w of [new ProtoWriter(64), new ProtoWriter(64, null)]) {
       w.begin();
       w.byte(0x0a);
       w.string(s);
@@ -228,7 +230,7 @@ describe("the output slab and the string and int64 paths", () => {
     "ab\ud800cd",
   ])("a lone surrogate (%j) is rejected on both paths", (s) => {
     const text = JSON.parse(`"${s}"`) as string;
-    for (const w of [new ProtoWriter(64), new ProtoWriter(64, undefined)]) {
+    for (const w of [new ProtoWriter(64), new ProtoWriter(64, null)]) {
       w.begin();
       try {
         w.string(text);
@@ -421,6 +423,120 @@ describe("bad input: only EnvelopeError, with a code and an offset", () => {
         }
       }),
       { numRuns: 2000, seed: 7 },
+    );
+  });
+});
+
+describe("the codec object", () => {
+  test("names itself, and checks attribute values while it writes them", () => {
+    expect(protobufCodec.name).toBe("protobuf");
+    expect(protobufCodec.id).toBe(CODEC_IDS.protobuf);
+    expect(protobufCodec.checksAttributes).toBe(true);
+  });
+
+  test("encodeSections: reserved room, then the header and the body as encodeHeader and encodeBody write them, then the trailer", () => {
+    const codec = createProtobufCodec();
+    const e = minimal();
+    e.body.attributes.set("k", "v");
+    const header = hex(codec.encodeHeader(e.header));
+    const body = hex(codec.encodeBody(e.body));
+    // Twice: the second output does not start at the slab's start.
+    for (let i = 0; i < 2; i++) {
+      const s = codec.encodeSections!(e, 24, 4);
+      expect([s.headerLength, s.bodyLength]).toEqual([header.length / 2, body.length / 2]);
+      expect(s.bytes.length).toBe(24 + s.headerLength + s.bodyLength + 4);
+      expect(hex(s.bytes.subarray(24, 24 + s.headerLength))).toBe(header);
+      expect(hex(s.bytes.subarray(24 + s.headerLength, s.bytes.length - 4))).toBe(body);
+    }
+  });
+
+  test("an encode started from inside another (a Map subclass calling back) gets its own writer", () => {
+    const codec = createProtobufCodec();
+    const inner = minimal();
+    inner.body.attributes.set("inner", "x".repeat(30));
+    const innerBytes: Uint8Array[] = [];
+    class Calling extends Map<string, never> {
+      override forEach(...args: Parameters<Map<string, never>["forEach"]>): void {
+        innerBytes.push(codec.encodeBody(inner.body));
+        super.forEach(...args);
+      }
+    }
+    const outer = minimal();
+    const attributes = new Calling([["outer", "y".repeat(30) as never]]);
+    (outer.body as { attributes: unknown }).attributes = attributes;
+    // The header is written before the body's attributes call back.
+    const outerBytes = codec.encodeEnvelope(outer);
+    const plain = { ...outer, body: { ...outer.body, attributes: new Map(attributes) } };
+    expect(hex(outerBytes)).toBe(hex(createProtobufCodec().encodeEnvelope(plain)));
+    expect(hex(innerBytes[0]!)).toBe(hex(createProtobufCodec().encodeBody(inner.body)));
+  });
+});
+
+describe("attribute values on the way out", () => {
+  const bodyBytes = (attributes: Map<string, unknown>) =>
+    hex(protobufCodec.encodeBody({ attributes: attributes as never, extensions: [] }));
+  const failure = (value: unknown) => {
+    try {
+      protobufCodec.encodeBody({ attributes: new Map([["k", value as never]]), extensions: [] });
+    } catch (error) {
+      if (isEnvelopeError(error)) return [error.code, error.detail];
+      throw error;
+    }
+    throw new Error("expected an EnvelopeError");
+  };
+
+  test("keys and values of every size, written on a tiny slab, are the bytes protobuf-es writes", () => {
+    const attributes = new Map<string, unknown>();
+    for (const n of [1, 3, 23, 24, 25, 126, 130, 300]) {
+      attributes.set("k".repeat(n), "v".repeat(n));
+      attributes.set(`${"q".repeat(n)}\u0080`, `${"w".repeat(n)}\u0080`);
+    }
+    attributes.set("\u0080", "\u0080");
+    const e = minimal();
+    for (const [k, v] of attributes) e.body.attributes.set(k, v as never);
+    const expected = hex(toBinary(EnvelopeSchema, toProtobufEs(e)));
+    const w = new ProtoWriter(8);
+    w.begin();
+    writeAttributes(w, 0x0a, e.body.attributes, 0);
+    const ours = hex(w.result());
+    expect(expected.endsWith(ours)).toBe(true);
+    expect(bodyBytes(attributes)).toBe(ours);
+  });
+
+  test("values nest 32 deep, no deeper", () => {
+    const nested = (n: number): unknown => (n === 0 ? true : [nested(n - 1)]);
+    expect(() => bodyBytes(new Map([["a", nested(32)]]))).not.toThrow();
+    expect(failure(nested(33))).toEqual(["limit_exceeded", "nested deeper than 32"]);
+    const map = (n: number): unknown => (n === 0 ? true : new Map([["m", map(n - 1)]]));
+    expect(() => bodyBytes(new Map([["a", map(32)]]))).not.toThrow();
+    expect(failure(map(33))).toEqual(["limit_exceeded", "nested deeper than 32"]);
+  });
+
+  test("values no protobuf AnyValue holds are invalid_value", () => {
+    expect(failure(2n ** 63n)).toEqual(["invalid_value", "int64 out of range"]);
+    expect(failure(-(2n ** 63n) - 1n)).toEqual(["invalid_value", "int64 out of range"]);
+    expect(failure(Symbol("s"))).toEqual([
+      "invalid_value",
+      "unsupported attribute value type symbol",
+    ]);
+    expect(failure(null)).toEqual(["invalid_value", "unsupported attribute value type null"]);
+    expect(failure({ codec: "protobuf" })).toEqual([
+      "invalid_value",
+      "unsupported attribute value type object",
+    ]);
+    expect(failure(new UnknownValue("cbor", new Uint8Array([1])))).toEqual([
+      "invalid_value",
+      "an attribute value of a kind unknown to this version was read by the cbor codec and cannot be written as protobuf",
+    ]);
+  });
+
+  test("unknown fields another codec read are not written as protobuf", () => {
+    const header = {
+      ...minimal().header,
+      $unknown: { codec: "cbor" as const, data: new Uint8Array([0xa0]) },
+    };
+    expect(hex(protobufCodec.encodeHeader(header))).toBe(
+      hex(protobufCodec.encodeHeader(minimal().header)),
     );
   });
 });

@@ -20,4 +20,5 @@ export const U64 = new BigUint64Array(I64.buffer);
 /** The two 32-bit halves of `I64[0]` / `U64[0]`: `W32[LO]` and `W32[HI]`. */
 export const W32 = new Uint32Array(I64.buffer);
 export const LO = HOST_LE ? 0 : 1;
+// Stryker disable next-line ArithmeticOperator: LO is 0 on a little-endian host, where 1 + LO is 1 - LO
 export const HI = 1 - LO;
