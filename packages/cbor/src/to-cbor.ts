@@ -104,8 +104,7 @@ export function hasAttributes(value: unknown, path: string): value is Attributes
 function formatPath(prefix: string, segments: PathSegment[], level: number): string {
   let path = prefix;
   for (let i = 0; i < level; i++) {
-    const s = segments[i]!;
-    path += typeof s === "number" ? `[${s}]` : `[${JSON.stringify(s)}]`;
+    path += `[${JSON.stringify(segments[i])}]`; // an index prints as itself
   }
   return path;
 }

@@ -350,6 +350,13 @@ describe("unknown fields are checked before they are written back", () => {
   });
 });
 
+test("an unknown value that is not one item keeps the reader's error as the cause", () => {
+  const error = envelopeError(unknownAt("producer", [[9, fromHex("0102")]]));
+  expect((error.cause as EnvelopeError).message).toBe(
+    "[trailing_bytes] 1 byte(s) after the CBOR item (at byte 1)",
+  );
+});
+
 describe("field and attribute errors name the path", () => {
   test.each(FIELD_ERRORS)("%s", (_, change, message) => {
     expect(envelopeError(change).message).toBe(message);
