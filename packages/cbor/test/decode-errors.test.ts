@@ -30,6 +30,20 @@ function decode(kind: Decoder, hex: string, limits?: Partial<Limits>): unknown {
 
 // [case, decoder, input hex, limits, full message]
 const ERRORS: Array<[string, Decoder, string, Partial<Limits> | undefined, string]> = [
+  [
+    "well-formed: chunked key over maxKeyLength 0",
+    "well-formed",
+    "a1 7f 61 61 ff 01",
+    { maxKeyLength: 0 },
+    "[limit_exceeded] a key of 1 bytes is longer than maxKeyLength (0) (at byte 1)",
+  ],
+  [
+    "well-formed: invalid UTF-8 after ASCII",
+    "well-formed",
+    "63 61 c3 28",
+    undefined,
+    "[invalid_utf8] text string is not valid UTF-8 (at byte 2)",
+  ],
   // message maps
   [
     "envelope without a header",
@@ -659,6 +673,13 @@ describe("every decode error, exactly", () => {
 
 // [case, decoder, input hex, limits, decoded value]
 const ACCEPTED: Array<[string, Decoder, string, Partial<Limits>, unknown]> = [
+  [
+    "well-formed: empty text with maxStringLength 0",
+    "well-formed",
+    "60",
+    { maxStringLength: 0 },
+    undefined,
+  ],
   ["text of exactly maxStringLength", "item", "62 6161", { maxStringLength: 2 }, "aa"],
   [
     "chunked text of exactly maxStringLength",

@@ -75,6 +75,7 @@ const SEQUENCES: Array<[string, string, string | number]> = [
   ["overlong two-byte form", "62 c080", 1],
   ["an encoded surrogate", "63 eda080", 1],
   ["overlong three-byte form", "63 e08080", 1],
+  ["a lone 0x80 after eight ASCII bytes", "69 6161616161616161 80", 9],
   ["a bad sequence after good ones", "66 61c3a9 e2 8228", 4],
   ["a BOM is kept in long text", `78 24 efbbbf ${"61".repeat(33)}`, `\ufeff${"a".repeat(33)}`],
   ["a BOM is kept in short text", "64 efbbbf61", "\ufeffa"],

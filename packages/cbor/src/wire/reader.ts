@@ -159,7 +159,7 @@ export class CborReader {
       default:
         return this.fail(
           "invalid_cbor",
-          `reserved additional information ${info} (initial byte 0x${hex2(initial)})`,
+          `reserved additional information ${info} (initial byte 0x${initial.toString(16)})`, // always 2 digits (>= 0x1c)
           p,
           where,
         );
@@ -463,6 +463,7 @@ export class CborReader {
   /** Skips a map key: any item, and a text key no longer than `maxKeyLength`, as an attribute key. */
   private skipKey(depth: number, where: Where): void {
     const p = this.pos;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at the end, skip() reports the same truncation
     if (p >= this.end || this.bytes[p]! >> 5 !== 3) {
       this.skip(depth, where);
       return;
@@ -508,10 +509,12 @@ export class CborReader {
   ): void {
     const p = this.pos;
     if (length > this.end - p) this.truncated(chunkAt, where);
-    if (max < 0 || length > max) {
+    if (length > max) {
+      // (max -1: the chunks before are already over the limit)
       if (major === 3) this.stringTooLong(at, where);
       this.bytesTooLong(at, where);
     }
+    // Stryker disable next-line EqualityOperator: a bad byte is never at index 0 (a head comes first)
     if (major === 3 && findInvalidUtf8(this.bytes, p, p + length) >= 0)
       this.invalidUtf8(p, p + length, where);
     this.pos = p + length;
@@ -525,10 +528,6 @@ export class CborReader {
       where,
     );
   }
-}
-
-function hex2(byte: number): string {
-  return byte.toString(16).padStart(2, "0");
 }
 
 /**

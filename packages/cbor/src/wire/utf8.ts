@@ -30,7 +30,7 @@ const latin1Decoder = new TextDecoder("latin1");
  * an ASCII text string is then a `substring` of it.
  */
 export function byteString(bytes: Uint8Array): string {
-  // Stryker disable next-line EqualityOperator: both agree on ASCII, the only range used
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: both agree on ASCII, the only range used
   if (NodeBuffer !== undefined)
     return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   return latin1Decoder.decode(bytes);
@@ -122,6 +122,7 @@ function asciiString(b: Uint8Array, s: number, length: number): string {
       return fromCharCode(b[s]!, b[s + 1]!);
     case 3:
       return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!);
+    // Stryker disable next-line ConditionalExpression: the loops below build the same string
     case 4:
       return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
   }

@@ -13,7 +13,7 @@ import { EnvelopeError, nodeUtf8Write } from "@envelope/core";
 import { float32BitsToFloat16 } from "./float.js";
 
 /** Default slab size. */
-const SLAB_SIZE = 64 * 1024;
+const SLAB_SIZE = 65_536; // 64 KiB
 /** A slab grown past this is not reused after the encode, so one huge envelope does not pin memory for later ones. */
 const MAX_REUSED_SLAB = 1 << 20;
 /** Strings up to this many UTF-16 units are encoded in JavaScript; longer ones with `TextEncoder.encodeInto` (faster past ~32). */
@@ -94,7 +94,7 @@ export class CborWriter {
   /** Starts an encode. */
   begin(): void {
     // byteLength 0: the caller transferred a result's ArrayBuffer, detaching the slab.
-    if (this.buf.byteLength === 0 || this.buf.length - this.pos < this.expected) {
+    if (this.buf.byteLength === 0 || this.pos + this.expected > this.buf.length) {
       this.newSlab(Math.max(this.slabSize, this.expected * 4));
     }
     this.start = this.pos;
@@ -109,6 +109,7 @@ export class CborWriter {
   result(): Uint8Array {
     const out = this.buf.subarray(this.start, this.pos);
     this.expected = out.length;
+    // Stryker disable next-line EqualityOperator: a tuning threshold; a slab of exactly 1 MiB may go either way
     if (this.buf.length > MAX_REUSED_SLAB) {
       this.newSlab(this.slabSize);
       this.expected = 0;
