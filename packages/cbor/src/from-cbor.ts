@@ -27,7 +27,7 @@ export function messageHead(r: CborReader, path: string, what: string): number {
   const initial = r.head(path);
   if (initial >> 5 !== 5) r.wrongType(initial, at, path, what);
   const count = r.arg;
-  if (count >= 0) r.checkCount(count, at, path);
+  r.checkCount(count, at, path); // an indefinite length (-1) passes
   return count;
 }
 
@@ -135,6 +135,7 @@ export function unknownFields(r: CborReader, u: UnknownKeys): CborUnknownFields 
     const start = ranges[i++]!;
     const end = ranges[i++]!;
     // Values are mostly a few bytes: a loop beats making a subarray to `set` from.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: both ways copy the same bytes
     if (end - start <= 32) for (let j = start; j < end; j++) copy[at++] = bytes[j]!;
     else {
       copy.set(bytes.subarray(start, end), at);
@@ -253,6 +254,7 @@ function readArray(r: CborReader, at: number, level: number): AttributeValue[] {
     r.checkCount(count, at, level);
     r.checkEntries(count, at, level);
     r.budget.entries += count;
+    // Stryker disable next-line ArrayDeclaration: a preallocated array fills the same way
     const out: AttributeValue[] = new Array(count);
     for (let i = 0; i < count; i++) {
       segments[level] = i;
@@ -284,6 +286,7 @@ export function readValue(r: CborReader, level: number): AttributeValue {
   const initial = r.head(level);
   switch (initial >> 5) {
     case 0:
+      // Stryker disable next-line EqualityOperator: 2^53-1 is exact both ways
       if (r.arg <= Number.MAX_SAFE_INTEGER) {
         if (r.arg < 0) break;
         return BigInt(r.arg);
@@ -291,6 +294,7 @@ export function readValue(r: CborReader, level: number): AttributeValue {
       if (r.argHigh >= 0x8000_0000) outsideInt64(r, at, level);
       return r.argBigInt();
     case 1:
+      // Stryker disable next-line EqualityOperator: 2^53-1 is exact both ways
       if (r.arg <= Number.MAX_SAFE_INTEGER) {
         if (r.arg < 0) break;
         return BigInt(-1 - r.arg);

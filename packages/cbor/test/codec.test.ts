@@ -17,6 +17,24 @@ describe("codec objects", () => {
     expect(det.id).toBe(3);
   });
 
+  test("the default codec carries its deterministic profile; that profile carries none", () => {
+    const map = new Map<string, AttributeValue>([
+      ["b", 1n],
+      ["a", 1.5],
+    ]);
+    const body = { attributes: map, extensions: [] };
+    expect(toHex(cborCodec.encodeBody(body))).toBe("a101a26162016161fb3ff8000000000000");
+    const profile = cborCodec.deterministic!;
+    expect(profile.name).toBe("cbor");
+    expect(profile.id).toBe(3);
+    expect(toHex(profile.encodeBody(body))).toBe("a101a26161f93e006162 01".replace(/\s/g, ""));
+    expect("deterministic" in profile).toBe(false);
+    expect("deterministic" in createCborCodec({ deterministic: true })).toBe(false);
+    expect(toHex(createCborCodec().deterministic!.encodeBody(body))).toBe(
+      toHex(profile.encodeBody(body)),
+    );
+  });
+
   test("header and body sections decode on their own", () => {
     const e = fullEnvelope();
     const header = cborCodec.encodeHeader(e.header);
@@ -63,6 +81,63 @@ describe("encode results", () => {
     for (const [i, bytes] of results.entries()) {
       expect(cborCodec.decodeEnvelope(bytes, budget(), 0)).toEqual(envelopes[i]);
     }
+  });
+
+  test("consecutive results are views of one slab, each starting 8-byte aligned", () => {
+    const codec = createCborCodec();
+    const a = codec.encodeBody({ attributes: new Map([["a", 1n]]), extensions: [] });
+    const b = codec.encodeBody({ attributes: new Map([["b", 2n]]), extensions: [] });
+    expect(b.buffer).toBe(a.buffer);
+    expect(a.byteOffset).toBe(0);
+    expect(b.byteOffset).toBe(8);
+    expect(toHex(a)).toBe("a101a1616101");
+    expect(toHex(b)).toBe("a101a1616202");
+  });
+
+  test("an encode starts a new slab when less room is left than the last output took", () => {
+    const codec = createCborCodec();
+    const body = { attributes: new Map([["p", new Uint8Array(20_000)]]), extensions: [] };
+    const first = codec.encodeBody(body);
+    expect(first.length).toBe(20_008);
+    expect(first.buffer.byteLength).toBe(64 * 1024);
+    // Outputs at 0, 20008 and 40016 of the 64 KiB slab.
+    const second = codec.encodeBody(body);
+    const third = codec.encodeBody(body);
+    expect([second.buffer, third.buffer]).toEqual([first.buffer, first.buffer]);
+    expect([second.byteOffset, third.byteOffset]).toEqual([20_008, 40_016]);
+    // 5512 bytes left: a fresh slab, with room for four outputs of that size.
+    const fourth = codec.encodeBody(body);
+    expect(fourth.buffer).not.toBe(first.buffer);
+    expect(fourth.byteOffset).toBe(0);
+    expect(fourth.buffer.byteLength).toBe(4 * 20_008);
+    expect(toHex(fourth)).toBe(toHex(first));
+  });
+
+  test("a failed encode leaves no gap: the next result starts where it started", () => {
+    const codec = createCborCodec();
+    const a = codec.encodeBody({ attributes: new Map([["a", 1n]]), extensions: [] });
+    const bad = new Map<string, AttributeValue>([
+      ["long enough to be written first", "x".repeat(100)],
+      ["then", null as never],
+    ]);
+    expect(() => codec.encodeBody({ attributes: bad, extensions: [] })).toThrow();
+    const b = codec.encodeBody({ attributes: new Map([["b", 2n]]), extensions: [] });
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.byteOffset).toBe(8);
+  });
+
+  test("after an output past 1 MiB the writer goes back to a 64 KiB slab", () => {
+    const codec = createCborCodec();
+    const big = codec.encodeBody({
+      attributes: new Map([["p", new Uint8Array(2 << 20)]]),
+      extensions: [],
+    });
+    expect(big.buffer.byteLength).toBeGreaterThan(1 << 20);
+    const next = codec.encodeBody({ attributes: new Map([["b", 2n]]), extensions: [] });
+    expect(next.buffer).not.toBe(big.buffer);
+    expect(next.buffer.byteLength).toBe(64 * 1024);
+    expect(next.byteOffset).toBe(0);
+    expect(toHex(next)).toBe("a101a1616202");
   });
 
   test("writing into one result does not touch another", () => {

