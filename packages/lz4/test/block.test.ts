@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { noise, sequence } from "../../../test/support/lz4-frames.mjs";
+import { concat, noise, sequence } from "../../../test/support/lz4-frames.mjs";
 import { BlockCompressor, compressBound, decodeBlock } from "../src/js/block.js";
 
 function compressed(
@@ -18,9 +18,14 @@ function compressed(
   return dst.slice(0, compressor.compress(src, start, end, dst, 0));
 }
 
-/** Where each sequence's match starts in the output, and the length of the final literal run. */
-function layout(block: Uint8Array): { matchStarts: number[]; lastLiterals: number } {
+/** Where each sequence's match starts in the output and how far back it reaches, and the length of the final literal run. */
+function layout(block: Uint8Array): {
+  matchStarts: number[];
+  offsets: number[];
+  lastLiterals: number;
+} {
   const matchStarts: number[] = [];
+  const offsets: number[] = [];
   let ip = 0;
   let op = 0;
   for (;;) {
@@ -29,7 +34,8 @@ function layout(block: Uint8Array): { matchStarts: number[]; lastLiterals: numbe
     if (lit === 15) for (let b = 255; b === 255; lit += b) b = block[ip++]!;
     ip += lit;
     op += lit;
-    if (ip === block.length) return { matchStarts, lastLiterals: lit };
+    if (ip === block.length) return { matchStarts, offsets, lastLiterals: lit };
+    offsets.push(block[ip]! | (block[ip + 1]! << 8));
     ip += 2;
     let len = (token & 15) + 4;
     if ((token & 15) === 15) for (let b = 255; b === 255; len += b) b = block[ip++]!;
@@ -84,6 +90,25 @@ describe("BlockCompressor", () => {
       }),
       { numRuns: 400, seed: 3 },
     );
+  });
+
+  test("a match reaches back 65,535 bytes, the most an offset can say, and no further", () => {
+    // Only a caller's block over 64 KiB can hold such a match: a pattern, zeros, the pattern again.
+    const withGap = (gap: number) =>
+      concat(
+        Uint8Array.of(0x11, 0x22, 0x33, 0x44),
+        new Uint8Array(gap - 4),
+        Uint8Array.of(0x11, 0x22, 0x33, 0x44),
+        noise(20, 9),
+      );
+    for (const gap of [65535, 65536]) {
+      const src = withGap(gap);
+      const block = compressed(new BlockCompressor(), src);
+      const out = new Uint8Array(src.length);
+      expect(decodeBlock(block, 0, block.length, out, 0, 0, src.length)).toBe(src.length);
+      expect(Buffer.from(out).equals(src)).toBe(true);
+      expect(layout(block).offsets.includes(65535)).toBe(gap === 65535);
+    }
   });
 
   test("after 2 GiB of input its position counter wraps without changing a byte", () => {

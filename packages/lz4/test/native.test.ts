@@ -116,7 +116,8 @@ describe("the platform engine with a native decoder", () => {
       undefined,
       ...Array.from({ length: 19 }, (_, i) => Math.min(65536, (i + 1) * 4096)),
     ]);
-    expect(calls[19]!.dict).toEqual(content.subarray(19 * 4096 - 65536, 19 * 4096));
+    const reach = content.subarray(19 * 4096 - 65536, 19 * 4096);
+    expect(Buffer.from(calls[19]!.dict!).equals(reach)).toBe(true);
   });
 
   test("an independent block is given no dictionary", async () => {
