@@ -39,6 +39,7 @@ const DEFAULT_MAX = 64 * 1024 * 1024;
 /** Matches reach at most this far back, so a linked block needs no more of the output before it. */
 const WINDOW = 65536;
 /** Pass 2 re-reads headers pass 1 checked: no size is over any cap by then. */
+// Stryker disable next-line ObjectLiteral,StringLiteral: no content size reaches this cap, so neither field is ever read
 const UNCAPPED: OutputCap = { bytes: Number.MAX_SAFE_INTEGER, what: "no limit" };
 
 function corrupt(offset: number, cause?: unknown): EnvelopeError {
@@ -89,10 +90,11 @@ export function decompressWith(
       ? { bytes: maxSize, what: `the limit of ${maxSize} bytes` }
       : { bytes: expected, what: `the ${expected} bytes expected` };
   // Pass 1: structure and exact sizes; nothing allocated for the output yet.
-  const sizes: number[] | undefined = native === undefined ? undefined : [];
+  const engine: NativeEngine | undefined =
+    native === undefined ? undefined : { decoder: native, sizes: [] };
   let total = 0;
   forEachFrame(bytes, base, (start) => {
-    const frame = measureFrame(bytes, start, cap.bytes - total, cap, base, sizes);
+    const frame = measureFrame(bytes, start, cap.bytes - total, cap, base, engine?.sizes);
     total += frame.outputSize;
     return frame.end;
   });
@@ -105,15 +107,20 @@ export function decompressWith(
   }
   // Pass 2: decode into exactly the measured size.
   const out = new Uint8Array(total);
-  decodeFrames(bytes, out, native, sizes, base);
+  decodeFrames(bytes, out, engine, base);
   return out;
+}
+
+/** The native block decoder, and the output sizes pass 1 measured for the blocks it takes. */
+interface NativeEngine {
+  readonly decoder: NativeLz4;
+  readonly sizes: number[];
 }
 
 function decodeFrames(
   bytes: Uint8Array,
   out: Uint8Array,
-  native: NativeLz4 | undefined,
-  sizes: number[] | undefined,
+  engine: NativeEngine | undefined,
   base: number,
 ): void {
   let op = 0;
@@ -131,12 +138,12 @@ function decodeFrames(
       if ((word & 0x80000000) !== 0) {
         out.set(bytes.subarray(data, data + size), op);
         op += size;
-      } else if (native !== undefined && sizes !== undefined && size >= NATIVE_MIN_BLOCK) {
-        const produced = sizes[nextSize++]!;
+      } else if (engine !== undefined && size >= NATIVE_MIN_BLOCK) {
+        const produced = engine.sizes[nextSize++]!;
         const window = header.independent ? op : Math.max(frameStart, op - WINDOW);
         let part: Uint8Array;
         try {
-          part = native.decodeBlock(
+          part = engine.decoder.decodeBlock(
             bytes.subarray(data, data + size),
             produced,
             window === op ? undefined : out.subarray(window, op),
@@ -157,6 +164,8 @@ function decodeFrames(
           header.independent ? op : frameStart,
           out.length,
         );
+        // Pass 1 measured this block with the same reader and window: it cannot fail here.
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,ArithmeticOperator: unreachable (see above)
         if (end < 0 || end > out.length) throw corrupt(base + p);
         op = end;
       }

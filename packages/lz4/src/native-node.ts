@@ -38,9 +38,7 @@ function load(): NativeLz4 | null {
       prefixed[2] = (size >>> 16) & 0xff;
       prefixed[3] = size >>> 24;
       prefixed.set(block, 4);
-      return dict === undefined
-        ? binding.uncompressSync(prefixed)
-        : binding.uncompressSync(prefixed, dict);
+      return binding.uncompressSync(prefixed, dict);
     },
   };
 }

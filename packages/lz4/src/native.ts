@@ -15,6 +15,7 @@ export interface NativeLz4 {
 }
 
 /** No native decoder outside Node. */
+// Stryker disable next-line BlockStatement: an empty body answers undefined as well
 export function loadNative(): NativeLz4 | undefined {
   return undefined;
 }

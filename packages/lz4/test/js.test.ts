@@ -48,6 +48,14 @@ describe("xxh32", () => {
   ])("xxh32(%j) = %s (reference values)", (text, expected) => {
     expect(xxh32(new TextEncoder().encode(text))).toBe(expected);
   });
+
+  test("equals the content checksum lz4-napi writes, for every length from 0 to 40", () => {
+    for (let n = 0; n <= 40; n++) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      const framed = compressFrameSync(Buffer.from(data), { contentChecksum: true });
+      expect(xxh32(data), `${n} bytes`).toBe(framed.readUInt32LE(framed.length - 4));
+    }
+  });
 });
 
 describe("the JavaScript engine against lz4-napi", () => {

