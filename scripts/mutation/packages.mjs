@@ -12,6 +12,7 @@
 export const PACKAGES = {
   core: {
     floors: {
+      "*": 92,
       "packages/core/src/validate.ts": 85,
       "packages/core/src/wire/frame.ts": 90,
     },
@@ -27,6 +28,9 @@ export const PACKAGES = {
   registry: {
     floors: {
       "packages/registry/src/semver.ts": 90,
+      // What decides what is redacted, and the value rules: raised to 95%+ on 2026-12-06.
+      "packages/registry/src/redact.ts": 95,
+      "packages/registry/src/rules.ts": 90,
     },
   },
   "schema-tools": {
@@ -34,9 +38,9 @@ export const PACKAGES = {
       "packages/schema-tools/src/compat.ts": 85,
     },
   },
-  protobuf: { floors: {} },
-  cbor: { floors: {} },
-  lz4: { floors: {} },
+  protobuf: { floors: { "*": 85 } },
+  cbor: { floors: { "*": 95 } },
+  lz4: { floors: { "*": 92 } },
 };
 
 /** Source files Stryker mutates in a package: everything but generated code and barrels. */
