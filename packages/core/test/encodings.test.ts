@@ -121,8 +121,10 @@ describe("times", () => {
   test("nowUnixNano reads the wall clock once, then advances with the monotonic clock", () => {
     const before = Date.now();
     const first = nowUnixNano();
-    // Wait for the millisecond clock to move on by two.
-    while (Date.now() < before + 2) {}
+    // Wait for the millisecond clock to move on by two after the first reading
+    // (so more than 1 ms passes between the readings, however late the first ran).
+    const start = Date.now();
+    while (Date.now() < start + 2) {}
     const second = nowUnixNano();
     const after = Date.now();
     // The first reading is the wall clock of that moment (to the millisecond).

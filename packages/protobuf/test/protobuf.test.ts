@@ -372,6 +372,12 @@ describe("bad input: only EnvelopeError, with a code and an offset", () => {
       "invalid_protobuf",
       108,
     ],
+    [
+      "varint of 10 bytes past 64 bits",
+      "0a10 0a0161 120b 18ffffffffffffffffff02",
+      "invalid_protobuf",
+      108,
+    ],
     ["invalid UTF-8 in a key", "0a06 0a02c328 1200", "invalid_utf8", 104],
     ["attribute without a value", "0a03 0a0161", "invalid_value", 102],
     ["AnyValue with nothing set", "0a05 0a0161 1200", "invalid_value", 102],

@@ -107,6 +107,18 @@ describe("ProtoReader.varint64, int64, varint32 and bool", () => {
     expect(failure(() => reader(input).varint64(end))).toEqual(truncated("varint", 100));
   });
 
+  test.each([
+    ["ffffffffffffffffff02", 2],
+    ["80808080808080808040", 0x40],
+    ["ffffffffffffffffff7f", 0x7f],
+  ])("a 10th byte of %s past bit 63 does not fit in 64 bits (protobuf-go and prost refuse it too)", (input) => {
+    const r = reader(`00 ${input} 00`);
+    r.pos = 1;
+    expect(failure(() => r.varint64(12))).toEqual(invalid("varint does not fit in 64 bits", 101));
+    expect(failure(() => r.int64(12))).toEqual(invalid("varint does not fit in 64 bits", 101));
+    expect(failure(() => r.bool(12))).toEqual(invalid("varint does not fit in 64 bits", 101));
+  });
+
   test("eleven bytes are rejected, at the varint's start", () => {
     const r = reader("00 ffffffffffffffffffff01");
     r.pos = 1;

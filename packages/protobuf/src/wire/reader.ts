@@ -162,7 +162,7 @@ export class ProtoReader {
       this.hi = hi >>> 0;
       return;
     }
-    for (let shift = 3; shift <= 31; shift += 7) {
+    for (let shift = 3; shift <= 24; shift += 7) {
       if (p >= end) this.truncated("varint");
       b = buf[p++]!;
       hi |= (b & 0x7f) << shift;
@@ -173,7 +173,15 @@ export class ProtoReader {
         return;
       }
     }
-    this.fail("varint longer than 10 bytes");
+    // The 10th byte holds bit 63 only: 0 or 1, as protobuf-go and prost require.
+    if (p >= end) this.truncated("varint");
+    b = buf[p++]!;
+    if (b > 1) {
+      this.fail(b < 0x80 ? "varint does not fit in 64 bits" : "varint longer than 10 bytes");
+    }
+    this.pos = p;
+    this.lo = lo >>> 0;
+    this.hi = (hi | (b << 31)) >>> 0;
   }
 
   /** An int64 varint as a bigint. */
